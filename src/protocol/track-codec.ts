@@ -1,0 +1,283 @@
+/**
+ * Encoded-track codec (spec §7): lavaplayer's base64 "track message", versions 1–3. Written by
+ * hand because the strings are Java *modified* UTF-8 (a plain UTF-8 decoder mangles emoji) and
+ * because plugin sources put opaque bytes before the position, which must survive verbatim.
+ */
+import { Buffer } from 'node:buffer';
+import { ErrorCode, TrackCodecError, describe } from '../errors.js';
+
+export type TrackMessageVersion = 1 | 2 | 3;
+
+/** Lavalink's track info shape (v4 fields; uri/artworkUrl/isrc null when absent). */
+export interface TrackInfo {
+  identifier: string;
+  isSeekable: boolean;
+  author: string;
+  length: number;
+  isStream: boolean;
+  position: number;
+  title: string;
+  uri: string | null;
+  sourceName: string;
+  artworkUrl: string | null;
+  isrc: string | null;
+}
+
+export interface DecodedTrack {
+  version: TrackMessageVersion;
+  info: TrackInfo;
+  /** http/local only: the container probe string ("mp3", "mpegts|params"), else null */
+  probeInfo: string | null;
+  /** raw bytes of the source-specific field (between sourceName and the final 8-byte position), verbatim */
+  sourceData: Uint8Array;
+}
+
+/** What {@link encodeTrack} takes. */
+export interface EncodableTrack {
+  title: string;
+  author: string;
+  length: number;
+  identifier: string;
+  isStream: boolean;
+  uri?: string | null;
+  artworkUrl?: string | null;
+  isrc?: string | null;
+  sourceName: string;
+  /** default 0 */
+  position?: number;
+  /** written as the source field for http/local when sourceData is not given */
+  probeInfo?: string | null;
+  /** written verbatim as the source field when given */
+  sourceData?: Uint8Array;
+}
+
+/** Header flag: a version byte follows the header (absent → version 1). */
+const FLAG_VERSIONED = 1;
+const SIZE_MASK = 0x3fffffff;
+const INT64_MAX = 2n ** 63n - 1n;
+const MAX_UTF_BYTES = 0xffff;
+
+function fail(code: ErrorCode, message: string): never {
+  throw new TrackCodecError(code, message);
+}
+
+/** Sources whose field j starts with a container probe string (lavaplayer ProbingAudioSourceManager). */
+function hasProbeInfo(sourceName: string): boolean {
+  return sourceName === 'http' || sourceName === 'local';
+}
+
+// ---------------------------------------------------------------- decoding
+
+/** Standard or URL-safe alphabet, padding optional: v4 servers write standard, v3 accepted both. */
+function fromBase64(encoded: unknown): Buffer {
+  if (typeof encoded !== 'string') fail(ErrorCode.TrackBadBase64, `Encoded track must be a string, got ${describe(encoded)}`);
+  if (encoded.length === 0) fail(ErrorCode.TrackBadBase64, 'Encoded track is an empty string');
+  const body = encoded.replace(/={1,2}$/, '');
+  const bad = body.search(/[^A-Za-z0-9+/_-]/);
+  if (bad !== -1) fail(ErrorCode.TrackBadBase64, `Encoded track has a non-base64 character ${JSON.stringify(body[bad])} at index ${bad}`);
+  // 4n+1 characters cannot be base64; if padding is present the total must be a multiple of 4.
+  if (body.length % 4 === 1 || (body.length !== encoded.length && encoded.length % 4 !== 0)) {
+    fail(ErrorCode.TrackBadBase64, `Encoded track has an impossible base64 length (${encoded.length} characters)`);
+  }
+  return Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+}
+
+/** Sequential big-endian reader that checks bounds itself, so no RangeError ever escapes. */
+class Reader {
+  constructor(
+    private readonly buf: Buffer,
+    public offset: number,
+    private readonly end: number,
+  ) {}
+
+  private need(n: number, field: string): void {
+    const left = this.end - this.offset;
+    if (n > left) fail(ErrorCode.TrackTruncated, `Encoded track ends before ${field}: needs ${n} byte(s) at offset ${this.offset}, ${left} left`);
+  }
+
+  u8(field: string): number {
+    this.need(1, field);
+    return this.buf.readUInt8(this.offset++);
+  }
+
+  bool(field: string): boolean {
+    return this.u8(field) !== 0;
+  }
+
+  int64(field: string): number {
+    this.need(8, field);
+    const value = this.buf.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return Number(value);
+  }
+
+  /** Java readUTF: u16 byte length + modified UTF-8, decoded to UTF-16 code units. */
+  utf(field: string): string {
+    this.need(2, `${field} length`);
+    const len = this.buf.readUInt16BE(this.offset);
+    this.offset += 2;
+    this.need(len, field);
+    const { buf } = this;
+    const end = this.offset + len;
+    const bad = (at: number, why: string): never => fail(ErrorCode.TrackBadString, `${field} is not modified UTF-8: ${why} at offset ${at}`);
+    let out = '';
+    let i = this.offset;
+    while (i < end) {
+      const a = buf[i]!;
+      let unit: number;
+      if (a < 0x80) {
+        unit = a;
+        i += 1;
+      } else if ((a & 0xe0) === 0xc0 || (a & 0xf0) === 0xe0) {
+        const width = (a & 0xe0) === 0xc0 ? 2 : 3;
+        if (i + width > end) bad(i, `sequence cut off by the string's end`);
+        unit = a & (width === 2 ? 0x1f : 0x0f);
+        for (let k = 1; k < width; k++) {
+          const c = buf[i + k]!;
+          if ((c & 0xc0) !== 0x80) bad(i + k, `bad continuation byte 0x${c.toString(16)}`);
+          unit = (unit << 6) | (c & 0x3f);
+        }
+        i += width;
+      } else {
+        // 80-BF is a stray continuation; F0-FF would be 4-byte UTF-8, which modified UTF-8 never uses.
+        return bad(i, `invalid lead byte 0x${a.toString(16)}`);
+      }
+      out += String.fromCharCode(unit);
+    }
+    this.offset = end;
+    return out;
+  }
+
+  nullableUtf(field: string): string | null {
+    return this.bool(`${field} presence flag`) ? this.utf(field) : null;
+  }
+}
+
+/** Decode a base64 lavaplayer track message (versions 1–3). Throws only {@link TrackCodecError}. */
+export function decodeTrack(encoded: string): DecodedTrack {
+  const buf = fromBase64(encoded);
+  if (buf.length < 4) fail(ErrorCode.TrackTruncated, `Encoded track is ${buf.length} byte(s), too short for the 4-byte header`);
+  const header = buf.readUInt32BE(0);
+  const flags = header >>> 30;
+  const size = header & SIZE_MASK;
+  if (flags > FLAG_VERSIONED) fail(ErrorCode.TrackUnknownVersion, `Encoded track header has unknown flags ${flags} at offset 0`);
+  if (size !== buf.length - 4) fail(ErrorCode.TrackBadSize, `Encoded track header says ${size} byte(s) follow, but ${buf.length - 4} do`);
+  const versionBytes = flags === FLAG_VERSIONED ? 1 : 0;
+  if (size < versionBytes + 8) fail(ErrorCode.TrackBadSize, `Encoded track size ${size} is too small to hold the 8-byte position`);
+  const version = versionBytes ? buf.readUInt8(4) : 1;
+  if (version !== 1 && version !== 2 && version !== 3) fail(ErrorCode.TrackUnknownVersion, `Encoded track has unknown version ${version} at offset 4`);
+
+  // Position is the last 8 bytes (spec §7.2 robust rule), so fields a–i must end before it.
+  const positionAt = buf.length - 8;
+  const r = new Reader(buf, 4 + versionBytes, positionAt);
+  const title = r.utf('title');
+  const author = r.utf('author');
+  const length = r.int64('length');
+  const identifier = r.utf('identifier');
+  const isStream = r.bool('isStream');
+  const uri = version >= 2 ? r.nullableUtf('uri') : null;
+  const artworkUrl = version >= 3 ? r.nullableUtf('artworkUrl') : null;
+  const isrc = version >= 3 ? r.nullableUtf('isrc') : null;
+  const sourceName = r.utf('sourceName');
+  const sourceStart = r.offset;
+  const probeInfo = hasProbeInfo(sourceName) ? r.utf('probeInfo') : null;
+  const position = new Reader(buf, positionAt, buf.length).int64('position');
+
+  return {
+    version,
+    // isSeekable is not on the wire; lavaplayer's common sources report it as !isStream.
+    info: { identifier, isSeekable: !isStream, author, length, isStream, position, title, uri, sourceName, artworkUrl, isrc },
+    probeInfo,
+    sourceData: Uint8Array.from(buf.subarray(sourceStart, positionAt)),
+  };
+}
+
+// ---------------------------------------------------------------- encoding
+
+/** Java writeUTF over UTF-16 code units: U+0000 as C0 80, each surrogate as its own 3 bytes. */
+function utf(value: unknown, field: string): Buffer {
+  if (typeof value !== 'string') fail(ErrorCode.TrackUnencodable, `Track field \`${field}\` must be a string, got ${describe(value)}`);
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    n += c >= 0x01 && c <= 0x7f ? 1 : c <= 0x7ff ? 2 : 3;
+  }
+  if (n > MAX_UTF_BYTES) fail(ErrorCode.TrackUnencodable, `Track field \`${field}\` is ${n} bytes in modified UTF-8; the limit is ${MAX_UTF_BYTES}`);
+  const out = Buffer.alloc(2 + n);
+  out.writeUInt16BE(n, 0);
+  let o = 2;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x01 && c <= 0x7f) {
+      out[o++] = c;
+    } else if (c <= 0x7ff) {
+      out[o++] = 0xc0 | (c >> 6);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else {
+      out[o++] = 0xe0 | (c >> 12);
+      out[o++] = 0x80 | ((c >> 6) & 0x3f);
+      out[o++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return out;
+}
+
+function nullableUtf(value: unknown, field: string): Buffer {
+  return value === undefined || value === null ? Buffer.of(0) : Buffer.concat([Buffer.of(1), utf(value, field)]);
+}
+
+/** Clamped (negatives are refused) so a decoded Long.MAX_VALUE (which Number rounds up to 2**63) re-encodes exactly. */
+function int64(value: unknown, field: string): Buffer {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    fail(ErrorCode.TrackUnencodable, `Track field \`${field}\` must be a finite number >= 0, got ${describe(value)}`);
+  }
+  let big = BigInt(Math.trunc(value));
+  if (big > INT64_MAX) big = INT64_MAX;
+  const out = Buffer.alloc(8);
+  out.writeBigInt64BE(big);
+  return out;
+}
+
+function sourceField(track: EncodableTrack, sourceName: string): Uint8Array {
+  const { sourceData, probeInfo } = track;
+  if (sourceData !== undefined) {
+    if (!(sourceData instanceof Uint8Array)) fail(ErrorCode.TrackUnencodable, `Track field \`sourceData\` must be a Uint8Array, got ${describe(sourceData)}`);
+    return sourceData;
+  }
+  if (!hasProbeInfo(sourceName)) return new Uint8Array(0);
+  // Without the probe string lavaplayer (and decodeTrack) cannot read an http/local track back.
+  if (typeof probeInfo !== 'string') fail(ErrorCode.TrackUnencodable, `Track field \`probeInfo\` must be a string for ${sourceName} tracks, got ${describe(probeInfo)}`);
+  return utf(probeInfo, 'probeInfo');
+}
+
+function encode(track: EncodableTrack, version: unknown): string {
+  if (version !== 1 && version !== 2 && version !== 3) fail(ErrorCode.TrackUnencodable, `Unknown track message version ${describe(version)}; expected 1, 2 or 3`);
+  if (typeof track !== 'object' || track === null) fail(ErrorCode.TrackUnencodable, `Track must be an object, got ${describe(track)}`);
+  if (typeof track.isStream !== 'boolean') fail(ErrorCode.TrackUnencodable, `Track field \`isStream\` must be a boolean, got ${describe(track.isStream)}`);
+  const sourceName = track.sourceName;
+  const parts: Uint8Array[] = [];
+  if (version >= 2) parts.push(Buffer.of(version));
+  parts.push(utf(track.title, 'title'), utf(track.author, 'author'), int64(track.length, 'length'));
+  parts.push(utf(track.identifier, 'identifier'), Buffer.of(track.isStream ? 1 : 0));
+  if (version >= 2) parts.push(nullableUtf(track.uri, 'uri'));
+  if (version >= 3) parts.push(nullableUtf(track.artworkUrl, 'artworkUrl'), nullableUtf(track.isrc, 'isrc'));
+  parts.push(utf(sourceName, 'sourceName'), sourceField(track, sourceName), int64(track.position ?? 0, 'position'));
+
+  const body = Buffer.concat(parts);
+  if (body.length > SIZE_MASK) fail(ErrorCode.TrackUnencodable, `Encoded track would be ${body.length} bytes; the header allows ${SIZE_MASK}`);
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE((((version >= 2 ? FLAG_VERSIONED : 0) << 30) | body.length) >>> 0);
+  return Buffer.concat([header, body]).toString('base64');
+}
+
+/** Encode a track as a base64 lavaplayer message (default version 3, what v4 servers write). */
+export function encodeTrack(track: EncodableTrack, version: TrackMessageVersion = 3): string {
+  try {
+    return encode(track, version);
+  } catch (err) {
+    if (err instanceof TrackCodecError) throw err;
+    // A throwing getter or proxy on the caller's object must still surface as a codec error.
+    const why = err instanceof Error ? err.message : describe(err);
+    throw new TrackCodecError(ErrorCode.TrackUnencodable, `Track could not be encoded: ${why}`, { cause: err });
+  }
+}

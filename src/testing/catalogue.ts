@@ -1,0 +1,221 @@
+/**
+ * The simulator's tracks: a few canned ones, plus identifiers that make tracks on demand so tests
+ * can ask for exactly the track they need.
+ *
+ * | identifier | result |
+ * |---|---|
+ * | a canned identifier or URL (`dQw4w9WgXcQ`) | that track |
+ * | `sim:track?length=1500&title=T&fail=200&stuck=200` | a made-up track; `fail`/`stuck` = ms after start |
+ * | `sim:stream` | a live stream (never ends) |
+ * | `sim:playlist?size=1000` | a playlist of made-up tracks |
+ * | `https://www.youtube.com/playlist?list=PLsim[&index=N]` | the canned playlist |
+ * | `ytsearch:q`, `ytmsearch:q`, `scsearch:q` | five search results (empty query: none) |
+ * | `http(s)://…/file.mp3` (any audio extension) | an http track with probe info |
+ * | `sim:error?message=…` | a load failure |
+ * | anything else (`sim:empty`) | no matches |
+ */
+import { decodeTrack, encodeTrack, type EncodableTrack, type TrackMessageVersion } from '../protocol/track-codec.js';
+import type { LoadResult, SimTrack } from './types.js';
+
+/** A track to add to the catalogue. */
+export type CatalogueEntry = Omit<EncodableTrack, 'position' | 'sourceData'>;
+
+const STREAM_LENGTH = 2 ** 63; // Long.MAX_VALUE as JSON.parse reads it
+
+const canned: readonly CatalogueEntry[] = [
+  {
+    title: 'Rick Astley - Never Gonna Give You Up',
+    author: 'RickAstleyVEVO',
+    length: 212000,
+    identifier: 'dQw4w9WgXcQ',
+    isStream: false,
+    uri: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ',
+    artworkUrl: 'https://i.ytimg.com/vi/dQw4w9WgXcQ/maxresdefault.jpg',
+    isrc: 'GBARL9300135',
+    sourceName: 'youtube',
+  },
+  {
+    title: 'Darude - Sandstorm',
+    author: 'Darude',
+    length: 225000,
+    identifier: 'y6120QOlsfU',
+    isStream: false,
+    uri: 'https://www.youtube.com/watch?v=y6120QOlsfU',
+    artworkUrl: 'https://i.ytimg.com/vi/y6120QOlsfU/maxresdefault.jpg',
+    isrc: null,
+    sourceName: 'youtube',
+  },
+  {
+    title: 'Lofi Radio 🎵 beats to relax to',
+    author: 'Lofi Girl',
+    length: STREAM_LENGTH,
+    identifier: 'jfKfPfyJRdk',
+    isStream: true,
+    uri: 'https://www.youtube.com/watch?v=jfKfPfyJRdk',
+    artworkUrl: null,
+    isrc: null,
+    sourceName: 'youtube',
+  },
+  {
+    title: 'Flickermood',
+    author: 'Forss',
+    length: 213000,
+    identifier: 'soundcloud:tracks:293',
+    isStream: false,
+    uri: 'https://soundcloud.com/forss/flickermood',
+    artworkUrl: null,
+    isrc: null,
+    sourceName: 'soundcloud',
+  },
+];
+
+const cannedPlaylist = {
+  url: 'https://www.youtube.com/playlist?list=PLsim',
+  name: 'Simulator classics',
+  identifiers: ['dQw4w9WgXcQ', 'y6120QOlsfU', 'soundcloud:tracks:293'],
+};
+
+const audioExtension = /\.(mp3|ogg|opus|flac|wav|m4a|aac|webm)$/i;
+
+export class Catalogue {
+  readonly #byKey = new Map<string, CatalogueEntry>();
+  readonly #version: TrackMessageVersion;
+
+  /** @param version the encoded-track version the server writes: 3 for v4, 2 for v3 (spec §7.1). */
+  constructor(version: TrackMessageVersion, extra: readonly CatalogueEntry[] = []) {
+    this.#version = version;
+    for (const entry of [...canned, ...extra]) {
+      this.#byKey.set(entry.identifier, entry);
+      if (entry.uri) this.#byKey.set(entry.uri, entry);
+    }
+  }
+
+  load(identifier: string): LoadResult {
+    const known = this.#byKey.get(identifier);
+    if (known) return { kind: 'track', track: this.#make(known) };
+
+    const search = /^(ytsearch|ytmsearch|scsearch):(.*)$/s.exec(identifier);
+    if (search) return this.#search(search[1] === 'scsearch' ? 'soundcloud' : 'youtube', search[2]!.trim());
+
+    if (identifier.startsWith(cannedPlaylist.url)) {
+      const index = Number(new URL(identifier).searchParams.get('index') ?? -1);
+      const tracks = cannedPlaylist.identifiers.map((id) => this.#make(this.#byKey.get(id)!));
+      const selectedTrack = Number.isInteger(index) && index >= 0 && index < tracks.length ? index : -1;
+      return { kind: 'playlist', name: cannedPlaylist.name, selectedTrack, tracks };
+    }
+
+    if (identifier.startsWith('sim:')) return this.#simulated(identifier);
+
+    if (/^https?:\/\//.test(identifier)) {
+      const url = new URL(identifier);
+      const ext = audioExtension.exec(url.pathname);
+      if (!ext) return { kind: 'empty' };
+      const file = url.pathname.split('/').pop() ?? 'audio';
+      return {
+        kind: 'track',
+        track: this.#make({
+          title: file,
+          author: 'Unknown artist',
+          length: 180000,
+          identifier,
+          isStream: false,
+          uri: identifier,
+          sourceName: 'http',
+          probeInfo: ext[1]!.toLowerCase(),
+        }),
+      };
+    }
+    return { kind: 'empty' };
+  }
+
+  /** The SimTrack for an encoded track a client sent; throws TrackCodecError when malformed. */
+  decode(encoded: string, userData: Record<string, unknown> = {}): SimTrack {
+    const decoded = decodeTrack(encoded);
+    return { encoded, info: decoded.info, userData, ...behaviour(decoded.info.identifier) };
+  }
+
+  /** Re-encodes a track the way this server writes tracks (its own message version). */
+  #make(entry: CatalogueEntry): SimTrack {
+    const encoded = encodeTrack(entry, this.#version);
+    return this.decode(encoded);
+  }
+
+  #search(source: 'youtube' | 'soundcloud', query: string): LoadResult {
+    if (query === '') return { kind: 'empty' };
+    const seed = hash(query);
+    const tracks = Array.from({ length: 5 }, (_, i) => {
+      const id = source === 'youtube' ? `sim${(seed + i).toString(36).padStart(8, '0')}` : `soundcloud:tracks:${seed + i}`;
+      return this.#make({
+        title: `${query} (result ${i + 1})`,
+        author: `Artist ${(seed + i) % 97}`,
+        length: 120000 + ((seed + i * 7919) % 180) * 1000,
+        identifier: id,
+        isStream: false,
+        uri: source === 'youtube' ? `https://www.youtube.com/watch?v=${id}` : `https://soundcloud.com/sim/${seed + i}`,
+        artworkUrl: null,
+        isrc: null,
+        sourceName: source,
+      });
+    });
+    return { kind: 'search', tracks };
+  }
+
+  #simulated(identifier: string): LoadResult {
+    const [path = '', query = ''] = identifier.slice('sim:'.length).split('?', 2);
+    const params = new URLSearchParams(query);
+    switch (path) {
+      case 'track': {
+        const length = Number(params.get('length') ?? 30000);
+        if (!Number.isInteger(length) || length <= 0) {
+          return { kind: 'error', exception: { message: `Invalid length in ${identifier}`, severity: 'common', cause: 'java.lang.IllegalArgumentException' } };
+        }
+        return { kind: 'track', track: this.#make(simulatedEntry(identifier, params.get('title') ?? `Simulated track (${length} ms)`, length)) };
+      }
+      case 'stream':
+        return {
+          kind: 'track',
+          track: this.#make({ ...simulatedEntry(identifier, 'Simulated live stream', STREAM_LENGTH), isStream: true }),
+        };
+      case 'playlist': {
+        const size = Math.min(Math.max(Number(params.get('size') ?? 10) || 0, 0), 10000);
+        const tracks = Array.from({ length: size }, (_, i) =>
+          this.#make(simulatedEntry(`sim:track?length=${60000 + (i % 240) * 1000}&n=${i}`, `Playlist track ${i + 1}`, 60000 + (i % 240) * 1000)),
+        );
+        return { kind: 'playlist', name: params.get('name') ?? `Simulated playlist (${size})`, selectedTrack: -1, tracks };
+      }
+      case 'error':
+        return {
+          kind: 'error',
+          exception: {
+            message: params.get('message') ?? 'This video is unavailable',
+            severity: 'common',
+            cause: `com.sedmelluq.discord.lavaplayer.tools.FriendlyException: ${params.get('message') ?? 'This video is unavailable'}`,
+          },
+        };
+      default:
+        return { kind: 'empty' };
+    }
+  }
+}
+
+function simulatedEntry(identifier: string, title: string, length: number): CatalogueEntry {
+  return { title, author: 'lavathread simulator', length, identifier, isStream: false, uri: null, artworkUrl: null, isrc: null, sourceName: 'http', probeInfo: 'mp3' };
+}
+
+/** Faults a made-up track asks for, read back from its identifier so they survive encoding. */
+function behaviour(identifier: string): Pick<SimTrack, 'failAfterMs' | 'stuckAfterMs'> {
+  if (!identifier.startsWith('sim:track?')) return { failAfterMs: null, stuckAfterMs: null };
+  const params = new URLSearchParams(identifier.slice('sim:track?'.length));
+  const ms = (name: string): number | null => {
+    const value = params.get(name);
+    return value === null ? null : Math.max(0, Number(value) || 0);
+  };
+  return { failAfterMs: ms('fail'), stuckAfterMs: ms('stuck') };
+}
+
+/** FNV-1a: stable made-up ids for the same search query. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % 1_000_000;
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/**
+ * Runs a LavalinkSimulator as its own process, so a benchmark never bills the server's CPU to the
+ * client under test. Prints the base URL on stdout (one line, for scripts) and a description on
+ * stderr; exits 0 on SIGTERM or SIGINT.
+ *
+ *   lavathread-simulator --protocol 4 --port 2333 --password youshallnotpass
+ */
+import { parseArgs } from 'node:util';
+import { LavalinkError } from '../errors.js';
+import { LavalinkSimulator } from './simulator.js';
+import type { ReleaseName } from './release.js';
+
+const usage = `Usage: lavathread-simulator [options]
+  --protocol 4|3                  protocol to speak (default 4)
+  --release 4.2|4.0|3.7|3.3       Lavalink release to imitate (default: newest of the protocol)
+  --host HOST                     address to bind (default 127.0.0.1)
+  --port PORT                     port (default 0: a free one)
+  --password PASSWORD             (default youshallnotpass)
+  --stats-interval MS             between stats frames (default 60000)
+  --player-update-interval MS     between playerUpdates (default 5000)
+  --heartbeat-interval MS         ping clients this often...
+  --heartbeat-timeout MS          ...and drop those that miss a pong for this long
+  --no-record                     keep no request/frame log (long benchmarks)
+  --help`;
+
+function number(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      protocol: { type: 'string', default: '4' },
+      release: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      password: { type: 'string' },
+      'stats-interval': { type: 'string' },
+      'player-update-interval': { type: 'string' },
+      'heartbeat-interval': { type: 'string' },
+      'heartbeat-timeout': { type: 'string' },
+      'no-record': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const heartbeatInterval = number(values['heartbeat-interval'], 'heartbeat-interval');
+  const heartbeatTimeout = number(values['heartbeat-timeout'], 'heartbeat-timeout');
+  const port = number(values.port, 'port');
+  const statsIntervalMs = number(values['stats-interval'], 'stats-interval');
+  const playerUpdateIntervalMs = number(values['player-update-interval'], 'player-update-interval');
+  const sim = new LavalinkSimulator({
+    protocol: number(values.protocol, 'protocol') as 3 | 4,
+    ...(values.release !== undefined ? { release: values.release as ReleaseName } : {}),
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(statsIntervalMs !== undefined ? { statsIntervalMs } : {}),
+    ...(playerUpdateIntervalMs !== undefined ? { playerUpdateIntervalMs } : {}),
+    ...(heartbeatInterval !== undefined ? { heartbeat: { intervalMs: heartbeatInterval, timeoutMs: heartbeatTimeout ?? heartbeatInterval } } : {}),
+    record: !values['no-record'],
+  });
+  const url = await sim.start();
+  console.log(url);
+  console.error(`Lavalink ${sim.release.semver} simulator (protocol ${sim.release.protocol}) at ${url}, WebSocket ${sim.wsUrl}`);
+
+  const stop = (): void => {
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof LavalinkError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error));
+  console.error(usage);
+  process.exit(2);
+});

@@ -1,0 +1,20 @@
+/** `lavathread/testing`: a faithful Lavalink server for your own tests. */
+export { LavalinkSimulator } from './simulator.js';
+export type {
+  DropOptions,
+  PlayerSnapshot,
+  RecordedFrame,
+  RecordedHandshake,
+  RecordedRequest,
+  RestFault,
+  RestartOptions,
+  SessionSnapshot,
+  SimulatorEvents,
+} from './simulator.js';
+export type { SimulatorOptions } from './options.js';
+export type { FloodOptions, FloodResult } from './flood.js';
+export { floodGuildIds } from './flood.js';
+export type { HeartbeatOptions } from './heartbeat.js';
+export type { CatalogueEntry } from './catalogue.js';
+export type { ReleaseName } from './release.js';
+export type { NodeLoad, VoiceState } from './types.js';

@@ -1,0 +1,184 @@
+/**
+ * One Lavalink session: the players a client created over one WebSocket, kept across a
+ * disconnect when resuming is configured (spec §3.6, §4.5).
+ */
+import { randomInt } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { Dialect, StatsView } from './dialect.js';
+import { SimPlayer, type PlayerEvent, type PlayerHost } from './sim-player.js';
+import type { EndReason } from './types.js';
+
+/** What a session needs from the server that holds it. */
+export interface SessionOwner {
+  readonly dialect: Dialect;
+  readonly playerUpdateIntervalMs: number;
+  readonly statsIntervalMs: number;
+  /** Go-silent fault: nothing leaves the server. */
+  readonly silent: boolean;
+  stats(session: SimSession): StatsView;
+  onSessionEnded(session: SimSession): void;
+}
+
+export type SessionState = 'open' | 'paused' | 'closed';
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A 16-character `[a-z0-9]` id, like Lavalink's. */
+export function newSessionId(): string {
+  let id = '';
+  for (let i = 0; i < 16; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}
+
+export class SimSession implements PlayerHost {
+  readonly id = newSessionId();
+  readonly userId: string;
+  readonly clientName: string | null;
+  readonly players = new Map<string, SimPlayer>();
+  state: SessionState = 'open';
+  /** v3: resuming is on while a key is set. */
+  resumeKey: string | null = null;
+  /** v4: resuming is on while this is true. */
+  resuming = false;
+  /** Seconds a paused session waits for its client. */
+  timeout = 60;
+  /** Frames sent while the client was away, replayed in order on resume. */
+  readonly queue: string[] = [];
+
+  readonly #owner: SessionOwner;
+  #ws: WebSocket | null;
+  #statsTimer: NodeJS.Timeout | undefined;
+  #pauseTimer: NodeJS.Timeout | undefined;
+
+  constructor(owner: SessionOwner, ws: WebSocket, userId: string, clientName: string | null) {
+    this.#owner = owner;
+    this.#ws = ws;
+    this.userId = userId;
+    this.clientName = clientName;
+  }
+
+  get dialect(): Dialect {
+    return this.#owner.dialect;
+  }
+
+  get ws(): WebSocket | null {
+    return this.#ws;
+  }
+
+  get resumable(): boolean {
+    return this.dialect.release.protocol === 4 ? this.resuming : this.resumeKey !== null;
+  }
+
+  get updateIntervalMs(): number {
+    return this.#owner.playerUpdateIntervalMs;
+  }
+
+  get updatesWhilePaused(): boolean {
+    return this.dialect.release.updatesWhilePaused;
+  }
+
+  get markerReason(): EndReason {
+    return this.dialect.release.markerReason;
+  }
+
+  /** Sends the first frames of a new session and starts its stats. */
+  open(): void {
+    if (this.dialect.release.sendsReady) this.send({ op: 'ready', resumed: false, sessionId: this.id });
+    this.#startStats();
+  }
+
+  /** The player for a guild, created on first use as Lavalink does. */
+  player(guildId: string): SimPlayer {
+    let player = this.players.get(guildId);
+    if (!player) {
+      player = new SimPlayer(this, guildId);
+      this.players.set(guildId, player);
+    }
+    return player;
+  }
+
+  destroyPlayer(guildId: string): void {
+    const player = this.players.get(guildId);
+    if (!player) return;
+    player.destroy();
+    this.players.delete(guildId);
+  }
+
+  /** Sends a frame now, queues it while paused, drops it once closed or while silent. */
+  send(frame: Record<string, unknown>): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string): void {
+    if (this.state === 'paused') this.queue.push(data);
+    else if (this.state === 'open' && !this.#owner.silent) this.#ws?.send(data);
+  }
+
+  sendEvent(player: SimPlayer, event: PlayerEvent): void {
+    const d = this.dialect;
+    const base = { op: 'event', type: event.type, guildId: player.guildId };
+    switch (event.type) {
+      case 'TrackStartEvent':
+        return this.send({ ...base, ...d.eventTrack(event.track, 0) });
+      case 'TrackEndEvent':
+        return this.send({ ...base, ...d.eventTrack(event.track, event.position), reason: d.endReason(event.reason) });
+      case 'TrackExceptionEvent':
+        return this.send({ ...base, ...d.eventTrack(event.track, player.position), ...d.exceptionFields(event.exception) });
+      case 'TrackStuckEvent':
+        return this.send({ ...base, ...d.eventTrack(event.track, player.position), thresholdMs: event.thresholdMs });
+      case 'WebSocketClosedEvent':
+        return this.send({ ...base, code: event.code, reason: event.reason, byRemote: event.byRemote });
+    }
+  }
+
+  /** Lavalink does not generate playerUpdates for a session that waits for a resume. */
+  sendPlayerUpdate(player: SimPlayer): void {
+    if (this.state !== 'open') return;
+    this.send({ op: 'playerUpdate', guildId: player.guildId, state: this.dialect.playerState(player, Date.now()) });
+  }
+
+  sendStats(): void {
+    if (this.state === 'paused' && !this.dialect.release.queuesStatsWhilePaused) return;
+    this.send({ op: 'stats', ...this.dialect.stats(this.#owner.stats(this)) });
+  }
+
+  /** The WebSocket closed: wait `timeout` seconds for a resume, or end the session now. */
+  detach(): void {
+    if (this.state !== 'open') return;
+    this.#ws = null;
+    if (!this.resumable) return this.end();
+    this.state = 'paused';
+    this.#pauseTimer = setTimeout(() => this.end(), this.timeout * 1000);
+  }
+
+  /** A client came back with this session's key or id (spec §3.6): replay, then one update each. */
+  resume(ws: WebSocket): void {
+    clearTimeout(this.#pauseTimer);
+    this.#ws = ws;
+    this.state = 'open';
+    if (this.dialect.release.sendsReady) this.send({ op: 'ready', resumed: true, sessionId: this.id });
+    for (const frame of this.queue.splice(0)) this.sendRaw(frame);
+    for (const player of this.players.values()) player.sendUpdate();
+  }
+
+  /** Shuts the session down: players and voice connections go, silently. */
+  end(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.#pauseTimer);
+    clearInterval(this.#statsTimer);
+    for (const player of this.players.values()) player.dispose();
+    this.players.clear();
+    this.queue.length = 0;
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws && ws.readyState === ws.OPEN) ws.close(1000, 'Session ended');
+    this.#owner.onSessionEnded(this);
+  }
+
+  #startStats(): void {
+    // Lavalink sends stats at once (initial delay 0), then on every interval.
+    this.sendStats();
+    this.#statsTimer = setInterval(() => this.sendStats(), this.#owner.statsIntervalMs);
+  }
+}

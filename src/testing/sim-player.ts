@@ -1,0 +1,229 @@
+/**
+ * One simulated Lavalink player: a track that "plays" on the wall clock, with the events and
+ * playerUpdates a real node sends (spec §3.2, §3.3, §4.1, §4.4).
+ */
+import type { PlayerView } from './dialect.js';
+import type { EndReason, SimException, SimTrack, VoiceState } from './types.js';
+
+/** A player event before a dialect spells it (spec §3.3 `event`, §4.1). */
+export type PlayerEvent =
+  | { readonly type: 'TrackStartEvent'; readonly track: SimTrack }
+  | { readonly type: 'TrackEndEvent'; readonly track: SimTrack; readonly position: number; readonly reason: EndReason }
+  | { readonly type: 'TrackExceptionEvent'; readonly track: SimTrack; readonly exception: SimException }
+  | { readonly type: 'TrackStuckEvent'; readonly track: SimTrack; readonly thresholdMs: number }
+  | { readonly type: 'WebSocketClosedEvent'; readonly code: number; readonly reason: string; readonly byRemote: boolean };
+
+/** What a player needs from the session that owns it. */
+export interface PlayerHost {
+  readonly updateIntervalMs: number;
+  /** Whether periodic updates continue while the track is paused (v4) or not (v3). */
+  readonly updatesWhilePaused: boolean;
+  readonly markerReason: EndReason;
+  /** An event: queued while the session waits for a resume. */
+  sendEvent(player: SimPlayer, event: PlayerEvent): void;
+  /** A playerUpdate: dropped while the session waits for a resume, as Lavalink does. */
+  sendPlayerUpdate(player: SimPlayer): void;
+}
+
+export interface PlayOptions {
+  readonly position?: number;
+  readonly endTime?: number | null;
+  readonly paused?: boolean;
+}
+
+/** Milliseconds of made-up latency to the Discord voice server while connected. */
+const VOICE_PING = 20;
+
+export class SimPlayer implements PlayerView {
+  readonly guildId: string;
+  track: SimTrack | null = null;
+  volume = 100;
+  paused = false;
+  filters: Record<string, unknown> = {};
+  voice: VoiceState | null = null;
+  /** The voice connection was closed by Discord (WebSocketClosedEvent) and not yet renewed. */
+  voiceClosed = false;
+  /** The end marker of the current track, ms into it. */
+  endTime: number | null = null;
+
+  readonly #host: PlayerHost;
+  #base = 0; // position at #since
+  #since = 0;
+  #endTimer: NodeJS.Timeout | undefined;
+  #faultTimer: NodeJS.Timeout | undefined;
+  #updateTimer: NodeJS.Timeout | undefined;
+
+  constructor(host: PlayerHost, guildId: string) {
+    this.#host = host;
+    this.guildId = guildId;
+  }
+
+  get playing(): boolean {
+    return this.track !== null && !this.paused;
+  }
+
+  get position(): number {
+    if (!this.track) return 0;
+    if (this.paused) return this.#base;
+    return Math.min(this.#base + (Date.now() - this.#since), this.track.info.length);
+  }
+
+  get voiceConnected(): boolean {
+    return this.voice !== null && !this.voiceClosed;
+  }
+
+  get ping(): number {
+    return this.voiceConnected ? VOICE_PING : -1;
+  }
+
+  /** Starts a track, replacing the current one (TrackEndEvent `replaced`). */
+  play(track: SimTrack, options: PlayOptions = {}): void {
+    if (this.track) this.#end('replaced');
+    this.track = track;
+    this.paused = options.paused ?? false;
+    this.endTime = options.endTime ?? null;
+    this.#setPosition(Math.max(0, options.position ?? 0));
+    this.#host.sendEvent(this, { type: 'TrackStartEvent', track });
+    this.#startUpdates();
+    this.#scheduleFaults(track);
+  }
+
+  stop(): void {
+    if (this.track) this.#end('stopped');
+  }
+
+  /** Sets the pause state; Lavalink answers every pause with an immediate playerUpdate. */
+  setPaused(paused: boolean): void {
+    const position = this.position;
+    this.paused = paused;
+    this.#setPosition(position);
+    this.#host.sendPlayerUpdate(this);
+  }
+
+  /** Seeks the current track; a no-op when idle (3.7 logs and ignores it). */
+  seek(position: number): boolean {
+    if (!this.track) return false;
+    this.#setPosition(Math.max(0, position));
+    this.#host.sendPlayerUpdate(this);
+    return true;
+  }
+
+  /** Volume is clamped to 0..1000, as lavaplayer does silently. */
+  setVolume(volume: number): void {
+    this.volume = Math.min(1000, Math.max(0, Math.trunc(volume)));
+  }
+
+  setFilters(filters: Record<string, unknown>): void {
+    this.filters = filters;
+    this.#host.sendPlayerUpdate(this);
+  }
+
+  setEndTime(endTime: number | null): void {
+    if (!this.track) return;
+    this.endTime = endTime;
+    this.#scheduleEnd();
+  }
+
+  setVoice(voice: VoiceState): void {
+    this.voice = voice;
+    this.voiceClosed = false;
+  }
+
+  /** Discord closed the voice WebSocket (a 4xxx code, or 1000 on leave). */
+  closeVoice(code: number, reason: string, byRemote: boolean): void {
+    this.voiceClosed = true;
+    this.#host.sendEvent(this, { type: 'WebSocketClosedEvent', code, reason, byRemote });
+    this.#host.sendPlayerUpdate(this);
+  }
+
+  /** Fires a TrackStuckEvent now (a fault switch). */
+  stuck(thresholdMs: number): void {
+    if (!this.track) return;
+    this.#host.sendEvent(this, { type: 'TrackStuckEvent', track: this.track, thresholdMs });
+    this.#host.sendPlayerUpdate(this);
+  }
+
+  /** Fires a TrackExceptionEvent and ends the track `loadFailed` (a fault switch). */
+  fail(message: string): void {
+    if (!this.track) return;
+    const exception: SimException = { message, severity: 'common', cause: `java.lang.RuntimeException: ${message}` };
+    this.#host.sendEvent(this, { type: 'TrackExceptionEvent', track: this.track, exception });
+    this.#end('loadFailed');
+  }
+
+  /** Stops the track (TrackEndEvent `stopped`, as lavaplayer's destroy does) and every timer. */
+  destroy(): void {
+    this.stop();
+    this.#clearTimers();
+  }
+
+  /** Drops every timer without a word: the session is gone. */
+  dispose(): void {
+    this.#clearTimers();
+    this.track = null;
+  }
+
+  /** One periodic update now; the session calls this after a resume. */
+  sendUpdate(): void {
+    this.#host.sendPlayerUpdate(this);
+  }
+
+  #setPosition(position: number): void {
+    this.#base = this.track && !this.track.info.isStream ? Math.min(position, this.track.info.length) : position;
+    this.#since = Date.now();
+    this.#scheduleEnd();
+  }
+
+  #scheduleEnd(): void {
+    clearTimeout(this.#endTimer);
+    this.#endTimer = undefined;
+    const track = this.track;
+    if (!track || this.paused) return;
+    const marker = this.endTime !== null && (track.info.isStream || this.endTime < track.info.length) ? this.endTime : null;
+    if (marker === null && track.info.isStream) return;
+    const endAt = marker ?? track.info.length;
+    const delay = Math.max(0, endAt - this.position);
+    this.#endTimer = setTimeout(() => this.#end(marker === null ? 'finished' : this.#host.markerReason), delay);
+  }
+
+  #startUpdates(): void {
+    clearInterval(this.#updateTimer);
+    // v4 sends the first update at once (a fixed-rate task with delay 0), then every interval.
+    this.#host.sendPlayerUpdate(this);
+    this.#updateTimer = setInterval(() => {
+      if (this.track && (this.#host.updatesWhilePaused || !this.paused)) this.#host.sendPlayerUpdate(this);
+    }, this.#host.updateIntervalMs);
+  }
+
+  #scheduleFaults(track: SimTrack): void {
+    clearTimeout(this.#faultTimer);
+    this.#faultTimer = undefined;
+    if (track.stuckAfterMs !== null) {
+      this.#faultTimer = setTimeout(() => {
+        if (this.track === track) this.stuck(10000);
+      }, track.stuckAfterMs);
+    } else if (track.failAfterMs !== null) {
+      this.#faultTimer = setTimeout(() => {
+        if (this.track === track) this.fail('Simulated playback failure');
+      }, track.failAfterMs);
+    }
+  }
+
+  #end(reason: EndReason): void {
+    const track = this.track;
+    if (!track) return;
+    const position = this.position;
+    this.track = null;
+    this.endTime = null;
+    this.#base = 0;
+    this.#clearTimers();
+    this.#host.sendEvent(this, { type: 'TrackEndEvent', track, position, reason });
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#endTimer);
+    clearTimeout(this.#faultTimer);
+    clearInterval(this.#updateTimer);
+    this.#endTimer = this.#faultTimer = this.#updateTimer = undefined;
+  }
+}

@@ -1,0 +1,718 @@
+/**
+ * LavalinkSimulator: a Lavalink server for tests and benchmarks, faithful to the wire protocol
+ * (spec §9) for v4 (4.0, 4.2) and v3 (3.3, 3.7), with fault switches and full inspection.
+ *
+ * @example
+ * const sim = new LavalinkSimulator({ protocol: 4, playerUpdateIntervalMs: 100 });
+ * await sim.start();
+ * // connect a client to sim.wsUrl with `Authorization: youshallnotpass`...
+ * await sim.close();
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { Catalogue } from './catalogue.js';
+import type { Dialect, StatsView } from './dialect.js';
+import { v3Dialect } from './dialect-v3.js';
+import { v4Dialect } from './dialect-v4.js';
+import { flood, type FloodOptions, type FloodResult } from './flood.js';
+import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { errorBody, HttpError, type Reply } from './http-reply.js';
+import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
+import { filterNames } from './player-patch.js';
+import { releases, type Release } from './release.js';
+import { RoutePlanner } from './route-planner.js';
+import { buildRoutes, type Route } from './routes.js';
+import { SimSession, type SessionOwner } from './session.js';
+import type { SimPlayer } from './sim-player.js';
+import { applyV3Op } from './socket-ops-v3.js';
+import type { NodeLoad, VoiceState } from './types.js';
+import { InvalidOptionError } from '../errors.js';
+
+/** A REST request as the simulator received it. The password itself is never kept. */
+export interface RecordedRequest {
+  readonly at: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** Request headers, minus `authorization`. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly authorization: 'valid' | 'invalid' | 'missing';
+  readonly body: unknown;
+  readonly status: number;
+}
+
+/** A frame a client sent on its WebSocket. `data` is the parsed JSON, or `null` when it was not. */
+export interface RecordedFrame {
+  readonly at: number;
+  readonly sessionId: string;
+  readonly raw: string;
+  readonly binary: boolean;
+  readonly data: unknown;
+  /** The frame changed something (v3 op applied); false for ignored or malformed frames. */
+  readonly applied: boolean;
+}
+
+/** A WebSocket handshake: its headers (minus `authorization`) and how it was answered. */
+export interface RecordedHandshake {
+  readonly at: number;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly authorization: 'valid' | 'invalid' | 'missing';
+  /** 101 when upgraded, else the HTTP status of the refusal. */
+  readonly status: number;
+  readonly sessionId: string | null;
+  readonly resumed: boolean;
+}
+
+export interface SessionSnapshot {
+  readonly id: string;
+  readonly state: 'open' | 'paused' | 'closed';
+  readonly userId: string;
+  readonly clientName: string | null;
+  readonly resumable: boolean;
+  readonly resumeKey: string | null;
+  readonly timeout: number;
+  readonly players: number;
+  /** Frames waiting to be replayed on resume. */
+  readonly queued: number;
+}
+
+export interface PlayerSnapshot {
+  readonly sessionId: string;
+  readonly guildId: string;
+  readonly track: { readonly encoded: string; readonly title: string; readonly identifier: string; readonly length: number; readonly userData: Record<string, unknown> } | null;
+  readonly position: number;
+  readonly playing: boolean;
+  readonly paused: boolean;
+  readonly volume: number;
+  readonly filters: Record<string, unknown>;
+  readonly voice: VoiceState | null;
+  readonly voiceConnected: boolean;
+  readonly endTime: number | null;
+}
+
+export interface DropOptions {
+  /** Close code sent to clients (ignored when `abrupt`). @default 1001 */
+  readonly code?: number;
+  readonly reason?: string;
+  /** Destroy the TCP connections without a close frame (clients see 1006). @default false */
+  readonly abrupt?: boolean;
+}
+
+export interface RestFault {
+  /** Status to answer with. @default 500 */
+  readonly status?: number;
+  /** How many requests to fail; the rest are served again. @default Infinity */
+  readonly count?: number;
+  /** A non-JSON body (an HTML error page from a proxy, say); else Lavalink's error JSON. */
+  readonly body?: string;
+}
+
+export interface RestartOptions {
+  /** How long the node refuses connections before it is back. @default 0 */
+  readonly downMs?: number;
+  /** Keep resumable sessions, as if only the network blipped. @default false (a real restart loses them) */
+  readonly keepSessions?: boolean;
+}
+
+export interface SimulatorEvents {
+  request: [request: RecordedRequest];
+  frame: [frame: RecordedFrame];
+  handshake: [handshake: RecordedHandshake];
+  sessionOpen: [sessionId: string];
+  sessionResumed: [sessionId: string];
+  /** A session's WebSocket closed (the session may wait for a resume). */
+  sessionDisconnect: [sessionId: string, code: number];
+  /** A session is gone with its players. */
+  sessionEnd: [sessionId: string];
+}
+
+const MAX_BODY = 16 * 1024 * 1024;
+const FLOOD_LIMITS = { rate: 1_000_000, guilds: 100_000, durationMs: 600_000 };
+
+export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements SessionOwner {
+  readonly options: ResolvedOptions;
+  readonly release: Release;
+  readonly dialect: Dialect;
+  readonly catalogue: Catalogue;
+  readonly routePlanner: RoutePlanner | null;
+  readonly requests: RecordedRequest[] = [];
+  readonly frames: RecordedFrame[] = [];
+  readonly handshakes: RecordedHandshake[] = [];
+
+  readonly #server: Server;
+  readonly #wss: WebSocketServer;
+  readonly #routes: Route[];
+  readonly #sessions = new Map<string, SimSession>();
+  readonly #sockets = new Set<Socket>();
+  readonly #held = new Set<Duplex>();
+  readonly #resumedRequests = new WeakMap<IncomingMessage, boolean>();
+  readonly #startedAt = Date.now();
+  #load: NodeLoad = { cores: availableParallelism(), systemLoad: 0.1, lavalinkLoad: 0.02 };
+  #heartbeat: Heartbeat | null = null;
+  #silent = false;
+  #refuseUntil = 0;
+  #restDelayMs = 0;
+  #restFault: { status: number; count: number; body?: string } = { status: 500, count: 0 };
+  #port = 0;
+  #closed = false;
+
+  constructor(options: SimulatorOptions = {}) {
+    super();
+    this.options = resolveOptions(options);
+    this.release = releases[this.options.release];
+    this.dialect = this.release.protocol === 4 ? v4Dialect(this.release) : v3Dialect(this.release);
+    this.catalogue = new Catalogue(this.release.protocol === 4 ? 3 : 2, this.options.tracks);
+    this.routePlanner = this.options.routePlanner ? new RoutePlanner() : null;
+    this.#routes = buildRoutes(this);
+    this.#server = createServer((req, res) => {
+      // A bug in a route must not take the server down: answer 500 and carry on.
+      this.#onRequest(req, res).catch((error: unknown) => {
+        if (!res.headersSent) writeReply(res, { status: 500, json: errorBody(500, String(error), req.url ?? '/', false) }, this.release.protocol);
+        else res.destroy();
+      });
+    });
+    this.#server.on('connection', (socket) => this.#onConnection(socket));
+    this.#server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    // Pongs are answered by hand so the go-silent fault can stop them.
+    this.#wss = new WebSocketServer({ noServer: true, autoPong: false, clientTracking: true });
+    this.#wss.on('headers', (headers, req) => {
+      headers.push(`Session-Resumed: ${this.#resumedRequests.get(req) === true}`, `Lavalink-Api-Version: ${this.release.protocol}`);
+    });
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Starts listening; resolves with the HTTP base URL. */
+  async start(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.options.port, this.options.host, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#port = (this.#server.address() as AddressInfo).port;
+    if (this.options.heartbeat) this.setHeartbeat(this.options.heartbeat);
+    return this.url;
+  }
+
+  /** Stops everything: sessions, timers, connections, the listener. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#heartbeat?.stop();
+    for (const session of [...this.#sessions.values()]) session.end();
+    for (const ws of this.#wss.clients) ws.terminate();
+    for (const held of this.#held) held.destroy();
+    for (const socket of this.#sockets) socket.destroy();
+    this.#wss.close();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** `http://127.0.0.1:PORT` */
+  get url(): string {
+    return `http://${this.options.host}:${this.#port}`;
+  }
+
+  /** The WebSocket URL a client of this release connects to. */
+  get wsUrl(): string {
+    return `ws://${this.options.host}:${this.#port}${this.release.protocol === 4 ? '/v4/websocket' : '/'}`;
+  }
+
+  get silent(): boolean {
+    return this.#silent;
+  }
+
+  get playerUpdateIntervalMs(): number {
+    return this.options.playerUpdateIntervalMs;
+  }
+
+  get statsIntervalMs(): number {
+    return this.options.statsIntervalMs;
+  }
+
+  /** Clients currently connected over WebSocket. */
+  get connectionCount(): number {
+    return this.#wss.clients.size;
+  }
+
+  // ------------------------------------------------------------------ inspection
+
+  sessions(): SessionSnapshot[] {
+    return [...this.#sessions.values()].map((s) => ({
+      id: s.id,
+      state: s.state,
+      userId: s.userId,
+      clientName: s.clientName,
+      resumable: s.resumable,
+      resumeKey: s.resumeKey,
+      timeout: s.timeout,
+      players: s.players.size,
+      queued: s.queue.length,
+    }));
+  }
+
+  /** Every player on the node, or those of one session. */
+  players(sessionId?: string): PlayerSnapshot[] {
+    const out: PlayerSnapshot[] = [];
+    for (const session of this.#sessions.values()) {
+      if (sessionId !== undefined && session.id !== sessionId) continue;
+      for (const p of session.players.values()) out.push(snapshot(session.id, p));
+    }
+    return out;
+  }
+
+  /** Forgets recorded requests, frames and handshakes. */
+  clearRecords(): void {
+    this.requests.length = 0;
+    this.frames.length = 0;
+    this.handshakes.length = 0;
+  }
+
+  // ------------------------------------------------------------------ fault switches
+
+  /** Closes every client connection; resumable sessions then wait for their clients. */
+  dropConnections(options: DropOptions = {}): number {
+    const clients = [...this.#wss.clients];
+    for (const ws of clients) {
+      if (options.abrupt) ws.terminate();
+      else ws.close(options.code ?? 1001, options.reason ?? 'Dropped by simulator');
+    }
+    return clients.length;
+  }
+
+  /**
+   * Half-open: TCP stays up but the node sends nothing, answers no ping and no REST request.
+   * Requests and frames that arrive meanwhile are lost, as on a dead network.
+   */
+  goSilent(): void {
+    this.#silent = true;
+  }
+
+  /** Ends the silence; requests held during it are dropped, never answered late. */
+  wake(): void {
+    this.#silent = false;
+    for (const held of this.#held) held.destroy();
+    this.#held.clear();
+  }
+
+  /** New TCP connections are reset for `durationMs` (existing ones stay). */
+  refuseConnections(durationMs: number): void {
+    this.#refuseUntil = Date.now() + checkMs('durationMs', durationMs);
+  }
+
+  acceptConnections(): void {
+    this.#refuseUntil = 0;
+  }
+
+  /** Every REST answer waits this long (0 to stop). */
+  delayRest(ms: number): void {
+    this.#restDelayMs = ms === 0 ? 0 : checkMs('ms', ms);
+  }
+
+  /** Answers the next `count` REST requests with an error status, without applying them. */
+  failRest(fault: RestFault = {}): void {
+    const status = fault.status ?? 500;
+    if (!Number.isInteger(status) || status < 400 || status > 599) throw new InvalidOptionError('status', 'an HTTP error status from 400 to 599', status);
+    this.#restFault = { status, count: fault.count ?? Infinity, ...(fault.body !== undefined ? { body: fault.body } : {}) };
+  }
+
+  clearRestFaults(): void {
+    this.#restDelayMs = 0;
+    this.#restFault = { status: 500, count: 0 };
+  }
+
+  /** Sends a raw frame (malformed JSON, an unknown op, binary) to every client or one session. */
+  sendRaw(data: string | Uint8Array, options: { binary?: boolean; sessionId?: string } = {}): number {
+    let sent = 0;
+    for (const session of this.#sessions.values()) {
+      if (options.sessionId !== undefined && session.id !== options.sessionId) continue;
+      const ws = session.ws;
+      if (session.state !== 'open' || !ws || this.#silent) continue;
+      ws.send(data, { binary: options.binary ?? typeof data !== 'string' });
+      sent++;
+    }
+    return sent;
+  }
+
+  /** Floods `playerUpdate`s to every open session (or one); resolves when done. */
+  flood(options: FloodOptions & { sessionId?: string }): Promise<FloodResult> {
+    for (const [name, max] of Object.entries(FLOOD_LIMITS)) {
+      const value = (options as unknown as Record<string, unknown>)[name];
+      if (typeof value !== 'number' || !(value >= 1 && value <= max)) throw new InvalidOptionError(name, `a number from 1 to ${max}`, value);
+    }
+    if (options.guildIds && options.guildIds.length !== options.guilds) {
+      throw new InvalidOptionError('guildIds', `an array of ${options.guilds} ids`, options.guildIds.length);
+    }
+    const pick = (): SimSession[] => [...this.#sessions.values()].filter((s) => options.sessionId === undefined || s.id === options.sessionId);
+    return flood(pick, options, this.release.fullPlayerState);
+  }
+
+  /** Pings clients every `intervalMs` and drops those that miss a pong for `timeoutMs`; null turns it off. */
+  setHeartbeat(options: HeartbeatOptions | null): void {
+    this.#heartbeat?.stop();
+    this.#heartbeat = null;
+    if (!options) return;
+    this.#heartbeat = new Heartbeat(
+      { intervalMs: checkMs('intervalMs', options.intervalMs), timeoutMs: checkMs('timeoutMs', options.timeoutMs) },
+      () => this.#wss.clients,
+      () => this.#silent,
+    );
+  }
+
+  /** Clients dropped so far for a missed pong. */
+  get heartbeatDrops(): number {
+    return this.#heartbeat?.dropped ?? 0;
+  }
+
+  /** A node restart: connections die abruptly, the node is down for `downMs`, sessions are lost unless kept. */
+  restart(options: RestartOptions = {}): void {
+    if (!options.keepSessions) for (const session of [...this.#sessions.values()]) session.end();
+    this.dropConnections({ abrupt: true });
+    for (const socket of this.#sockets) socket.destroy();
+    if (options.downMs) this.refuseConnections(options.downMs);
+  }
+
+  /** Overrides the CPU and frame figures reported in stats (for node-selection tests). */
+  setNodeLoad(load: Partial<NodeLoad>): void {
+    this.#load = { ...this.#load, ...load };
+  }
+
+  /** Discord closed a player's voice WebSocket: WebSocketClosedEvent with this code. */
+  closeVoice(guildId: string, code: number, reason = 'Disconnected', byRemote = true): boolean {
+    return this.#withPlayer(guildId, (p) => p.closeVoice(code, reason, byRemote));
+  }
+
+  /** The player's track gets stuck: TrackStuckEvent. */
+  stickTrack(guildId: string, thresholdMs = 10_000): boolean {
+    return this.#withPlayer(guildId, (p) => p.stuck(thresholdMs));
+  }
+
+  /** The player's track fails: TrackExceptionEvent then TrackEndEvent `loadFailed`. */
+  failTrack(guildId: string, message = 'Simulated playback failure'): boolean {
+    return this.#withPlayer(guildId, (p) => p.fail(message));
+  }
+
+  // ------------------------------------------------------------------ SessionOwner / RouteHost
+
+  get disabledFilters(): ReadonlySet<string> {
+    return this.options.disabledFilters;
+  }
+
+  openSession(id: string): SimSession | undefined {
+    const session = this.#sessions.get(id);
+    return session?.state === 'open' ? session : undefined;
+  }
+
+  /** Node-wide stats; frame stats are per session, so only `stats(session)` carries them. */
+  nodeStats(): StatsView {
+    return { ...this.stats(null), frameStats: null };
+  }
+
+  stats(session: SimSession | null): StatsView {
+    let players = 0;
+    let playingPlayers = 0;
+    let sessionPlaying = 0;
+    for (const s of this.#sessions.values()) {
+      for (const p of s.players.values()) {
+        players++;
+        if (p.playing) {
+          playingPlayers++;
+          if (s === session) sessionPlaying++;
+        }
+      }
+    }
+    const memory = process.memoryUsage();
+    const derived = sessionPlaying > 0 ? { sent: 3000, nulled: 0, deficit: 0 } : null;
+    return {
+      players,
+      playingPlayers,
+      uptime: Date.now() - this.#startedAt,
+      memory: { free: memory.heapTotal - memory.heapUsed, used: memory.heapUsed, allocated: memory.heapTotal, reservable: 4 * 1024 ** 3 },
+      cpu: { cores: this.#load.cores, systemLoad: this.#load.systemLoad, lavalinkLoad: this.#load.lavalinkLoad },
+      frameStats: this.#load.frameStats !== undefined ? this.#load.frameStats : derived,
+    };
+  }
+
+  info(): Record<string, unknown> {
+    const [major = 0, minor = 0, patch = 0] = this.release.semver.split('.').map(Number);
+    return {
+      version: { semver: this.release.semver, major, minor, patch, preRelease: null, ...(this.release.protocol === 4 ? { build: null } : {}) },
+      buildTime: this.#startedAt,
+      git: { branch: 'main', commit: 'simulator', commitTime: this.#startedAt },
+      jvm: '17.0.15',
+      lavaplayer: this.release.protocol === 4 ? '2.2.7' : '1.5.6',
+      sourceManagers: ['youtube', 'soundcloud', 'http', 'local'],
+      filters: filterNames.filter((f) => !this.options.disabledFilters.has(f)),
+      plugins: [],
+    };
+  }
+
+  onSessionEnded(session: SimSession): void {
+    this.#sessions.delete(session.id);
+    this.emit('sessionEnd', session.id);
+  }
+
+  // ------------------------------------------------------------------ connections
+
+  #onConnection(socket: Socket): void {
+    if (Date.now() < this.#refuseUntil) {
+      socket.destroy();
+      return;
+    }
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+  }
+
+  #authorization(req: IncomingMessage): RecordedRequest['authorization'] {
+    const given = req.headers.authorization;
+    if (given === undefined) return 'missing';
+    return given === this.options.password ? 'valid' : 'invalid';
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.#silent) {
+      this.#held.add(socket);
+      return;
+    }
+    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    const authorization = this.#authorization(req);
+    const record = (status: number, sessionId: string | null, resumed: boolean): void => {
+      const handshake: RecordedHandshake = { at: Date.now(), path, headers: withoutAuth(req.headers), authorization, status, sessionId, resumed };
+      if (this.options.record) this.handshakes.push(handshake);
+      this.emit('handshake', handshake);
+    };
+    const refuse = (status: number): void => {
+      record(status, null, false);
+      socket.end(`HTTP/1.1 ${status} ${statusText(status)}\r\nLavalink-Api-Version: ${this.release.protocol}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+
+    if (!this.release.wsPaths.includes(path)) return refuse(404);
+    if (authorization !== 'valid') return refuse(401);
+    const userId = header(req, 'user-id');
+    if (this.release.protocol === 4 && (!userId || userId === '0')) return refuse(400);
+    if (this.release.protocol === 3 && userId === undefined) return refuse(this.release.name === '3.3' ? 500 : 400);
+    if (this.release.requiresNumShards && !/^\d+$/.test(header(req, 'num-shards') ?? '')) return refuse(500);
+
+    const target = this.#resumeTarget(req);
+    this.#resumedRequests.set(req, target !== undefined);
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      const session = target ?? new SimSession(this, ws, userId ?? '', header(req, 'client-name') ?? null);
+      record(101, session.id, target !== undefined);
+      this.#attach(session, ws, target !== undefined);
+    });
+  }
+
+  /** The paused session a handshake asks for: v4 by `Session-Id`, v3 by `Resume-Key`. */
+  #resumeTarget(req: IncomingMessage): SimSession | undefined {
+    const wanted = this.release.protocol === 4 ? header(req, 'session-id') : header(req, 'resume-key');
+    if (!wanted) return undefined;
+    for (const session of this.#sessions.values()) {
+      if (session.state !== 'paused') continue;
+      if (this.release.protocol === 4 ? session.id === wanted : session.resumeKey === wanted) return session;
+    }
+    return undefined;
+  }
+
+  #attach(session: SimSession, ws: WebSocket, resumed: boolean): void {
+    ws.on('ping', (data) => {
+      if (!this.#silent) ws.pong(data);
+    });
+    ws.on('pong', () => this.#heartbeat?.onPong(ws));
+    ws.on('message', (data, binary) => this.#onFrame(session, data, binary));
+    ws.on('error', () => {}); // a close follows; the session reacts to that
+    ws.on('close', (code) => {
+      this.#heartbeat?.onPong(ws);
+      if (session.ws !== ws) return; // replaced by a resume already
+      this.#evictKey(session);
+      session.detach();
+      this.emit('sessionDisconnect', session.id, code);
+    });
+    if (resumed) {
+      session.resume(ws);
+      this.emit('sessionResumed', session.id);
+    } else {
+      this.#sessions.set(session.id, session);
+      session.open();
+      this.emit('sessionOpen', session.id);
+    }
+  }
+
+  /** v3: a session about to wait under a key shuts down any other session waiting under it. */
+  #evictKey(session: SimSession): void {
+    if (this.release.protocol !== 3 || session.resumeKey === null) return;
+    for (const other of this.#sessions.values()) {
+      if (other !== session && other.state === 'paused' && other.resumeKey === session.resumeKey) other.end();
+    }
+  }
+
+  #onFrame(session: SimSession, data: RawData, binary: boolean): void {
+    if (this.#silent) return;
+    const raw = Buffer.isBuffer(data) ? data.toString() : Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
+    let parsed: unknown = null;
+    if (!binary) {
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        parsed = null;
+      }
+    }
+    // v4 ignores client frames; v3 applies ops and drops what it cannot read (spec §3.5).
+    const isOp = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+    const applied = this.release.protocol === 3 && isOp && applyV3Op(session, parsed as Record<string, unknown>, this);
+    const frame: RecordedFrame = { at: Date.now(), sessionId: session.id, raw, binary, data: parsed, applied };
+    if (this.options.record) this.frames.push(frame);
+    this.emit('frame', frame);
+  }
+
+  // ------------------------------------------------------------------ REST
+
+  async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.#silent) {
+      this.#held.add(req.socket);
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const authorization = this.#authorization(req);
+    const text = await readBody(req);
+    let body: unknown;
+    let status: number;
+    const finish = (reply: Reply): void => {
+      status = reply.status;
+      const request: RecordedRequest = {
+        at: Date.now(),
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: withoutAuth(req.headers),
+        authorization,
+        body,
+        status,
+      };
+      if (this.options.record) this.requests.push(request);
+      this.emit('request', request);
+      writeReply(res, reply, this.release.protocol);
+    };
+    const fail = (status: number, message: string): void =>
+      finish({ status, json: errorBody(status, message, url.pathname, url.searchParams.get('trace') === 'true') });
+
+    if (text === null) return fail(413, 'Request body too large');
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+        if (req.method !== 'GET') return fail(400, 'Failed to read request');
+      }
+    }
+    // Missing password → 401, wrong → 403, with no body (spec §1).
+    if (authorization !== 'valid') return finish({ status: authorization === 'missing' ? 401 : 403, text: '' });
+
+    const matching = this.#routes.filter((r) => r.pattern.test(url.pathname));
+    const route = matching.find((r) => r.method === req.method);
+    if (!route) return matching.length > 0 ? fail(405, 'Method Not Allowed') : fail(404, 'Not Found');
+
+    if (this.#restFault.count > 0) {
+      this.#restFault.count--;
+      const { status: faultStatus, body: faultBody } = this.#restFault;
+      if (faultBody !== undefined) return finish({ status: faultStatus, text: faultBody, contentType: 'text/html' });
+      return fail(faultStatus, 'Simulated server error');
+    }
+    if (this.#restDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#restDelayMs));
+    if (this.#closed || res.destroyed) return;
+
+    try {
+      finish(route.handle({ params: route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent), query: url.searchParams, body }));
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      fail(error.status, error.message);
+    }
+  }
+
+  #withPlayer(guildId: string, act: (player: SimPlayer) => void): boolean {
+    for (const session of this.#sessions.values()) {
+      const player = session.players.get(guildId);
+      if (player) {
+        act(player);
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+function snapshot(sessionId: string, p: SimPlayer): PlayerSnapshot {
+  const t = p.track;
+  return {
+    sessionId,
+    guildId: p.guildId,
+    track: t ? { encoded: t.encoded, title: t.info.title, identifier: t.info.identifier, length: t.info.length, userData: t.userData } : null,
+    position: p.position,
+    playing: p.playing,
+    paused: p.paused,
+    volume: p.volume,
+    filters: p.filters,
+    voice: p.voice,
+    voiceConnected: p.voiceConnected,
+    endTime: p.endTime,
+  };
+}
+
+function checkMs(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 2 ** 31 - 1) {
+    throw new InvalidOptionError(name, 'a number of milliseconds from 1 to 2147483647', value);
+  }
+  return value;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function withoutAuth(headers: IncomingMessage['headers']): Record<string, string | string[] | undefined> {
+  const { authorization: _omitted, ...rest } = headers;
+  return rest;
+}
+
+function statusText(status: number): string {
+  return { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error' }[status] ?? 'Error';
+}
+
+/** The body as text; null when it is over the limit. */
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function writeReply(res: ServerResponse, reply: Reply, protocol: 3 | 4): void {
+  if (res.destroyed) return;
+  res.setHeader('Lavalink-Api-Version', String(protocol));
+  if ('json' in reply) {
+    const text = JSON.stringify(reply.json);
+    res.writeHead(reply.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  } else if ('text' in reply) {
+    const headers = reply.text === '' ? { 'Content-Length': 0 } : { 'Content-Type': reply.contentType ?? 'text/plain', 'Content-Length': Buffer.byteLength(reply.text) };
+    res.writeHead(reply.status, headers);
+    res.end(reply.text);
+  } else {
+    res.writeHead(reply.status);
+    res.end();
+  }
+}
