@@ -55,10 +55,15 @@ export function describe(value: unknown): string {
   if (value === undefined) return '`undefined`';
   const type = Array.isArray(value) ? 'array' : typeof value;
   let shown: string;
-  try {
-    shown = typeof value === 'object' || typeof value === 'string' ? (JSON.stringify(value) ?? typeof value) : String(value);
-  } catch {
-    shown = Object.prototype.toString.call(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') shown = String(value);
+  else if (typeof value === 'symbol') shown = value.toString();
+  else if (typeof value === 'function') shown = `[function ${value.name || 'anonymous'}]`;
+  else {
+    try {
+      shown = JSON.stringify(value) ?? type;
+    } catch {
+      shown = Object.prototype.toString.call(value);
+    }
   }
   if (shown.length > 60) shown = `${shown.slice(0, 57)}...`;
   return `\`${shown}\` (${type})`;

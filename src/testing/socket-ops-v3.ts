@@ -43,14 +43,14 @@ export function applyV3Op(session: SimSession, op: Op, rules: OpRules): boolean 
     }
     case 'play': {
       if (typeof op.track !== 'string') return false;
-      const player = session.player(guildId);
-      if (op.noReplace === true && player.track) return false;
       let track: SimTrack;
       try {
         track = rules.catalogue.decode(op.track);
       } catch {
         return false;
       }
+      const player = session.player(guildId);
+      if (op.noReplace === true && player.track) return false;
       const startTime = long(op.startTime);
       const endTime = long(op.endTime);
       const volume = long(op.volume);
