@@ -376,8 +376,8 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
 
   /** A node restart: connections die abruptly, the node is down for `downMs`, sessions are lost unless kept. */
   restart(options: RestartOptions = {}): void {
-    if (!options.keepSessions) for (const session of [...this.#sessions.values()]) session.end();
     this.dropConnections({ abrupt: true });
+    if (!options.keepSessions) for (const session of [...this.#sessions.values()]) session.end();
     for (const socket of this.#sockets) socket.destroy();
     if (options.downMs) this.refuseConnections(options.downMs);
   }

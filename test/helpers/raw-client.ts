@@ -6,9 +6,21 @@ import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket from 'ws';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 
-export type Frame = Record<string, unknown> & { op: string };
+/** A server frame; loosely typed because tests read whatever field they check. */
+export type Frame = { op: string } & Record<string, any>;
 
 export const PASSWORD = 'youshallnotpass';
+
+/** A frame that is not a JSON object is kept as `{op: '<raw>', raw}`. */
+function parseFrame(text: string): Frame {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && typeof (value as Frame).op === 'string') return value as Frame;
+  } catch {
+    // fall through
+  }
+  return { op: '<raw>', raw: text };
+}
 
 export class RawClient {
   readonly ws: WebSocket;
@@ -22,7 +34,7 @@ export class RawClient {
     this.ws = ws;
     this.upgradeHeaders = upgradeHeaders;
     ws.on('message', (data, binary) => {
-      if (!binary) this.frames.push(JSON.parse(String(data)) as Frame);
+      if (!binary) this.frames.push(parseFrame((data as Buffer).toString()));
       for (const wake of this.#waiters) wake();
     });
     ws.on('close', (code) => {

@@ -5,7 +5,7 @@ import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { RawClient, rest, sleep, until, type Frame } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const voiceUpdate = (guildId: string) => ({
   op: 'voiceUpdate',

@@ -5,7 +5,7 @@ import { RawClient, rest, sleep, until, voice, type Frame } from '../helpers/raw
 import { startSimulator } from '../helpers/simulator.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 async function readySession(sim: LavalinkSimulator, headers: Record<string, string> = {}): Promise<{ client: RawClient; sessionId: string }> {
   const client = await RawClient.open(sim, headers);

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+const cli = fileURLToPath(new URL('../../src/testing/cli.ts', import.meta.url));
+
+function run(args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function firstLine(child: ChildProcess): Promise<string> {
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await once(lines, 'line')) as [string];
+  lines.close();
+  return line;
+}
+
+describe('simulator CLI', () => {
+  test('starts, prints its URL, serves a client, and exits 0 on SIGTERM', async (t) => {
+    const child = run(['--protocol', '3', '--password', 'cli-secret', '--stats-interval', '50']);
+    t.after(() => child.kill('SIGKILL'));
+    const url = await firstLine(child);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const ws = new WebSocket(url.replace('http', 'ws') + '/', { headers: { Authorization: 'cli-secret', 'User-Id': '1' } });
+    const frames: string[] = [];
+    ws.on('message', (data: Buffer) => frames.push(data.toString()));
+    await once(ws, 'open');
+    while (frames.filter((f) => f.includes('"op":"stats"')).length < 2) await once(ws, 'message');
+    assert.equal(JSON.parse(frames[0]!).op, 'ready');
+    const version = await fetch(`${url}/version`, { headers: { Authorization: 'cli-secret' } });
+    assert.equal(await version.text(), '3.7.13');
+
+    const closed = once(ws, 'close');
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    assert.equal(code, 0);
+    await closed;
+  });
+
+  test('--help exits 0; a bad option exits 2 with the reason', async () => {
+    const help = run(['--help']);
+    const [helpCode] = (await once(help, 'exit')) as [number];
+    assert.equal(helpCode, 0);
+
+    const bad = run(['--protocol', '5']);
+    let stderr = '';
+    bad.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [badCode] = (await once(bad, 'exit')) as [number];
+    assert.equal(badCode, 2);
+    assert.match(stderr, /LAVALINK_INVALID_OPTION: Expected `protocol` to be 3 or 4, got `5` \(number\)/);
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ErrorCode, InvalidOptionError } from '../../src/errors.js';
+import { decodeTrack } from '../../src/protocol/track-codec.js';
+import { Catalogue } from '../../src/testing/catalogue.js';
+import { LavalinkSimulator } from '../../src/testing/index.js';
+import { releases } from '../../src/testing/release.js';
+
+describe('simulator options', () => {
+  test('wrong options throw InvalidOptionError with a message that says what was expected', () => {
+    const cases: [options: object, message: string][] = [
+      [{ protocol: 5 }, 'Expected `protocol` to be 3 or 4, got `5` (number)'],
+      [{ protocol: 3, release: '4.2' }, "Expected `release` to be one of '3.7', '3.3' for protocol 3, got `\"4.2\"` (string)"],
+      [{ port: 70000 }, 'Expected `port` to be an integer from 0 to 65535, got `70000` (number)'],
+      [{ playerUpdateIntervalMs: 0 }, 'Expected `playerUpdateIntervalMs` to be a number of milliseconds from 1 to 2147483647, got `0` (number)'],
+      [{ statsIntervalMs: '5s' }, 'Expected `statsIntervalMs` to be a number of milliseconds from 1 to 2147483647, got `"5s"` (string)'],
+      [{ disabledFilters: ['bass'] }, 'Expected `disabledFilters` to be an array of filter names'],
+      [{ heartbeat: { intervalMs: 10, timeoutMs: -1 } }, 'Expected `heartbeat.timeoutMs`'],
+    ];
+    for (const [options, message] of cases) {
+      assert.throws(
+        () => new LavalinkSimulator(options),
+        (error: unknown) => error instanceof InvalidOptionError && error.code === ErrorCode.InvalidOption && error.message.startsWith(message),
+        message,
+      );
+    }
+  });
+
+  test('defaults: protocol 4 imitates 4.2, protocol 3 imitates 3.7, on 127.0.0.1', () => {
+    assert.equal(new LavalinkSimulator().release.name, '4.2');
+    assert.equal(new LavalinkSimulator({ protocol: 3 }).release.name, '3.7');
+    assert.equal(new LavalinkSimulator().options.host, '127.0.0.1');
+    for (const release of Object.values(releases)) assert.equal(release.semver.startsWith(release.name), true, release.name);
+  });
+});
+
+describe('simulator catalogue', () => {
+  test('writes version 3 tracks for v4 and version 2 for v3, with the same info', () => {
+    const v4 = new Catalogue(3).load('dQw4w9WgXcQ');
+    const v3 = new Catalogue(2).load('dQw4w9WgXcQ');
+    assert.ok(v4.kind === 'track' && v3.kind === 'track');
+    assert.equal(decodeTrack(v4.track.encoded).version, 3);
+    assert.equal(decodeTrack(v3.track.encoded).version, 2);
+    assert.equal(v3.track.info.artworkUrl, null, 'version 2 has no artwork');
+    assert.equal(v4.track.info.title, v3.track.info.title);
+  });
+
+  test('made-up tracks carry their faults through encoding; search results are stable', () => {
+    const catalogue = new Catalogue(3);
+    const made = catalogue.load('sim:track?length=1234&fail=50');
+    assert.ok(made.kind === 'track');
+    assert.equal(made.track.info.length, 1234);
+    const again = catalogue.decode(made.track.encoded);
+    assert.equal(again.failAfterMs, 50);
+    assert.equal(again.stuckAfterMs, null);
+    assert.deepEqual(catalogue.load('ytsearch:same'), catalogue.load('ytsearch:same'));
+    assert.equal(catalogue.load('ytsearch:   ').kind, 'empty');
+    assert.equal(catalogue.load('sim:track?length=-1').kind, 'error');
+    assert.equal(catalogue.load('https://example.com/page.html').kind, 'empty');
+    const extra = new Catalogue(3, [{ title: 'Mine', author: 'Me', length: 1000, identifier: 'mine', isStream: false, sourceName: 'youtube' }]);
+    assert.equal(extra.load('mine').kind, 'track');
+  });
+});
