@@ -22,6 +22,7 @@ const usage = `Usage: lavathread-simulator [options]
   --heartbeat-interval MS         ping clients this often...
   --heartbeat-timeout MS          ...and drop those that miss a pong for this long
   --no-record                     keep no request/frame log (long benchmarks)
+  --control                       serve the control API under /_simulator/ (faults, flood, inspection)
   --help`;
 
 function number(value: string | undefined, name: string): number | undefined {
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       'heartbeat-interval': { type: 'string' },
       'heartbeat-timeout': { type: 'string' },
       'no-record': { type: 'boolean', default: false },
+      control: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     ...(playerUpdateIntervalMs !== undefined ? { playerUpdateIntervalMs } : {}),
     ...(heartbeatInterval !== undefined ? { heartbeat: { intervalMs: heartbeatInterval, timeoutMs: heartbeatTimeout ?? heartbeatInterval } } : {}),
     record: !values['no-record'],
+    control: values.control,
   });
   const url = await sim.start();
   console.log(url);

@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   heartbeat?: HeartbeatOptions | null;
   /** Keep every REST request and socket frame for inspection; turn off for long benchmarks. @default true */
   record?: boolean;
+  /** Serve the control API under `/_simulator/` (for a simulator in its own process). @default false */
+  control?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -59,6 +61,7 @@ export interface ResolvedOptions {
   readonly tracks: readonly CatalogueEntry[];
   readonly heartbeat: HeartbeatOptions | null;
   readonly record: boolean;
+  readonly control: boolean;
 }
 
 function interval(name: string, value: unknown, fallback: number): number {
@@ -104,5 +107,6 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     tracks: options.tracks ?? [],
     heartbeat,
     record: options.record ?? true,
+    control: options.control ?? false,
   };
 }

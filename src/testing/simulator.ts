@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Catalogue } from './catalogue.js';
+import { control, CONTROL_PREFIX } from './control.js';
 import type { Dialect, StatsView } from './dialect.js';
 import { v3Dialect } from './dialect-v3.js';
 import { v4Dialect } from './dialect-v4.js';
@@ -577,11 +578,12 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   // ------------------------------------------------------------------ REST
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    if (this.options.control && url.pathname.startsWith(CONTROL_PREFIX)) return this.#onControl(req, res, url);
     if (this.#silent) {
       this.#held.add(req.socket);
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://simulator');
     const authorization = this.#authorization(req);
     const text = await readBody(req);
     let body: unknown;
@@ -636,6 +638,19 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
       if (!(error instanceof HttpError)) throw error;
       fail(error.status, error.message);
     }
+  }
+
+  async #onControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const authorization = this.#authorization(req);
+    if (authorization !== 'valid') return writeReply(res, { status: authorization === 'missing' ? 401 : 403, text: '' }, this.release.protocol);
+    const text = await readBody(req);
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      return writeReply(res, { status: 400, json: { code: 'BAD_JSON', message: 'The body is not JSON' } }, this.release.protocol);
+    }
+    writeReply(res, await control(this, req.method ?? 'GET', url.pathname, body), this.release.protocol);
   }
 
   #withPlayer(guildId: string, act: (player: SimPlayer) => void): boolean {

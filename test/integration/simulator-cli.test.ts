@@ -21,7 +21,7 @@ async function firstLine(child: ChildProcess): Promise<string> {
 
 describe('simulator CLI', () => {
   test('starts, prints its URL, serves a client, and exits 0 on SIGTERM', async (t) => {
-    const child = run(['--protocol', '3', '--password', 'cli-secret', '--stats-interval', '50']);
+    const child = run(['--protocol', '3', '--password', 'cli-secret', '--stats-interval', '50', '--control']);
     t.after(() => child.kill('SIGKILL'));
     const url = await firstLine(child);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -34,6 +34,19 @@ describe('simulator CLI', () => {
     assert.equal(JSON.parse(frames[0]!).op, 'ready');
     const version = await fetch(`${url}/version`, { headers: { Authorization: 'cli-secret' } });
     assert.equal(await version.text(), '3.7.13');
+
+    // The control API drives the faults of a simulator in another process.
+    const controlCall = (path: string, body: unknown, password = 'cli-secret') =>
+      fetch(`${url}/_simulator/${path}`, { method: 'POST', headers: { Authorization: password, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await controlCall('flood', { rate: 1000, guilds: 3, durationMs: 10 }, 'wrong')).status, 403);
+    const rejected = await controlCall('flood', { rate: -1, guilds: 3, durationMs: 10 });
+    assert.equal(rejected.status, 400);
+    assert.equal(((await rejected.json()) as { code: string }).code, 'LAVALINK_INVALID_OPTION');
+    const flooded = (await (await controlCall('flood', { rate: 1000, guilds: 3, durationMs: 200 })).json()) as { frames: number };
+    assert.equal(flooded.frames, 200);
+    while (frames.filter((f) => f.includes('"op":"playerUpdate"')).length < 200) await once(ws, 'message');
+    assert.equal((await controlCall('silence', {})).status, 204);
+    assert.equal((await controlCall('wake', {})).status, 204, 'control still answers while the node is silent');
 
     const closed = once(ws, 'close');
     const exited = once(child, 'exit');
