@@ -19,6 +19,22 @@ export const ErrorCode = {
   TrackUnencodable: 'LAVALINK_TRACK_UNENCODABLE',
   /** An option or argument has the wrong type or value. */
   InvalidOption: 'LAVALINK_INVALID_OPTION',
+  /** The node answered a REST call with an error status (or an unreadable body). */
+  RestError: 'LAVALINK_REST_ERROR',
+  /** A call took longer than its limit (REST timeout, an unanswered thread call). */
+  Timeout: 'LAVALINK_TIMEOUT',
+  /** The socket is closed for good, or closed before an op could be written. */
+  SocketClosed: 'LAVALINK_SOCKET_CLOSED',
+  /** The worker thread hosting the socket died while a call was pending. */
+  WorkerExited: 'LAVALINK_WORKER_EXITED',
+  /** The manager was closed. */
+  ManagerClosed: 'LAVALINK_MANAGER_CLOSED',
+  /** A frame from the node could not be read (not JSON, not an object, no `op`). */
+  BadFrame: 'LAVALINK_BAD_FRAME',
+  /** An op cannot be sent (unknown op, missing field). */
+  BadOp: 'LAVALINK_BAD_OP',
+  /** The WebSocket failed (handshake refused, network error). */
+  Connection: 'LAVALINK_CONNECTION_ERROR',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -35,6 +51,46 @@ export class LavalinkError extends Error {
   }
 }
 
+/** The node answered a REST call with an error. */
+export class RestError extends LavalinkError {
+  constructor(
+    message: string,
+    /** HTTP status; 0 when no answer came (network failure). */
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    /** The parsed error body (Lavalink's `{timestamp, status, error, message, path}`), or its text. */
+    readonly body: unknown,
+  ) {
+    super(ErrorCode.RestError, message);
+  }
+}
+
+/** The WebSocket closed (or never opened) before something could happen. */
+export class SocketClosedError extends LavalinkError {
+  constructor(
+    message: string,
+    /** The WebSocket close code, when there was one. */
+    readonly closeCode: number | null = null,
+  ) {
+    super(ErrorCode.SocketClosed, message);
+  }
+}
+
+/** The worker thread died; the call may or may not have taken effect. */
+export class WorkerExitedError extends LavalinkError {
+  constructor(message = 'The worker thread hosting this socket exited') {
+    super(ErrorCode.WorkerExited, message);
+  }
+}
+
+/** A call did not finish in time. */
+export class TimeoutError extends LavalinkError {
+  constructor(message: string) {
+    super(ErrorCode.Timeout, message);
+  }
+}
+
 /** An encoded track could not be decoded or encoded (spec §7). */
 export class TrackCodecError extends LavalinkError {}
 
@@ -46,6 +102,51 @@ export class InvalidOptionError extends LavalinkError {
   constructor(option: string, expected: string, received: unknown) {
     super(ErrorCode.InvalidOption, `Expected \`${option}\` to be ${expected}, got ${describe(received)}`);
     this.option = option;
+  }
+}
+
+/**
+ * The form an error takes across the thread boundary: structured clone and msgpack both drop the
+ * class and the `code`, so errors travel as plain data and are rebuilt on the other side.
+ */
+export interface WireError {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+  readonly status?: number;
+  readonly method?: string;
+  readonly path?: string;
+  readonly body?: unknown;
+  readonly closeCode?: number | null;
+}
+
+export function toWire(error: unknown): WireError {
+  if (error instanceof RestError) {
+    return { name: error.name, code: error.code, message: error.message, status: error.status, method: error.method, path: error.path, body: error.body };
+  }
+  if (error instanceof SocketClosedError) return { name: error.name, code: error.code, message: error.message, closeCode: error.closeCode };
+  if (error instanceof LavalinkError) return { name: error.name, code: error.code, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { name: 'LavalinkError', code: ErrorCode.Connection, message };
+}
+
+const knownCodes = new Set<string>(Object.values(ErrorCode));
+
+export function fromWire(wire: WireError): LavalinkError {
+  const code = (knownCodes.has(wire.code) ? wire.code : ErrorCode.Connection) as ErrorCode;
+  switch (code) {
+    case ErrorCode.RestError:
+      return new RestError(wire.message, wire.status ?? 0, wire.method ?? '', wire.path ?? '', wire.body);
+    case ErrorCode.SocketClosed:
+      return new SocketClosedError(wire.message, wire.closeCode ?? null);
+    case ErrorCode.WorkerExited:
+      return new WorkerExitedError(wire.message);
+    case ErrorCode.Timeout:
+      return new TimeoutError(wire.message);
+    default:
+      if (code.startsWith('LAVALINK_TRACK_')) return new TrackCodecError(code, wire.message);
+      if (code === ErrorCode.InvalidOption) return Object.assign(new LavalinkError(code, wire.message), { name: 'InvalidOptionError' });
+      return new LavalinkError(code, wire.message);
   }
 }
 

@@ -77,17 +77,37 @@ const cannedPlaylist = {
 
 const audioExtension = /\.(mp3|ogg|opus|flac|wav|m4a|aac|webm)$/i;
 
+/** An encoded track newer than the server's lavaplayer reads (a version-3 track sent to a v3 server). */
+export class UnreadableTrackVersionError extends Error {}
+
+/** A URL, or null where lavaplayer's http source would fail to parse one (`http://[`): no matches. */
+function parseUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
 export class Catalogue {
   readonly #byKey = new Map<string, CatalogueEntry>();
   readonly #version: TrackMessageVersion;
 
-  /** @param version the encoded-track version the server writes: 3 for v4, 2 for v3 (spec §7.1). */
+  /**
+   * @param version the encoded-track version the server writes: 3 for v4, 2 for v3 (spec §7.1).
+   * It is also the newest version the server reads, as lavaplayer reads up to what it writes.
+   */
   constructor(version: TrackMessageVersion, extra: readonly CatalogueEntry[] = []) {
     this.#version = version;
     for (const entry of [...canned, ...extra]) {
       this.#byKey.set(entry.identifier, entry);
       if (entry.uri) this.#byKey.set(entry.uri, entry);
     }
+  }
+
+  /** The newest encoded-track version this server decodes (v3 servers: 1–2, v4: 1–3). */
+  get maxReadableVersion(): TrackMessageVersion {
+    return this.#version;
   }
 
   load(identifier: string): LoadResult {
@@ -98,7 +118,7 @@ export class Catalogue {
     if (search) return this.#search(search[1] === 'scsearch' ? 'soundcloud' : 'youtube', search[2]!.trim());
 
     if (identifier.startsWith(cannedPlaylist.url)) {
-      const index = Number(new URL(identifier).searchParams.get('index') ?? -1);
+      const index = Number(parseUrl(identifier)?.searchParams.get('index') ?? -1);
       const tracks = cannedPlaylist.identifiers.map((id) => this.#make(this.#byKey.get(id)!));
       const selectedTrack = Number.isInteger(index) && index >= 0 && index < tracks.length ? index : -1;
       return { kind: 'playlist', name: cannedPlaylist.name, selectedTrack, tracks };
@@ -107,7 +127,8 @@ export class Catalogue {
     if (identifier.startsWith('sim:')) return this.#simulated(identifier);
 
     if (/^https?:\/\//.test(identifier)) {
-      const url = new URL(identifier);
+      const url = parseUrl(identifier);
+      if (!url) return { kind: 'empty' };
       const ext = audioExtension.exec(url.pathname);
       if (!ext) return { kind: 'empty' };
       const file = url.pathname.split('/').pop() ?? 'audio';
@@ -128,9 +149,15 @@ export class Catalogue {
     return { kind: 'empty' };
   }
 
-  /** The SimTrack for an encoded track a client sent; throws TrackCodecError when malformed. */
+  /**
+   * The SimTrack for an encoded track a client sent; throws TrackCodecError when malformed and
+   * UnreadableTrackVersionError when newer than {@link maxReadableVersion}.
+   */
   decode(encoded: string, userData: Record<string, unknown> = {}): SimTrack {
     const decoded = decodeTrack(encoded);
+    if (decoded.version > this.#version) {
+      throw new UnreadableTrackVersionError(`Failed to decode track: version ${decoded.version} is newer than this server reads (1-${this.#version})`);
+    }
     return { encoded, info: decoded.info, userData, ...behaviour(decoded.info.identifier) };
   }
 

@@ -14,7 +14,7 @@ export function v4Dialect(release: Release): Dialect {
     message: e.message,
     severity: e.severity,
     cause: e.cause,
-    causeStackTrace: `${e.cause}\n\tat lavathread.simulator(Simulated)`,
+    ...(release.causeStackTrace ? { causeStackTrace: `${e.cause}\n\tat lavathread.simulator(Simulated)` } : {}),
   });
   const playerState = (p: PlayerView, now: number): Record<string, unknown> => ({
     time: now,

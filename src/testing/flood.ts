@@ -30,9 +30,10 @@ export function floodGuildIds(count: number): string[] {
 
 /**
  * Sends frames in catch-up ticks: each tick sends what the rate says is due by now, so a late
- * timer never lowers the achieved rate, only makes it burstier.
+ * timer never lowers the achieved rate, only makes it burstier. `signal` (the simulator closing)
+ * stops the flood at once; it then resolves with what was sent so far.
  */
-export function flood(sessions: () => readonly SimSession[], options: FloodOptions, fullState: boolean): Promise<FloodResult> {
+export function flood(sessions: () => readonly SimSession[], options: FloodOptions, fullState: boolean, signal: AbortSignal): Promise<FloodResult> {
   const guildIds = options.guildIds ?? floodGuildIds(options.guilds);
   const total = Math.floor((options.rate * options.durationMs) / 1000);
   const start = performance.now();
@@ -41,6 +42,12 @@ export function flood(sessions: () => readonly SimSession[], options: FloodOptio
   let guild = 0;
   let targets = 0;
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', finish);
+      resolve({ frames: sent, guildIds, sessions: targets, elapsedMs: performance.now() - start });
+    };
     const tick = (): void => {
       const elapsed = performance.now() - start;
       const due = Math.min(total, Math.floor((options.rate * elapsed) / 1000));
@@ -54,12 +61,11 @@ export function flood(sessions: () => readonly SimSession[], options: FloodOptio
         guild = guild + 1 === guildIds.length ? 0 : guild + 1;
         for (const session of open) session.sendRaw(frame);
       }
-      if (sent >= total || elapsed >= options.durationMs) {
-        resolve({ frames: sent, guildIds, sessions: targets, elapsedMs: elapsed });
-      } else {
-        setTimeout(tick, 1);
-      }
+      if (sent >= total || elapsed >= options.durationMs) finish();
+      else timer = setTimeout(tick, 1);
     };
+    if (signal.aborted) return finish();
+    signal.addEventListener('abort', finish, { once: true });
     tick();
   });
 }

@@ -4,7 +4,7 @@
  * → pause/userData → volume → seek → endTime → filters → new track.
  */
 import { TrackCodecError } from '../errors.js';
-import type { Catalogue } from './catalogue.js';
+import { UnreadableTrackVersionError, type Catalogue } from './catalogue.js';
 import { HttpError } from './http-reply.js';
 import type { SimSession } from './session.js';
 import type { SimPlayer } from './sim-player.js';
@@ -54,16 +54,21 @@ function checkTypes(body: Json, v4: boolean): void {
       if (has(t, 'userData')) expect(isObject(t.userData));
     }
   }
-  if (isObject(body.filters)) checkFilters(body.filters);
+  if (isObject(body.filters)) expect(filterTypesValid(body.filters, true));
 }
 
-function checkFilters(filters: Json): void {
-  for (const [name, value] of Object.entries(filters)) {
-    if (name === 'volume') expect(typeof value === 'number' && Number.isFinite(value));
-    else if (name === 'equalizer') {
-      expect(Array.isArray(value) && value.every((b) => isObject(b) && Number.isInteger(b.band) && (!has(b, 'gain') || typeof b.gain === 'number')));
-    } else if (name === 'pluginFilters' || (filterNames as readonly string[]).includes(name)) expect(isObject(value));
-  }
+/**
+ * Whether every known filter has the type the server deserialises it as; shared by PATCH (whose
+ * filters object may hold `pluginFilters`) and the v3 `filters` op (whose plugin filters are
+ * extra top-level keys), as their fields are the same (spec §6).
+ */
+export function filterTypesValid(filters: Json, pluginFiltersKey: boolean): boolean {
+  return Object.entries(filters).every(([name, value]) => {
+    if (name === 'volume') return typeof value === 'number' && Number.isFinite(value);
+    if (name === 'equalizer') return Array.isArray(value) && value.every((b) => isObject(b) && Number.isInteger(b.band) && (!has(b, 'gain') || typeof b.gain === 'number'));
+    if ((pluginFiltersKey && name === 'pluginFilters') || (filterNames as readonly string[]).includes(name)) return isObject(value);
+    return true; // a plugin filter: the server passes it on as it is
+  });
 }
 
 function voiceText(voice: Json, withChannel: boolean): string {
@@ -71,18 +76,6 @@ function voiceText(voice: Json, withChannel: boolean): string {
   const parts = [`token=${text('token')}`, `endpoint=${text('endpoint')}`, `sessionId=${text('sessionId')}`];
   if (withChannel) parts.push(`channelId=${text('channelId')}`);
   return `VoiceState(${parts.join(', ')})`;
-}
-
-function sameVoice(player: SimPlayer, voice: VoiceState): boolean {
-  const current = player.voice;
-  return (
-    current !== null &&
-    player.voiceConnected &&
-    current.token === voice.token &&
-    current.endpoint === voice.endpoint &&
-    current.sessionId === voice.sessionId &&
-    current.channelId === voice.channelId
-  );
 }
 
 /** Applies a player update; returns the player. Throws {@link HttpError} as Lavalink answers. */
@@ -125,8 +118,8 @@ export function patchPlayer(session: SimSession, guildId: string, input: unknown
 
   const player = session.player(guildId);
 
-  // Lavalink reconnects voice only when something changed or the old connection is closed.
-  if (voice && !sameVoice(player, voice)) player.setVoice(voice);
+  // Reconnects (with a playerUpdate) only when something changed or the old connection is closed.
+  if (voice) player.setVoice(voice);
   if (!newTrack && typeof body.paused === 'boolean') player.setPaused(body.paused);
   if (!newTrack && userData && player.track) player.track.userData = userData;
   if (typeof body.volume === 'number') player.setVolume(body.volume);
@@ -162,6 +155,7 @@ function decoded(encoded: string | null, rules: PatchRules): SimTrack | null {
     return rules.catalogue.decode(encoded);
   } catch (error) {
     if (error instanceof TrackCodecError) throw new HttpError(400, `Failed to decode track: ${error.message}`);
+    if (error instanceof UnreadableTrackVersionError) throw new HttpError(500, error.message);
     throw error;
   }
 }

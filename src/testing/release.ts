@@ -31,6 +31,10 @@ export interface Release {
   readonly markerReason: 'stopped' | 'finished';
   /** playerUpdate.state carries `connected` and `ping`, and `position` even when idle (3.7, v4). */
   readonly fullPlayerState: boolean;
+  /** v4 exception objects carry `causeStackTrace` from 4.1.0 on (spec §2). */
+  readonly causeStackTrace: boolean;
+  /** A playerUpdate follows WebSocketClosedEvent in 3.7+ and v4, not in 3.3 (spec §3.3). */
+  readonly updateAfterVoiceClosed: boolean;
 }
 
 export const releases: Readonly<Record<ReleaseName, Release>> = {
@@ -49,6 +53,8 @@ export const releases: Readonly<Record<ReleaseName, Release>> = {
     updatesWhilePaused: true,
     markerReason: 'finished',
     fullPlayerState: true,
+    causeStackTrace: true,
+    updateAfterVoiceClosed: true,
   },
   '4.0': {
     name: '4.0',
@@ -65,6 +71,8 @@ export const releases: Readonly<Record<ReleaseName, Release>> = {
     updatesWhilePaused: true,
     markerReason: 'finished',
     fullPlayerState: true,
+    causeStackTrace: false,
+    updateAfterVoiceClosed: true,
   },
   '3.7': {
     name: '3.7',
@@ -81,6 +89,8 @@ export const releases: Readonly<Record<ReleaseName, Release>> = {
     updatesWhilePaused: false,
     markerReason: 'finished',
     fullPlayerState: true,
+    causeStackTrace: false,
+    updateAfterVoiceClosed: true,
   },
   '3.3': {
     name: '3.3',
@@ -97,6 +107,8 @@ export const releases: Readonly<Record<ReleaseName, Release>> = {
     updatesWhilePaused: false,
     markerReason: 'stopped',
     fullPlayerState: false,
+    causeStackTrace: false,
+    updateAfterVoiceClosed: false,
   },
 };
 

@@ -3,7 +3,7 @@
  * `/v3` twins and session REST of 3.7). Routes are pure: a request in, a {@link Reply} out.
  */
 import { TrackCodecError } from '../errors.js';
-import type { Catalogue } from './catalogue.js';
+import { UnreadableTrackVersionError, type Catalogue } from './catalogue.js';
 import type { Dialect, StatsView } from './dialect.js';
 import { HttpError, json, noContent, type Reply } from './http-reply.js';
 import { patchPlayer, type PatchRules } from './player-patch.js';
@@ -20,6 +20,8 @@ export interface RouteRequest {
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly pattern: RegExp;
+  /** The handler takes a JSON body (`@RequestBody`); other routes ignore whatever body comes. */
+  readonly readsBody: boolean;
   handle(request: RouteRequest): Reply;
 }
 
@@ -40,11 +42,12 @@ export function buildRoutes(host: RouteHost): Route[] {
   const { release } = host.dialect;
   const d = host.dialect;
   const routes: Route[] = [];
-  const add = (method: Route['method'], path: string, handle: Route['handle']): void => {
+  const add = (method: Route['method'], path: string, handle: Route['handle'], options: { readsBody?: boolean } = {}): void => {
     // `{x}` segments become capture groups.
     const pattern = new RegExp(`^${path.replace(/\{\w+\}/g, '([^/]+)')}$`);
-    routes.push({ method, pattern, handle });
+    routes.push({ method, pattern, handle, readsBody: options.readsBody ?? false });
   };
+  const readsBody = { readsBody: true };
 
   const session = (id: string | undefined): SimSession => {
     const found = host.openSession(id ?? '');
@@ -61,6 +64,8 @@ export function buildRoutes(host: RouteHost): Route[] {
       return host.catalogue.decode(encoded);
     } catch (error) {
       if (error instanceof TrackCodecError) throw new HttpError(400, `Failed to decode track: ${error.message}`);
+      // lavaplayer 1.x misreads a newer track message and the request fails inside the server.
+      if (error instanceof UnreadableTrackVersionError) throw new HttpError(500, error.message);
       throw error;
     }
   };
@@ -83,7 +88,7 @@ export function buildRoutes(host: RouteHost): Route[] {
       if (!Array.isArray(body) || !body.every((t) => typeof t === 'string')) throw new HttpError(400, 'Failed to read request');
       if (body.length === 0) throw new HttpError(400, 'No tracks to decode provided');
       return json(d.decodedTracks(body.map((t: string) => decodeOne(t))));
-    });
+    }, readsBody);
     add('GET', `${prefix}/routeplanner/status`, () => {
       if (host.routePlanner) return json(host.routePlanner.status());
       return release.protocol === 4 ? noContent : json({ class: null, details: null });
@@ -93,7 +98,7 @@ export function buildRoutes(host: RouteHost): Route[] {
       if (!isObject(body) || typeof body.address !== 'string') throw new HttpError(400, 'Failed to read request');
       planner.free(body.address);
       return noContent;
-    });
+    }, readsBody);
     add('POST', `${prefix}/routeplanner/free/all`, () => {
       plannerOrFail(host.routePlanner).freeAll();
       return noContent;
@@ -123,7 +128,7 @@ export function buildRoutes(host: RouteHost): Route[] {
     const s = session(params[0]);
     const player = patchPlayer(s, guild(params[1]), body, query.get('noReplace') === 'true', host);
     return json(d.player(player, Date.now()));
-  });
+  }, readsBody);
   add('DELETE', `${p}/sessions/{sid}/players/{gid}`, ({ params }) => {
     session(params[0]).destroyPlayer(guild(params[1]));
     return noContent;
@@ -145,7 +150,7 @@ export function buildRoutes(host: RouteHost): Route[] {
     }
     if (body.resumingKey !== undefined) s.resumeKey = body.resumingKey;
     return json({ resumingKey: s.resumeKey, timeout: s.timeout });
-  });
+  }, readsBody);
   return routes;
 }
 

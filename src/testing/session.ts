@@ -21,6 +21,9 @@ export interface SessionOwner {
 
 export type SessionState = 'open' | 'paused' | 'closed';
 
+/** The longest delay setTimeout honours (2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A 16-character `[a-z0-9]` id, like Lavalink's. */
@@ -79,6 +82,10 @@ export class SimSession implements PlayerHost {
 
   get markerReason(): EndReason {
     return this.dialect.release.markerReason;
+  }
+
+  get updateAfterVoiceClosed(): boolean {
+    return this.dialect.release.updateAfterVoiceClosed;
   }
 
   /** Sends the first frames of a new session and starts its stats. */
@@ -148,7 +155,13 @@ export class SimSession implements PlayerHost {
     this.#ws = null;
     if (!this.resumable) return this.end();
     this.state = 'paused';
-    this.#pauseTimer = setTimeout(() => this.end(), this.timeout * 1000);
+    this.#endAfter(this.timeout * 1000);
+  }
+
+  /** Ends the session after `ms`, in steps setTimeout can wait: a longer delay would fire after 1 ms. */
+  #endAfter(ms: number): void {
+    const step = Math.min(ms, MAX_TIMER_DELAY);
+    this.#pauseTimer = setTimeout(() => (ms > step ? this.#endAfter(ms - step) : this.end()), step);
   }
 
   /** A client came back with this session's key or id (spec §3.6): replay, then one update each. */

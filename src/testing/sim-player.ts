@@ -19,6 +19,8 @@ export interface PlayerHost {
   /** Whether periodic updates continue while the track is paused (v4) or not (v3). */
   readonly updatesWhilePaused: boolean;
   readonly markerReason: EndReason;
+  /** Whether a playerUpdate follows a WebSocketClosedEvent (3.7+, v4; not 3.3). */
+  readonly updateAfterVoiceClosed: boolean;
   /** An event: queued while the session waits for a resume. */
   sendEvent(player: SimPlayer, event: PlayerEvent): void;
   /** A playerUpdate: dropped while the session waits for a resume, as Lavalink does. */
@@ -124,16 +126,32 @@ export class SimPlayer implements PlayerView {
     this.#scheduleEnd();
   }
 
-  setVoice(voice: VoiceState): void {
+  /**
+   * Connects voice. Lavalink reconnects only when a value differs or the old connection was
+   * closed, and a new connection sends a playerUpdate once its voice gateway is ready (spec §1).
+   * Returns whether the connection changed.
+   */
+  setVoice(voice: VoiceState): boolean {
+    const current = this.voice;
+    const same =
+      current !== null &&
+      this.voiceConnected &&
+      current.token === voice.token &&
+      current.endpoint === voice.endpoint &&
+      current.sessionId === voice.sessionId &&
+      current.channelId === voice.channelId;
+    if (same) return false;
     this.voice = voice;
     this.voiceClosed = false;
+    this.#host.sendPlayerUpdate(this);
+    return true;
   }
 
   /** Discord closed the voice WebSocket (a 4xxx code, or 1000 on leave). */
   closeVoice(code: number, reason: string, byRemote: boolean): void {
     this.voiceClosed = true;
     this.#host.sendEvent(this, { type: 'WebSocketClosedEvent', code, reason, byRemote });
-    this.#host.sendPlayerUpdate(this);
+    if (this.#host.updateAfterVoiceClosed) this.#host.sendPlayerUpdate(this);
   }
 
   /** Fires a TrackStuckEvent now (a fault switch). */

@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Catalogue } from './catalogue.js';
 import { control, CONTROL_PREFIX } from './control.js';
@@ -133,6 +134,11 @@ export interface SimulatorEvents {
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
+/**
+ * The deepest JSON nesting read from a client. Deeper JSON parses, but whatever stringifies it
+ * later (a reply, an event from a timer) overflows the stack and takes the process down.
+ */
+const MAX_JSON_DEPTH = 1000;
 const FLOOD_LIMITS = { rate: 1_000_000, guilds: 100_000, durationMs: 600_000 };
 
 export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements SessionOwner {
@@ -161,6 +167,8 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   #restFault: { status: number; count: number; body?: string } = { status: 500, count: 0 };
   #port = 0;
   #closed = false;
+  /** Aborted by close(): ends the waits (flood, REST delay) that would otherwise outlive the simulator. */
+  readonly #closing = new AbortController();
 
   constructor(options: SimulatorOptions = {}) {
     super();
@@ -206,6 +214,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     this.#heartbeat?.stop();
     for (const session of [...this.#sessions.values()]) session.end();
     for (const ws of this.#wss.clients) ws.terminate();
@@ -244,6 +253,11 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   /** Clients currently connected over WebSocket. */
   get connectionCount(): number {
     return this.#wss.clients.size;
+  }
+
+  /** Connections held unanswered by the go-silent fault (those the client closed are not counted). */
+  get heldConnections(): number {
+    return this.#held.size;
   }
 
   // ------------------------------------------------------------------ inspection
@@ -355,14 +369,15 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
       throw new InvalidOptionError('guildIds', `an array of ${options.guilds} ids`, options.guildIds.length);
     }
     const pick = (): SimSession[] => [...this.#sessions.values()].filter((s) => options.sessionId === undefined || s.id === options.sessionId);
-    return flood(pick, options, this.release.fullPlayerState);
+    return flood(pick, options, this.release.fullPlayerState, this.#closing.signal);
   }
 
   /** Pings clients every `intervalMs` and drops those that miss a pong for `timeoutMs`; null turns it off. */
   setHeartbeat(options: HeartbeatOptions | null): void {
     this.#heartbeat?.stop();
     this.#heartbeat = null;
-    if (!options) return;
+    // A closed simulator starts no timers: nothing would ever stop them.
+    if (!options || this.#closed) return;
     this.#heartbeat = new Heartbeat(
       { intervalMs: checkMs('intervalMs', options.intervalMs), timeoutMs: checkMs('timeoutMs', options.timeoutMs) },
       () => this.#wss.clients,
@@ -481,11 +496,12 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   }
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.#silent) {
-      this.#held.add(socket);
-      return;
-    }
-    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    // Node hands an upgrade socket over without its error handling: a client resetting a held or
+    // refused socket would otherwise be an uncaught error that ends the process.
+    socket.on('error', () => socket.destroy());
+    if (this.#silent) return this.#hold(socket);
+    const url = requestTarget(req);
+    const path = url?.pathname ?? req.url ?? '/';
     const authorization = this.#authorization(req);
     const record = (status: number, sessionId: string | null, resumed: boolean): void => {
       const handshake: RecordedHandshake = { at: Date.now(), path, headers: withoutAuth(req.headers), authorization, status, sessionId, resumed };
@@ -497,6 +513,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
       socket.end(`HTTP/1.1 ${status} ${statusText(status)}\r\nLavalink-Api-Version: ${this.release.protocol}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
 
+    if (!url) return refuse(400); // a request target no URL parser reads, such as `//`
     if (!this.release.wsPaths.includes(path)) return refuse(404);
     if (authorization !== 'valid') return refuse(401);
     const userId = header(req, 'user-id');
@@ -511,6 +528,13 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
       record(101, session.id, target !== undefined);
       this.#attach(session, ws, target !== undefined);
     });
+  }
+
+  /** Holds a connection unanswered (go-silent) until wake() or close(), or until the client closes it. */
+  #hold(socket: Duplex): void {
+    if (this.#held.has(socket)) return;
+    this.#held.add(socket);
+    socket.once('close', () => this.#held.delete(socket));
   }
 
   /** The paused session a handshake asks for: v4 by `Session-Id`, v3 by `Resume-Key`. */
@@ -535,8 +559,9 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
       this.#heartbeat?.onPong(ws);
       if (session.ws !== ws) return; // replaced by a resume already
       this.#evictKey(session);
-      session.detach();
+      // The disconnect comes first: detach() ends a non-resumable session, which emits sessionEnd.
       this.emit('sessionDisconnect', session.id, code);
+      session.detach();
     });
     if (resumed) {
       session.resume(ws);
@@ -559,69 +584,82 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   #onFrame(session: SimSession, data: RawData, binary: boolean): void {
     if (this.#silent) return;
     const raw = Buffer.isBuffer(data) ? data.toString() : Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
-    let parsed: unknown = null;
-    if (!binary) {
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        parsed = null;
-      }
-    }
-    // v4 ignores client frames; v3 applies ops and drops what it cannot read (spec §3.5).
+    // Too deeply nested counts as unreadable, like malformed JSON: also kept out of the records.
+    const parsed = binary ? null : (parseJson(raw)?.value ?? null);
+    // v4 ignores client frames; v3 applies ops and drops what it cannot read (spec §3.5). A session
+    // that ended (close(), restart()) may still get frames ws had read already: applied, they would
+    // create players whose timers nobody stops.
     const isOp = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-    const applied = this.release.protocol === 3 && isOp && applyV3Op(session, parsed as Record<string, unknown>, this);
+    const applied = this.release.protocol === 3 && isOp && session.state === 'open' && this.#applyOp(session, parsed as Record<string, unknown>);
     const frame: RecordedFrame = { at: Date.now(), sessionId: session.id, raw, binary, data: parsed, applied };
     if (this.options.record) this.frames.push(frame);
     this.emit('frame', frame);
   }
 
+  /** A v3 op; one that throws is dropped, as 3.x logs a handler's exception and carries on (spec §3.5). */
+  #applyOp(session: SimSession, op: Record<string, unknown>): boolean {
+    try {
+      return applyV3Op(session, op, this);
+    } catch {
+      return false;
+    }
+  }
+
   // ------------------------------------------------------------------ REST
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://simulator');
-    if (this.options.control && url.pathname.startsWith(CONTROL_PREFIX)) return this.#onControl(req, res, url);
-    if (this.#silent) {
-      this.#held.add(req.socket);
-      return;
-    }
+    const url = requestTarget(req);
+    if (url && this.options.control && url.pathname.startsWith(CONTROL_PREFIX)) return this.#onControl(req, res, url);
+    if (this.#silent) return this.#hold(req.socket);
     const authorization = this.#authorization(req);
-    const text = await readBody(req);
+    const path = url?.pathname ?? req.url ?? '/';
     let body: unknown;
-    let status: number;
     const finish = (reply: Reply): void => {
-      status = reply.status;
       const request: RecordedRequest = {
         at: Date.now(),
         method: req.method ?? 'GET',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
+        path,
+        query: url ? Object.fromEntries(url.searchParams) : {},
         headers: withoutAuth(req.headers),
         authorization,
         body,
-        status,
+        status: reply.status,
       };
       if (this.options.record) this.requests.push(request);
       this.emit('request', request);
       writeReply(res, reply, this.release.protocol);
     };
     const fail = (status: number, message: string): void =>
-      finish({ status, json: errorBody(status, message, url.pathname, url.searchParams.get('trace') === 'true') });
+      finish({ status, json: errorBody(status, message, path, url?.searchParams.get('trace') === 'true') });
 
-    if (text === null) return fail(413, 'Request body too large');
-    if (text !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-        if (req.method !== 'GET') return fail(400, 'Failed to read request');
-      }
-    }
-    // Missing password → 401, wrong → 403, with no body (spec §1).
+    // Missing password → 401, wrong → 403, with no body (spec §1). Lavalink's auth filter runs
+    // before anything reads the body, so a bad body never turns a 401 into a 400 or 413.
     if (authorization !== 'valid') return finish({ status: authorization === 'missing' ? 401 : 403, text: '' });
+    if (!url) return fail(400, 'Invalid request target'); // `//`: no URL parser reads it
 
     const matching = this.#routes.filter((r) => r.pattern.test(url.pathname));
     const route = matching.find((r) => r.method === req.method);
     if (!route) return matching.length > 0 ? fail(405, 'Method Not Allowed') : fail(404, 'Not Found');
+    let params: string[];
+    try {
+      params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+    } catch {
+      return fail(400, 'Invalid URI: malformed percent-encoding in the path');
+    }
+
+    const text = await readBody(req);
+    if (route.readsBody) {
+      if (text === null) return fail(413, 'Request body too large');
+      if (text !== '') {
+        const parsed = parseJson(text);
+        body = parsed ? parsed.value : text;
+        if (!parsed) return fail(400, 'Failed to read request');
+      }
+    } else if (text) {
+      // Routes that take no body ignore it, whatever it is; it is still recorded.
+      const parsed = parseJson(text);
+      body = parsed ? parsed.value : text;
+    }
 
     if (this.#restFault.count > 0) {
       this.#restFault.count--;
@@ -629,11 +667,14 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
       if (faultBody !== undefined) return finish({ status: faultStatus, text: faultBody, contentType: 'text/html' });
       return fail(faultStatus, 'Simulated server error');
     }
-    if (this.#restDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#restDelayMs));
+    if (this.#restDelayMs > 0) {
+      // close() aborts the wait, so no timer outlives the simulator; the answer is then dropped.
+      await sleep(this.#restDelayMs, undefined, { signal: this.#closing.signal }).catch(() => undefined);
+    }
     if (this.#closed || res.destroyed) return;
 
     try {
-      finish(route.handle({ params: route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent), query: url.searchParams, body }));
+      finish(route.handle({ params, query: url.searchParams, body }));
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       fail(error.status, error.message);
@@ -687,6 +728,45 @@ function checkMs(name: string, value: unknown): number {
     throw new InvalidOptionError(name, 'a number of milliseconds from 1 to 2147483647', value);
   }
   return value;
+}
+
+/** The request's URL, or null for a target no URL parser reads (`//` throws "Invalid URL"). */
+function requestTarget(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://simulator');
+  } catch {
+    return null;
+  }
+}
+
+/** Parsed JSON, or null when the text is not JSON or nests deeper than {@link MAX_JSON_DEPTH}. */
+function parseJson(text: string): { readonly value: unknown } | null {
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return null;
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether JSON text nests arrays and objects deeper than `max`: a scan, so no recursion to overflow. */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character, `\"` included
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

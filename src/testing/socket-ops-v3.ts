@@ -3,6 +3,7 @@
  * a reply, as Lavalink 3 logs and ignores them (§3.5).
  */
 import type { Catalogue } from './catalogue.js';
+import { filterTypesValid } from './player-patch.js';
 import type { SimSession } from './session.js';
 import type { SimTrack } from './types.js';
 
@@ -11,6 +12,8 @@ type Op = Record<string, unknown>;
 /** What the v3 op handler needs from the server. */
 export interface OpRules {
   readonly catalogue: Catalogue;
+  /** Filters disabled in the server config: a `filters` op naming one is ignored (spec §3.2). */
+  readonly disabledFilters: ReadonlySet<string>;
 }
 
 /** v3 "long" fields are read with org.json getLong, which also takes numeric strings. */
@@ -66,7 +69,9 @@ export function applyV3Op(session: SimSession, op: Op, rules: OpRules): boolean 
       session.player(guildId).stop();
       return true;
     case 'pause':
-      session.player(guildId).setPaused(op.pause === true);
+      // 3.x reads `pause` with getBoolean, which throws (op dropped) when it is missing or not a boolean.
+      if (typeof op.pause !== 'boolean') return false;
+      session.player(guildId).setPaused(op.pause);
       return true;
     case 'seek': {
       const position = long(op.position);
@@ -97,6 +102,9 @@ export function applyV3Op(session: SimSession, op: Op, rules: OpRules): boolean 
       if (!release.hasFiltersOp) return false;
       // Replaces every filter: what the op leaves out is disabled.
       const { op: _op, guildId: _guild, ...filters } = op;
+      // A wrongly typed filter fails deserialisation; a disabled one makes the whole op ignored.
+      if (!filterTypesValid(filters, false)) return false;
+      if (Object.keys(filters).some((name) => rules.disabledFilters.has(name))) return false;
       session.player(guildId).setFilters(filters);
       return true;
     }

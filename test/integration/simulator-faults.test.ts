@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { describe, test } from 'node:test';
-import { RawClient, rest, sleep, until, voice } from '../helpers/raw-client.js';
+import { LavalinkSimulator } from '../../src/testing/index.js';
+import { PASSWORD, RawClient, rest, sleep, until, voice } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
 
 type Json = Record<string, any>;
+
+/** Timers keeping the process alive right now. */
+const activeTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 describe('simulator fault switches', () => {
   test('dropConnections closes with the given code, or abruptly (1006)', async (t) => {
@@ -173,5 +178,57 @@ describe('simulator fault switches', () => {
     assert.equal(JSON.stringify(sim.requests).includes('youshallnotpass'), false);
     sim.clearRecords();
     assert.equal(sim.requests.length, 0);
+  });
+
+  test('a held connection the client closes during a silence is forgotten at once', async (t) => {
+    const sim = await startSimulator(t);
+    sim.goSilent();
+    const socket = connect(sim.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`GET /v4/info HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${PASSWORD}\r\n\r\n`);
+    await until(() => sim.heldConnections === 1, 2000, 'the request to be held');
+    socket.end();
+    await until(() => sim.heldConnections === 0, 2000, 'the closed socket to be forgotten');
+  });
+});
+
+describe('simulator timers after close()', () => {
+  test('flood stops and resolves as soon as the simulator closes', async (t) => {
+    const sim = await startSimulator(t, { record: false });
+    const client = await RawClient.open(sim);
+    await client.nextOp('stats');
+    const flooding = sim.flood({ rate: 100, guilds: 1, durationMs: 60_000 });
+    await sleep(100);
+    await sim.close();
+    const result = await Promise.race([flooding, sleep(500).then(() => null)]);
+    assert.ok(result, 'the flood resolved within 500 ms of close()');
+    assert.ok(result.frames < 6000 && result.elapsedMs < 5000, `stopped early: ${JSON.stringify(result)}`);
+    assert.equal((await sim.flood({ rate: 100, guilds: 1, durationMs: 60_000 })).frames, 0, 'a flood after close ends at once');
+  });
+
+  test('a REST answer waiting on delayRest leaves no timer behind after close', async () => {
+    const sim = new LavalinkSimulator();
+    await sim.start();
+    sim.delayRest(600_000);
+    let settled = false;
+    const answer = fetch(`${sim.url}/version`, { headers: { Authorization: PASSWORD } })
+      .catch(() => null)
+      .finally(() => (settled = true));
+    await sleep(200);
+    assert.equal(settled, false, 'the answer is being delayed');
+    await sim.close();
+    await answer;
+    // Without the abort, the ten-minute wait would still hold a timer (and the process) here.
+    await until(() => activeTimers() === 0, 2000, 'every timer to stop');
+  });
+
+  test('setHeartbeat after close starts no timer', async () => {
+    const sim = new LavalinkSimulator();
+    await sim.start();
+    await sim.close();
+    const before = activeTimers();
+    sim.setHeartbeat({ intervalMs: 1000, timeoutMs: 1000 });
+    assert.equal(activeTimers(), before);
+    assert.equal(sim.heartbeatDrops, 0);
   });
 });

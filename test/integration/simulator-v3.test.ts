@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeTrack } from '../../src/protocol/track-codec.js';
+import { Catalogue } from '../../src/testing/catalogue.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { RawClient, rest, sleep, until, type Frame } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
@@ -282,5 +283,88 @@ describe('v3 simulator: REST', () => {
     assert.equal(((await rest(sim, 'GET', `/v3/sessions/${sessionId}/players`)).body as Json[]).length, 1);
     assert.equal((await rest(sim, 'DELETE', `/v3/sessions/${sessionId}/players/5`)).status, 204);
     assert.equal(((await rest(sim, 'GET', '/v3/info')).body as Json).version.semver, '3.7.13');
+  });
+});
+
+describe('v3 simulator: op details', () => {
+  test('voiceUpdate that changes the connection sends an immediate playerUpdate; the same one again sends none', async (t) => {
+    const sim = await startSimulator(t, { protocol: 3 });
+    const client = await RawClient.open(sim);
+    t.after(() => client.close());
+    await client.nextOp('ready');
+    client.send(voiceUpdate('1'));
+    assert.equal(((await client.nextOp('playerUpdate', undefined, 1000)).state as Json).connected, true);
+    client.send(voiceUpdate('1'));
+    await until(() => sim.frames.length === 2, 2000, 'both voice updates');
+    await sleep(150);
+    assert.equal(client.frames.filter((f) => f.op === 'playerUpdate').length, 1);
+  });
+
+  test('a pause op without a boolean `pause` is ignored, not taken as an unpause', async (t) => {
+    const sim = await startSimulator(t, { protocol: 3 });
+    const client = await RawClient.open(sim);
+    t.after(() => client.close());
+    client.send(voiceUpdate('1'));
+    client.send({ op: 'play', guildId: '1', track: await encodedFor(sim, 'dQw4w9WgXcQ'), pause: true });
+    client.send({ op: 'pause', guildId: '1' });
+    client.send({ op: 'pause', guildId: '1', pause: 'false' });
+    await until(() => sim.frames.length === 4, 2000, 'four frames');
+    assert.deepEqual(sim.frames.map((f) => f.applied), [true, true, false, false]);
+    assert.equal(sim.players()[0]!.paused, true);
+  });
+
+  test('the filters op is ignored as a whole when it names a filter disabled in the config', async (t) => {
+    const sim = await startSimulator(t, { protocol: 3, disabledFilters: ['karaoke'] });
+    const client = await RawClient.open(sim);
+    t.after(() => client.close());
+    client.send({ op: 'filters', guildId: '1', timescale: { speed: 1.5 } });
+    client.send({ op: 'filters', guildId: '1', karaoke: { level: 1 }, rotation: { rotationHz: 0.2 } });
+    await until(() => sim.frames.length === 2, 2000, 'both frames');
+    assert.deepEqual(sim.frames.map((f) => f.applied), [true, false]);
+    assert.deepEqual(sim.players()[0]!.filters, { timescale: { speed: 1.5 } });
+  });
+
+  test('WebSocketClosedEvent is followed by a playerUpdate in 3.7 but not in 3.3', async (t) => {
+    for (const release of ['3.7', '3.3'] as const) {
+      const sim = await startSimulator(t, { protocol: 3, release });
+      const client = await RawClient.open(sim);
+      t.after(() => client.close());
+      client.send(voiceUpdate('1'));
+      await client.nextOp('playerUpdate'); // the voice gateway is ready
+      sim.closeVoice('1', 4014, 'Disconnected');
+      await client.nextOp('event', 'WebSocketClosedEvent');
+      if (release === '3.7') {
+        await client.nextOp('playerUpdate', undefined, 1000);
+      } else {
+        await sleep(150);
+        assert.equal(client.frames.at(-1)!.type, 'WebSocketClosedEvent', '3.3 sends nothing after the event');
+      }
+    }
+  });
+});
+
+describe('v3 simulator: encoded track versions (spec §7.1)', () => {
+  test('a v3 server refuses version-3 tracks: decodetrack(s) 500, the play op ignored, 3.7 PATCH 500', async (t) => {
+    const sim = await startSimulator(t, { protocol: 3 });
+    const client = await RawClient.open(sim);
+    t.after(() => client.close());
+    const { sessionId } = await client.nextOp('ready');
+    const loaded = new Catalogue(3).load('dQw4w9WgXcQ');
+    assert.ok(loaded.kind === 'track');
+    const v3Track = loaded.track.encoded;
+    assert.equal(decodeTrack(v3Track).version, 3);
+
+    for (const path of [`/decodetrack?track=${encodeURIComponent(v3Track)}`, `/v3/decodetrack?encodedTrack=${encodeURIComponent(v3Track)}`]) {
+      const answer = await rest(sim, 'GET', path);
+      assert.equal(answer.status, 500, path);
+      assert.match((answer.body as Json).message as string, /version 3 is newer than this server reads \(1-2\)/);
+    }
+    assert.equal((await rest(sim, 'POST', '/decodetracks', [await encodedFor(sim, 'dQw4w9WgXcQ'), v3Track])).status, 500);
+    assert.equal((await rest(sim, 'PATCH', `/v3/sessions/${sessionId}/players/1`, { encodedTrack: v3Track })).status, 500);
+
+    client.send({ op: 'play', guildId: '2', track: v3Track });
+    await until(() => sim.frames.length === 1, 2000, 'the play frame');
+    assert.equal(sim.frames[0]!.applied, false);
+    assert.equal(sim.players().find((p) => p.guildId === '2'), undefined);
   });
 });

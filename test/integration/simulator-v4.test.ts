@@ -452,3 +452,46 @@ describe('v4 simulator: resuming (spec §4.5)', () => {
     assert.equal(sim.players().length, 0);
   });
 });
+
+describe('v4 simulator: voice and release details', () => {
+  test('a voice connection that changes sends an immediate playerUpdate; the same voice again sends none', async (t) => {
+    const sim = await startSimulator(t);
+    const { client, sessionId } = await readySession(sim);
+    t.after(() => client.close());
+    await patch(sim, sessionId, '1', { voice });
+    const ready = (await client.nextOp('playerUpdate', undefined, 1000)).state as Json;
+    assert.equal(ready.connected, true, 'the voice gateway is ready');
+    await patch(sim, sessionId, '1', { voice, volume: 90 });
+    await sleep(150);
+    assert.equal(client.frames.filter((f) => f.op === 'playerUpdate').length, 1, 'an unchanged connection is not renewed');
+    await patch(sim, sessionId, '1', { voice: { ...voice, token: 'new-token' } });
+    assert.equal((await client.nextOp('playerUpdate', undefined, 1000)).guildId, '1');
+    sim.closeVoice('1', 4006, 'Session no longer valid');
+    await client.nextOp('playerUpdate', undefined, 1000); // the one that follows WebSocketClosedEvent
+    await patch(sim, sessionId, '1', { voice: { ...voice, token: 'new-token' } });
+    assert.equal(((await client.nextOp('playerUpdate', undefined, 1000)).state as Json).connected, true, 'a closed connection is renewed');
+  });
+
+  test('4.0 sends no causeStackTrace (added in 4.1.0), in load errors or exception events', async (t) => {
+    const sim = await startSimulator(t, { release: '4.0' });
+    const { client, sessionId } = await readySession(sim);
+    t.after(() => client.close());
+    const error = (await rest(sim, 'GET', '/v4/loadtracks?identifier=sim:error')).body as Json;
+    assert.deepEqual(Object.keys(error.data).sort(), ['cause', 'message', 'severity']);
+    await patch(sim, sessionId, '1', { voice, track: { identifier: 'dQw4w9WgXcQ' } });
+    sim.failTrack('1', 'boom');
+    const event = await client.nextOp('event', 'TrackExceptionEvent');
+    assert.equal('causeStackTrace' in (event.exception as Json), false);
+  });
+
+  test('a non-resumable close emits sessionDisconnect before sessionEnd', async (t) => {
+    const sim = await startSimulator(t);
+    const { client, sessionId } = await readySession(sim);
+    const events: string[] = [];
+    sim.on('sessionDisconnect', (id, code) => events.push(`disconnect ${id} ${code}`));
+    sim.on('sessionEnd', (id) => events.push(`end ${id}`));
+    await client.close();
+    await until(() => events.length === 2, 2000, 'both events');
+    assert.deepEqual(events, [`disconnect ${sessionId} 1005`, `end ${sessionId}`]);
+  });
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ErrorCode, InvalidOptionError } from '../../src/errors.js';
 import { decodeTrack } from '../../src/protocol/track-codec.js';
-import { Catalogue } from '../../src/testing/catalogue.js';
+import { Catalogue, UnreadableTrackVersionError } from '../../src/testing/catalogue.js';
 import { LavalinkSimulator } from '../../src/testing/index.js';
 import { releases } from '../../src/testing/release.js';
 
@@ -60,4 +60,20 @@ describe('simulator catalogue', () => {
     const extra = new Catalogue(3, [{ title: 'Mine', author: 'Me', length: 1000, identifier: 'mine', isStream: false, sourceName: 'youtube' }]);
     assert.equal(extra.load('mine').kind, 'track');
   });
+
+  test('a v3 catalogue reads track versions 1-2 only; an unparseable http URL loads as no matches', () => {
+    const v4 = new Catalogue(3);
+    const v3 = new Catalogue(2);
+    assert.deepEqual([v4.maxReadableVersion, v3.maxReadableVersion], [3, 2]);
+    const loaded = v4.load('dQw4w9WgXcQ');
+    assert.ok(loaded.kind === 'track');
+    assert.throws(() => v3.decode(loaded.track.encoded), UnreadableTrackVersionError);
+    assert.equal(v4.decode(loaded.track.encoded).info.identifier, 'dQw4w9WgXcQ');
+    const old = v3.load('dQw4w9WgXcQ');
+    assert.ok(old.kind === 'track');
+    assert.equal(v4.decode(old.track.encoded).info.identifier, 'dQw4w9WgXcQ', 'a v4 server still reads version 2');
+    assert.equal(v4.load('http://[').kind, 'empty');
+    assert.equal(v4.load('https://[::1/a.mp3').kind, 'empty');
+  });
 });
+

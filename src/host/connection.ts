@@ -1,0 +1,447 @@
+/**
+ * The worker-side engine of one socket: owns the WebSocket (the seed's protected `ws`), the REST
+ * client, the send queue, reconnects with backoff, dead-peer detection and resuming. It talks to
+ * the main thread only through the events it emits and the calls of its control port.
+ */
+import { randomUUID } from 'node:crypto';
+import WebSocket, { type RawData } from 'ws';
+import { ErrorCode, LavalinkError, RestError, SocketClosedError, TimeoutError, toWire } from '../errors.js';
+import type { SocketTaskInit } from '../ipc/control.js';
+import { EventKind, type HostEvent, type SocketState } from '../ipc/events.js';
+import type { SocketConfig } from '../options.js';
+import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
+import type { OutgoingOp } from '../protocol/ops.js';
+import { v3Adapter } from '../protocol/v3/adapter.js';
+import { v4Adapter, toPlayerUpdate } from '../protocol/v4/adapter.js';
+import { backoff } from '../backoff.js';
+import { RestClient } from './rest-client.js';
+
+export type Emit = (event: HostEvent, urgent: boolean) => void;
+
+interface QueuedOp {
+  readonly op: OutgoingOp | 'configureResuming';
+  /** Sent again after a worker crash or a timeout: a `play` is checked against the node first. */
+  replay: boolean;
+  tries: number;
+  resolve(): void;
+  reject(error: LavalinkError): void;
+}
+
+/** Failed deliveries of one op retried before it is rejected (5xx, timeouts, network). */
+const MAX_DELIVERY_TRIES = 3;
+/** Largest frame accepted from a node; bigger ones close the connection (1009). */
+const MAX_PAYLOAD = 64 * 1024 * 1024;
+
+export class Connection {
+  readonly config: SocketConfig;
+  readonly #emit: Emit;
+  readonly #rest: RestClient;
+  readonly #state: SocketState;
+  readonly #queue: QueuedOp[] = [];
+  #adapter: ProtocolAdapter | null;
+  #userId: string | null;
+  /** The WebSocket (the seed's protected `ws`); null between connections. */
+  #ws: WebSocket | null = null;
+  #usable = false;
+  #closedForGood = false;
+  #attempt = 0;
+  /** What the next handshake presents to resume: v3 key or v4 session id. */
+  #resumeWith: string | null;
+  /** The v3 key this socket configures; made once, kept across reconnects. */
+  readonly #v3Key: string;
+  #resumedHeader = false;
+  #flushing = false;
+  #lastHeard = 0;
+  #pingSentAt = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #retryFlushTimer: NodeJS.Timeout | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #deadTimer: NodeJS.Timeout | undefined;
+  readonly #done: Promise<void>;
+  #finish!: () => void;
+
+  constructor(init: SocketTaskInit, emit: Emit) {
+    this.config = init.config;
+    this.#emit = emit;
+    const scheme = init.config.secure ? 'https' : 'http';
+    this.#rest = new RestClient({
+      baseUrl: `${scheme}://${init.config.host}:${init.config.port}`,
+      password: init.config.password,
+      timeoutMs: init.config.restTimeout,
+      clientName: init.config.clientName,
+    });
+    this.#adapter = init.config.version === 3 ? v3Adapter : init.config.version === 4 ? v4Adapter : null;
+    if (init.resume) this.#adapter = init.resume.version === 3 ? v3Adapter : v4Adapter;
+    this.#userId = init.userId;
+    this.#resumeWith = init.resume?.key ?? null;
+    this.#v3Key = init.config.resumeKey ?? (init.resume?.version === 3 ? init.resume.key : randomUUID());
+    this.#state = {
+      connected: false,
+      remaining: init.config.maxTries,
+      resumeKey: init.resume?.key ?? null,
+      sessionId: init.resume?.sessionId ?? null,
+      version: this.#adapter?.version ?? null,
+      ping: -1,
+      queued: 0,
+    };
+    this.#done = new Promise((resolve) => (this.#finish = resolve));
+    this.#emitState(this.#state);
+    if (this.#userId !== null) this.connect(this.#userId);
+  }
+
+  /** Settles when the socket is closed for good. */
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
+  connect(userId: string): void {
+    if (this.#closedForGood) return;
+    this.#userId = userId;
+    if (this.#ws || this.#reconnectTimer) return; // already connecting or waiting to
+    void this.#open();
+  }
+
+  send(op: OutgoingOp, replay = false): Promise<void> {
+    return this.#enqueue(op, replay);
+  }
+
+  /** Turns resuming on now (it is also done after every open when `resuming` is set); answers the key. */
+  async configureResuming(): Promise<string | null> {
+    await this.#enqueue('configureResuming', false);
+    return this.#state.resumeKey;
+  }
+
+  rest(method: string, path: string, body?: unknown): Promise<unknown> {
+    return this.#rest.request(method, path, body);
+  }
+
+  /** Closes for good: no reconnect; queued ops reject; resolves once the socket is closed. */
+  async close(code: number, reason: string): Promise<void> {
+    if (this.#closedForGood) return this.#done;
+    this.#closedForGood = true;
+    this.#clearTimers();
+    this.#rejectQueue(new SocketClosedError('The socket was closed'));
+    const ws = this.#ws;
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+      if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
+      else ws.terminate();
+      // A peer that never answers the close frame is cut off.
+      const cutoff = setTimeout(() => ws.terminate(), 2000);
+      await closed;
+      clearTimeout(cutoff);
+    } else {
+      this.#end();
+    }
+    return this.#done;
+  }
+
+  // ---------------------------------------------------------------- connecting
+
+  async #open(): Promise<void> {
+    this.#reconnectTimer = undefined;
+    if (this.#closedForGood || this.#userId === null) return;
+    if (!this.#adapter) {
+      try {
+        this.#adapter = await this.#detectVersion();
+        this.#setState({ version: this.#adapter.version });
+      } catch (error) {
+        this.#emitError(error);
+        this.#retry();
+        return;
+      }
+      if (this.#closedForGood) return;
+    }
+    const adapter = this.#adapter;
+    const url = `${this.config.secure ? 'wss' : 'ws'}://${this.config.host}:${this.config.port}${adapter.wsPath}`;
+    this.#debug(`connecting to ${url}${this.#resumeWith !== null ? ' (resuming)' : ''}`);
+    this.#resumedHeader = false;
+    const ws = new WebSocket(url, {
+      headers: adapter.handshakeHeaders(this.config, this.#userId, this.#resumeWith),
+      handshakeTimeout: this.config.deadAfter,
+      maxPayload: MAX_PAYLOAD,
+      perMessageDeflate: false,
+    });
+    this.#ws = ws;
+    ws.on('upgrade', (res) => (this.#resumedHeader = res.headers['session-resumed'] === 'true'));
+    ws.on('open', () => this.#onOpen(ws));
+    ws.on('message', (data, binary) => this.#onMessage(data, binary));
+    ws.on('pong', () => this.#onPong());
+    // `error` only reports; the `close` that always follows drives the reconnect.
+    ws.on('error', (error) => this.#emitError(new LavalinkError(ErrorCode.Connection, error.message)));
+    ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
+  }
+
+  /** `GET /version`: 4.x → v4; 3.x, or 404 (3.3 has no such route) → v3. */
+  async #detectVersion(): Promise<ProtocolAdapter> {
+    try {
+      const version = await this.#rest.request('GET', '/version');
+      const major = typeof version === 'string' ? Number.parseInt(version, 10) : NaN;
+      this.#debug(`node reports version ${String(version)}`);
+      return major >= 4 ? v4Adapter : v3Adapter;
+    } catch (error) {
+      if (error instanceof RestError && error.status === 404) return v3Adapter;
+      throw error;
+    }
+  }
+
+  #onOpen(ws: WebSocket): void {
+    if (ws !== this.#ws) return;
+    this.#attempt = 0;
+    this.#lastHeard = Date.now();
+    this.#setState({ connected: true, remaining: this.config.maxTries });
+    this.#debug('connected');
+    this.#startHeartbeat();
+    if (this.#adapter!.readyOnOpen) this.#onSessionReady(this.#resumedHeader, this.#state.sessionId);
+  }
+
+  #onMessage(data: RawData, binary: boolean): void {
+    this.#lastHeard = Date.now();
+    let frame: unknown;
+    try {
+      if (binary) throw new Error('a binary frame');
+      frame = JSON.parse(rawText(data));
+    } catch (error) {
+      return this.#emitError(new LavalinkError(ErrorCode.BadFrame, `Unreadable frame from the node: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof (frame as { op?: unknown }).op !== 'string') {
+      return this.#emitError(new LavalinkError(ErrorCode.BadFrame, 'A frame from the node is not an object with an `op`'));
+    }
+    const message = frame as Record<string, unknown> & { op: string };
+    if (message.op === 'ready') {
+      const sessionId = typeof message.sessionId === 'string' ? message.sessionId : null;
+      if (this.#adapter!.readyOnOpen) this.#setState({ sessionId });
+      else this.#onSessionReady(message.resumed === true, sessionId);
+    }
+    const lowPriority = message.op === 'playerUpdate' || message.op === 'stats';
+    this.#emit({ kind: EventKind.Frame, socket: this.config.id, frame: message }, !lowPriority);
+  }
+
+  #onSessionReady(resumed: boolean, sessionId: string | null): void {
+    this.#usable = true;
+    if (!resumed && this.#adapter!.version === 4) this.#resumeWith = null; // that session is gone
+    this.#setState({ sessionId });
+    this.#emit({ kind: EventKind.Ready, socket: this.config.id, resumed, sessionId }, true);
+    this.#debug(resumed ? `session ${sessionId ?? ''} resumed` : `session ${sessionId ?? '(v3)'} ready`);
+    // Ops queued while down go first, then resuming is configured (spec lavaclient §3.3).
+    if (this.config.resuming && !this.#queue.some((item) => item.op === 'configureResuming')) this.#queue.push(this.#internal('configureResuming'));
+    void this.#flushQueue();
+  }
+
+  #onClose(ws: WebSocket, code: number, reason: string): void {
+    if (ws !== this.#ws) return;
+    this.#ws = null;
+    this.#usable = false;
+    this.#stopHeartbeat();
+    this.#setState({ connected: false });
+    this.#emit({ kind: EventKind.Close, socket: this.config.id, code, reason }, true);
+    this.#debug(`closed (${code}${reason ? `, ${reason}` : ''})`);
+    if (this.#closedForGood) return this.#end();
+    this.#retry();
+  }
+
+  /** One reconnect path: every failed or lost connection comes here. */
+  #retry(): void {
+    if (this.#closedForGood) return;
+    const forever = this.config.maxTries === -1;
+    if (!forever && this.#state.remaining <= 0) return this.#giveUp();
+    if (!forever) this.#setState({ remaining: this.#state.remaining - 1 });
+    this.#attempt++;
+    const delay = backoff(this.#attempt, this.config.retryDelay, this.config.maxRetryDelay);
+    this.#debug(`reconnecting in ${Math.round(delay)} ms (attempt ${this.#attempt}${forever ? '' : `, ${this.#state.remaining} left`})`);
+    this.#reconnectTimer = setTimeout(() => void this.#open(), delay);
+  }
+
+  #giveUp(): void {
+    this.#closedForGood = true;
+    this.#clearTimers();
+    this.#debug('no tries left: giving up');
+    this.#rejectQueue(new SocketClosedError('The node could not be reached; reconnect tries ran out'));
+    this.#emit({ kind: EventKind.Disconnect, socket: this.config.id }, true);
+    this.#end();
+  }
+
+  #end(): void {
+    this.#clearTimers();
+    this.#finish();
+  }
+
+  // ---------------------------------------------------------------- dead peers
+
+  #startHeartbeat(): void {
+    this.#stopHeartbeat();
+    this.#pingTimer = setInterval(() => {
+      if (this.#ws?.readyState !== WebSocket.OPEN) return;
+      this.#pingSentAt = Date.now();
+      this.#ws.ping();
+    }, this.config.pingInterval);
+    // Checked often so a half-open connection is noticed soon after `deadAfter` of silence.
+    this.#deadTimer = setInterval(() => {
+      const silent = Date.now() - this.#lastHeard;
+      if (silent > this.config.deadAfter && this.#ws) {
+        this.#debug(`nothing heard for ${silent} ms: the connection is dead`);
+        this.#ws.terminate();
+      }
+    }, Math.max(20, Math.floor(this.config.deadAfter / 10)));
+  }
+
+  #stopHeartbeat(): void {
+    clearInterval(this.#pingTimer);
+    clearInterval(this.#deadTimer);
+    this.#pingTimer = this.#deadTimer = undefined;
+  }
+
+  #onPong(): void {
+    this.#lastHeard = Date.now();
+    if (this.#pingSentAt > 0) {
+      this.#setState({ ping: this.#lastHeard - this.#pingSentAt });
+      this.#pingSentAt = 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  #enqueue(op: QueuedOp['op'], replay: boolean): Promise<void> {
+    if (this.#closedForGood) return Promise.reject(new SocketClosedError('The socket is closed'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ op, replay, tries: 0, resolve, reject });
+      this.#setState({ queued: this.#queue.length });
+      if (this.#usable) void this.#flushQueue();
+    });
+  }
+
+  #internal(op: 'configureResuming'): QueuedOp {
+    const report = (error: LavalinkError): void => this.#emitError(error);
+    return { op, replay: false, tries: 0, resolve: () => {}, reject: report };
+  }
+
+  /** Sends the queue in order, one op at a time; an op leaves the queue once the node took it. */
+  async #flushQueue(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      while (this.#usable && this.#queue.length > 0) {
+        const item = this.#queue[0]!;
+        try {
+          await this.#deliver(item);
+        } catch (error) {
+          const failure = error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.Connection, String(error));
+          // The connection went while the op was on its way: it waits for the next session.
+          if (!this.#usable) return;
+          if (retryable(failure) && ++item.tries < MAX_DELIVERY_TRIES) {
+            // A timed-out call may have taken effect: check before playing twice.
+            if (failure instanceof TimeoutError) item.replay = true;
+            this.#retryFlushTimer = setTimeout(() => void this.#flushQueue(), Math.max(100, this.config.retryDelay));
+            return;
+          }
+          this.#queue.shift();
+          item.reject(failure);
+          this.#setState({ queued: this.#queue.length });
+          continue;
+        }
+        this.#queue.shift();
+        item.resolve();
+        this.#setState({ queued: this.#queue.length });
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  async #deliver(item: QueuedOp): Promise<void> {
+    const adapter = this.#adapter!;
+    const context = this.#context();
+    if (item.op === 'configureResuming') {
+      if (this.#state.sessionId === null && adapter.version === 4) return;
+      const key = await adapter.configureResuming(this.#v3Key, this.config.resumeTimeout, context);
+      this.#resumeWith = key;
+      this.#setState({ resumeKey: key });
+      return;
+    }
+    if (item.replay && item.op.op === 'play' && (await this.#alreadyPlaying(item.op))) {
+      this.#debug(`replayed play for guild ${item.op.guildId} skipped: the node already plays it`);
+      return;
+    }
+    await adapter.send(item.op, context);
+  }
+
+  /** After a crash, a `play` may already have reached the node: ask before playing it twice. */
+  async #alreadyPlaying(op: Extract<OutgoingOp, { op: 'play' }>): Promise<boolean> {
+    const sessionId = this.#state.sessionId;
+    if (sessionId === null || toPlayerUpdate(op) === null) return false;
+    const prefix = this.#adapter!.version === 4 ? '/v4' : '/v3';
+    try {
+      const player = (await this.#rest.request('GET', `${prefix}/sessions/${sessionId}/players/${op.guildId}`)) as { track?: { encoded?: unknown } | null };
+      return player?.track?.encoded === op.track;
+    } catch {
+      return false; // 3.3 has no player REST, or the player is gone: play it
+    }
+  }
+
+  #context(): AdapterContext {
+    return {
+      rest: this.#rest,
+      sessionId: this.#state.sessionId,
+      writeFrame: (text) =>
+        new Promise((resolve, reject) => {
+          const ws = this.#ws;
+          if (!ws || ws.readyState !== WebSocket.OPEN) return reject(new SocketClosedError('The WebSocket is not open'));
+          ws.send(text, (error) => (error ? reject(new SocketClosedError(`The frame was not written: ${error.message}`)) : resolve()));
+        }),
+    };
+  }
+
+  #rejectQueue(error: LavalinkError): void {
+    for (const item of this.#queue.splice(0)) item.reject(error);
+    this.#setState({ queued: 0 });
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  #clearTimers(): void {
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#retryFlushTimer);
+    this.#reconnectTimer = this.#retryFlushTimer = undefined;
+    this.#stopHeartbeat();
+  }
+
+  #setState(change: Partial<SocketState>): void {
+    let changed = false;
+    for (const [key, value] of Object.entries(change) as [keyof SocketState, never][]) {
+      if (this.#state[key] !== value) {
+        this.#state[key] = value;
+        changed = true;
+      }
+    }
+    if (changed) this.#emitState(change);
+  }
+
+  #emitState(state: Partial<SocketState>): void {
+    this.#emit({ kind: EventKind.State, socket: this.config.id, state: { ...state } }, true);
+  }
+
+  #emitError(error: unknown): void {
+    this.#emit({ kind: EventKind.Error, socket: this.config.id, error: toWire(error) }, true);
+  }
+
+  #debug(message: string): void {
+    this.#emit({ kind: EventKind.Debug, socket: this.config.id, message }, true);
+  }
+}
+
+/** Failures worth another try: the node may not have seen the op (network, 5xx, timeout, closed). */
+function retryable(error: LavalinkError): boolean {
+  if (error instanceof SocketClosedError || error instanceof TimeoutError) return true;
+  if (error instanceof RestError) return error.status === 0 || error.status >= 500 || (error.status === 404 && isSessionGone(error.body));
+  return false;
+}
+
+function isSessionGone(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { message?: unknown }).message === 'Session not found';
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

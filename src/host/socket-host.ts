@@ -1,0 +1,75 @@
+/**
+ * Runs sockets: one instance per worker thread (or one per inline transport). Each socket is a
+ * long-lived task with a comlink control port; every socket of the host shares one event channel
+ * and one Batcher, so a window flushes the whole host in one wake-up of the main thread.
+ */
+import * as Comlink from 'comlink';
+import { isMainThread, type MessagePort } from 'node:worker_threads';
+import { LavalinkError, toWire } from '../errors.js';
+import type { CrashKind, Outcome, SocketControl, SocketTaskInit } from '../ipc/control.js';
+import { Batcher } from './batcher.js';
+import { Connection } from './connection.js';
+
+/** A task as the transport hands it over: its init plus its two ports. */
+export interface SocketTask extends SocketTaskInit {
+  readonly control: MessagePort;
+  readonly events: MessagePort;
+}
+
+async function outcome<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, error: toWire(error) };
+  }
+}
+
+export class SocketHost {
+  #batcher: Batcher | null = null;
+  #live = 0;
+
+  /** Sockets running on this host now. */
+  get live(): number {
+    return this.#live;
+  }
+
+  /** Runs one socket until it is closed for good (or gives up). */
+  async run(task: SocketTask): Promise<void> {
+    if (this.#batcher === null) {
+      this.#batcher = new Batcher(task.events, { flushWindowMs: task.flushWindowMs });
+    } else {
+      // The host already has its event channel; events of every socket are tagged with its id.
+      task.events.close();
+    }
+    const batcher = this.#batcher;
+    const connection = new Connection(task, (event, urgent) => batcher.push(event, urgent));
+    const control: SocketControl = {
+      connect: (userId) => connection.connect(userId),
+      send: (op) => outcome(() => connection.send(op)),
+      replay: (op) => outcome(() => connection.send(op, true)),
+      configureResuming: () => outcome(() => connection.configureResuming()),
+      close: (code, reason) => outcome(() => connection.close(code, reason)),
+      rest: (method, path, body) => outcome(() => connection.rest(method, path, body)),
+      crash: (kind: CrashKind) => crash(kind),
+    };
+    Comlink.expose(control, task.control);
+    this.#live++;
+    try {
+      await connection.done;
+    } finally {
+      this.#live--;
+      batcher.flush();
+      // After the reply to a pending close() has gone out (it settles in microtasks from here).
+      setImmediate(() => task.control.close());
+    }
+  }
+}
+
+/** Test hooks: take the hosting worker down the two ways a worker dies. */
+function crash(kind: CrashKind): void {
+  if (isMainThread) throw new LavalinkError('LAVALINK_INVALID_OPTION', 'crash() only works in a worker thread');
+  if (kind === 'exit') process.exit(1);
+  setImmediate(() => {
+    throw new Error('Crash requested by a test');
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * Main → host calls, carried by comlink over each socket's control port. Low volume only:
+ * connect, send, configure, close, REST. Events never travel this way.
+ */
+import type { WireError } from '../errors.js';
+import type { SocketConfig } from '../options.js';
+import type { OutgoingOp } from '../protocol/ops.js';
+
+/** What a socket task is started with. Plain data (it is structured-cloned into the worker). */
+export interface SocketTaskInit {
+  readonly config: SocketConfig;
+  /** The user id to connect with; null = wait for `connect()`. */
+  readonly userId: string | null;
+  /** Resume this session on the first open: v3 key or v4 session id (after a worker crash). */
+  readonly resume: { readonly version: 3 | 4; readonly key: string; readonly sessionId: string | null } | null;
+  /** Batching window of the host's event channel, ms. */
+  readonly flushWindowMs: number;
+}
+
+/** Test-only faults that take the hosting worker down. */
+export type CrashKind = 'exit' | 'throw';
+
+/**
+ * Errors do not survive comlink (it keeps only name and message), so every call answers with an
+ * outcome and the main side rebuilds the typed error from its wire form.
+ */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
+
+export interface SocketControl {
+  connect(userId: string): void;
+  /** Settles when the node took the op: frame written (v3), REST call answered 2xx (v4). */
+  send(op: OutgoingOp): Promise<Outcome<void>>;
+  /** `send` for an op sent again after a worker crash: a `play` is checked against the node first. */
+  replay(op: OutgoingOp): Promise<Outcome<void>>;
+  /** Answers the key a reconnect will present (v3 key, v4 session id). */
+  configureResuming(): Promise<Outcome<string | null>>;
+  /** Closes for good; queued ops reject with SocketClosedError. */
+  close(code: number, reason: string): Promise<Outcome<void>>;
+  /** A REST call to the node through the host (GET /v4/info, loadtracks...). */
+  rest(method: string, path: string, body?: unknown): Promise<Outcome<unknown>>;
+  /** Test hook: exits the worker, or throws an uncaught error in it. */
+  crash(kind: CrashKind): void;
+}

@@ -1,0 +1,53 @@
+/**
+ * Worker → main traffic on the event port: msgpack batches of {@link HostEvent}s. Main → worker on
+ * the same port: acks. Both sides switch on `kind` and end with an exhaustive `never`.
+ */
+import type { WireError } from '../errors.js';
+
+/** Mirrored socket state; each state event carries the fields that changed. */
+export interface SocketState {
+  connected: boolean;
+  /** Reconnect tries left. */
+  remaining: number;
+  /** v3: the resume key; v4: the session id to resume. */
+  resumeKey: string | null;
+  sessionId: string | null;
+  version: 3 | 4 | null;
+  /** Round trip of the last WebSocket ping, ms; -1 before the first pong. */
+  ping: number;
+  /** Ops the host still holds (not yet written / acknowledged by the node). */
+  queued: number;
+}
+
+export const EventKind = {
+  /** A frame from the node: `playerUpdate`, `stats`, `event`, or anything else it sent. */
+  Frame: 0,
+  State: 1,
+  /** The session is usable: v4 `ready`, v3 open. */
+  Ready: 2,
+  Close: 3,
+  Error: 4,
+  /** Reconnect tries ran out; the socket is finished. */
+  Disconnect: 5,
+  Debug: 6,
+} as const;
+
+export type HostEvent =
+  | { readonly kind: typeof EventKind.Frame; readonly socket: string; readonly frame: Record<string, unknown> }
+  | { readonly kind: typeof EventKind.State; readonly socket: string; readonly state: Partial<SocketState> }
+  | { readonly kind: typeof EventKind.Ready; readonly socket: string; readonly resumed: boolean; readonly sessionId: string | null }
+  | { readonly kind: typeof EventKind.Close; readonly socket: string; readonly code: number; readonly reason: string }
+  | { readonly kind: typeof EventKind.Error; readonly socket: string; readonly error: WireError }
+  | { readonly kind: typeof EventKind.Disconnect; readonly socket: string }
+  | { readonly kind: typeof EventKind.Debug; readonly socket: string; readonly message: string };
+
+/** A batch as it travels: sequence number (for acks) and events. */
+export interface EventBatch {
+  readonly seq: number;
+  readonly events: readonly HostEvent[];
+}
+
+/** Main → worker on the event port. */
+export interface BatchAck {
+  readonly ack: number;
+}

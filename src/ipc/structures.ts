@@ -1,0 +1,23 @@
+/**
+ * The msgpack structures both sides share, frozen: the same list, in the same order, on both
+ * threads, never extended at run time (`maxSharedStructures` = its length). Shapes not listed here
+ * still travel, as self-describing inline records. Order of keys matters: these are the orders the
+ * host and Lavalink produce.
+ */
+export const sharedStructures: readonly (readonly string[])[] = [
+  // envelopes (ipc/events.ts)
+  ['seq', 'events'],
+  ['kind', 'socket', 'frame'],
+  ['kind', 'socket', 'state'],
+  // Lavalink frames, v4 field order
+  ['op', 'guildId', 'state'],
+  ['time', 'position', 'connected', 'ping'],
+  ['op', 'players', 'playingPlayers', 'uptime', 'memory', 'cpu', 'frameStats'],
+  ['free', 'used', 'allocated', 'reservable'],
+  ['cores', 'systemLoad', 'lavalinkLoad'],
+  ['sent', 'nulled', 'deficit'],
+  ['op', 'type', 'guildId', 'track'],
+  ['op', 'type', 'guildId', 'track', 'reason'],
+  ['encoded', 'info', 'pluginInfo', 'userData'],
+  ['identifier', 'isSeekable', 'author', 'length', 'isStream', 'position', 'title', 'uri', 'sourceName', 'artworkUrl', 'isrc'],
+];

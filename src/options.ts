@@ -1,0 +1,223 @@
+/**
+ * Options of the Manager and its sockets: their types, defaults and validation. Per-node options
+ * are merged over the manager's defaults, which are merged over the library's (never replaced).
+ */
+import { CLIENT_NAME } from './constants.js';
+import { InvalidOptionError } from './errors.js';
+
+/** A Lavalink node to connect to. */
+export interface SocketData {
+  /** The node's identifier; also the key in `manager.sockets`. */
+  id: string;
+  host: string;
+  port: number | string;
+  /** Sent only as the `Authorization` header. */
+  password: string;
+  /**
+   * Use `wss://` and `https://`.
+   * @default false
+   */
+  secure?: boolean;
+  /**
+   * The node's protocol version; `'auto'` asks `GET /version` once.
+   * @default 'auto'
+   * @example { version: 4 }
+   */
+  version?: 3 | 4 | 'auto';
+  /** Options for this node only, merged over `ManagerOptions.defaultSocketOptions`. */
+  options?: SocketOptions;
+}
+
+export interface SocketOptions {
+  /**
+   * First delay before a reconnect, in ms; later delays grow exponentially (full jitter).
+   * @default 1000
+   */
+  retryDelay?: number;
+  /**
+   * Upper bound of a reconnect delay, in ms.
+   * @default 30000
+   */
+  maxRetryDelay?: number;
+  /**
+   * Reconnect attempts before the node is given up (`socketDisconnect`); -1 = never give up.
+   * @default 5
+   * @example { maxTries: -1 }
+   */
+  maxTries?: number;
+  /**
+   * The v3 resume key; a random one is made (once per socket) when left out.
+   */
+  resumeKey?: string;
+  /**
+   * How long the node keeps a session for us after a disconnect, in SECONDS (as on the wire).
+   * @default 60
+   */
+  resumeTimeout?: number;
+  /**
+   * Milliseconds between WebSocket pings (also measures `socket.ping`).
+   * @default 10000
+   */
+  pingInterval?: number;
+  /**
+   * A connection that has heard nothing for this many ms is dead (half-open) and is replaced.
+   * @default 30000
+   */
+  deadAfter?: number;
+}
+
+export interface ManagerOptions {
+  /** Sends a gateway payload (op 4) to Discord through the shard that owns the guild. */
+  send: (guildId: string, payload: unknown) => unknown;
+  /** The bot's user id; may also be given to `init()`. */
+  userId?: string;
+  /**
+   * Shard count, sent as `Num-Shards` to v3 nodes.
+   * @default 1
+   */
+  shards?: number;
+  /** Options for every socket; each node's own options are merged over these. */
+  defaultSocketOptions?: SocketOptions;
+  /**
+   * Configure resuming after every open, so a reconnect keeps the node's players.
+   * @default true
+   */
+  resuming?: boolean;
+  /**
+   * Worker threads hosting the sockets; 0 runs them on the main thread (the inline transport).
+   * @default 1
+   */
+  workers?: number;
+  /**
+   * How long a worker batches `playerUpdate`/`stats` before waking the main thread, in ms;
+   * 0 = at the next turn of its event loop. Track events and state changes never wait.
+   * @default 10
+   */
+  flushWindowMs?: number;
+  /**
+   * Sent as `Client-Name`.
+   * @default 'lavathread/<version>'
+   */
+  clientName?: string;
+  /**
+   * Milliseconds a REST call to a node may take.
+   * @default 10000
+   */
+  restTimeout?: number;
+}
+
+export type ResolvedSocketOptions = Required<Omit<SocketOptions, 'resumeKey'>> & { resumeKey: string | null };
+
+/** What a host needs to run one socket: plain data, so it crosses the thread boundary. */
+export interface SocketConfig extends ResolvedSocketOptions {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly password: string;
+  readonly secure: boolean;
+  readonly version: 3 | 4 | 'auto';
+  readonly shards: number;
+  readonly clientName: string;
+  readonly resuming: boolean;
+  readonly restTimeout: number;
+}
+
+export const defaultSocketOptions: Readonly<ResolvedSocketOptions> = {
+  retryDelay: 1000,
+  maxRetryDelay: 30_000,
+  maxTries: 5,
+  resumeKey: null,
+  resumeTimeout: 60,
+  pingInterval: 10_000,
+  deadAfter: 30_000,
+};
+
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+
+function check(ok: boolean, name: string, expected: string, value: unknown): void {
+  if (!ok) throw new InvalidOptionError(name, expected, value);
+}
+
+function validateSocketOptions(options: unknown, path: string): SocketOptions {
+  if (options === undefined) return {};
+  check(typeof options === 'object' && options !== null && !Array.isArray(options), path, 'an object', options);
+  const o = options as Record<string, unknown>;
+  const ms = (key: string, min: number): void => {
+    if (o[key] !== undefined) check(isInt(o[key]) && (o[key]) >= min && (o[key]) <= 2 ** 31 - 1, `${path}.${key}`, `an integer of milliseconds from ${min} to 2147483647`, o[key]);
+  };
+  ms('retryDelay', 0);
+  ms('maxRetryDelay', 0);
+  ms('pingInterval', 1);
+  ms('deadAfter', 1);
+  if (o.maxTries !== undefined) check(isInt(o.maxTries) && (o.maxTries) >= -1, `${path}.maxTries`, 'an integer of at least -1 (-1 = forever)', o.maxTries);
+  if (o.resumeTimeout !== undefined) check(isInt(o.resumeTimeout) && (o.resumeTimeout) >= 1, `${path}.resumeTimeout`, 'a whole number of seconds of at least 1', o.resumeTimeout);
+  if (o.resumeKey !== undefined) check(typeof o.resumeKey === 'string' && o.resumeKey !== '', `${path}.resumeKey`, 'a non-empty string', o.resumeKey);
+  return o;
+}
+
+/** Merges node options over manager defaults over library defaults, and checks the result. */
+export function resolveSocketOptions(defaults: SocketOptions | undefined, own: SocketOptions | undefined, path: string): ResolvedSocketOptions {
+  const merged = { ...defaultSocketOptions, ...definedOnly(defaults), ...definedOnly(own) };
+  check(merged.maxRetryDelay >= merged.retryDelay, `${path}.maxRetryDelay`, `at least retryDelay (${merged.retryDelay})`, merged.maxRetryDelay);
+  check(merged.deadAfter > merged.pingInterval, `${path}.deadAfter`, `more than pingInterval (${merged.pingInterval})`, merged.deadAfter);
+  return merged;
+}
+
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  if (!o) return {};
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export interface ResolvedManagerOptions {
+  readonly send: ManagerOptions['send'];
+  readonly userId: string | undefined;
+  readonly shards: number;
+  readonly defaultSocketOptions: SocketOptions | undefined;
+  readonly resuming: boolean;
+  readonly workers: number;
+  readonly flushWindowMs: number;
+  readonly clientName: string;
+  readonly restTimeout: number;
+}
+
+export function resolveManagerOptions(options: unknown): ResolvedManagerOptions {
+  check(typeof options === 'object' && options !== null && !Array.isArray(options), 'options', 'an object', options);
+  const o = options as Record<string, unknown>;
+  check(typeof o.send === 'function', 'options.send', 'a function (guildId, payload) that sends to Discord', o.send);
+  if (o.userId !== undefined) check(typeof o.userId === 'string' && /^\d{1,20}$/.test(o.userId), 'options.userId', 'a user id (a string of digits)', o.userId);
+  if (o.shards !== undefined) check(isInt(o.shards) && (o.shards) >= 1, 'options.shards', 'an integer of at least 1', o.shards);
+  if (o.resuming !== undefined) check(typeof o.resuming === 'boolean', 'options.resuming', 'a boolean', o.resuming);
+  if (o.workers !== undefined) check(isInt(o.workers) && (o.workers) >= 0 && (o.workers) <= 64, 'options.workers', 'an integer from 0 to 64', o.workers);
+  if (o.flushWindowMs !== undefined) check(isInt(o.flushWindowMs) && (o.flushWindowMs) >= 0 && (o.flushWindowMs) <= 1000, 'options.flushWindowMs', 'an integer of milliseconds from 0 to 1000', o.flushWindowMs);
+  if (o.clientName !== undefined) check(typeof o.clientName === 'string' && /^\S+$/.test(o.clientName), 'options.clientName', 'a NAME/VERSION string without spaces', o.clientName);
+  if (o.restTimeout !== undefined) check(isInt(o.restTimeout) && (o.restTimeout) >= 1, 'options.restTimeout', 'an integer of milliseconds of at least 1', o.restTimeout);
+  const defaults = validateSocketOptions(o.defaultSocketOptions, 'options.defaultSocketOptions');
+  resolveSocketOptions(defaults, undefined, 'options.defaultSocketOptions');
+  return {
+    send: o.send as ManagerOptions['send'],
+    userId: o.userId as string | undefined,
+    shards: (o.shards as number | undefined) ?? 1,
+    defaultSocketOptions: defaults,
+    resuming: (o.resuming as boolean | undefined) ?? true,
+    workers: (o.workers as number | undefined) ?? 1,
+    flushWindowMs: (o.flushWindowMs as number | undefined) ?? 10,
+    clientName: (o.clientName as string | undefined) ?? CLIENT_NAME,
+    restTimeout: (o.restTimeout as number | undefined) ?? 10_000,
+  };
+}
+
+/** Checks one node's data; `path` names it in messages (`nodes[2]`). */
+export function validateSocketData(data: unknown, path: string): SocketData {
+  check(typeof data === 'object' && data !== null && !Array.isArray(data), path, 'an object', data);
+  const d = data as Record<string, unknown>;
+  check(typeof d.id === 'string' && d.id !== '', `${path}.id`, 'a non-empty string', d.id);
+  check(typeof d.host === 'string' && d.host !== '' && !/[/\s]/.test(d.host), `${path}.host`, 'a host name or address (no scheme, no path)', d.host);
+  const port = typeof d.port === 'string' && /^\d+$/.test(d.port) ? Number(d.port) : d.port;
+  check(isInt(port) && (port) >= 1 && (port) <= 65535, `${path}.port`, 'a port from 1 to 65535', d.port);
+  // The value is never shown: a wrong password must not end up in a log through this message.
+  if (typeof d.password !== 'string') throw new InvalidOptionError(`${path}.password`, 'a string', typeof d.password === 'undefined' ? undefined : '[hidden]');
+  if (d.secure !== undefined) check(typeof d.secure === 'boolean', `${path}.secure`, 'a boolean', d.secure);
+  if (d.version !== undefined) check(d.version === 3 || d.version === 4 || d.version === 'auto', `${path}.version`, "3, 4 or 'auto'", d.version);
+  validateSocketOptions(d.options, `${path}.options`);
+  return d as unknown as SocketData;
+}

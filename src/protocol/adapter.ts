@@ -1,0 +1,31 @@
+/**
+ * One adapter per protocol version, with the same shape (undici's h1/h2 pattern): nothing outside
+ * protocol/v3 and protocol/v4 asks which version a node speaks.
+ */
+import type { RestClient } from '../host/rest-client.js';
+import type { SocketConfig } from '../options.js';
+import type { OutgoingOp } from './ops.js';
+
+/** What an adapter may use to carry an op. */
+export interface AdapterContext {
+  readonly rest: RestClient;
+  /** The current session id (v4 REST paths); null before `ready`. */
+  readonly sessionId: string | null;
+  /** Writes a text frame; resolves when written. */
+  writeFrame(text: string): Promise<void>;
+}
+
+export interface ProtocolAdapter {
+  readonly version: 3 | 4;
+  /** The WebSocket path (spec §3.1, §4.1). */
+  readonly wsPath: string;
+  /** v3 is usable as soon as the socket opens; v4 only after `ready`. */
+  readonly readyOnOpen: boolean;
+  handshakeHeaders(config: SocketConfig, userId: string, resume: string | null): Record<string, string>;
+  send(op: OutgoingOp, context: AdapterContext): Promise<void>;
+  /**
+   * Turns resuming on for the session; answers the key to present next time (v3: the key; v4:
+   * the session id).
+   */
+  configureResuming(key: string, timeoutSeconds: number, context: AdapterContext): Promise<string>;
+}

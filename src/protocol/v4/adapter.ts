@@ -1,0 +1,74 @@
+/**
+ * Lavalink v4 (4.0–4.2, spec §4): the socket only listens; every op becomes a REST call on the
+ * session (spec §5 maps one to the other).
+ */
+import { SocketClosedError } from '../../errors.js';
+import type { AdapterContext, ProtocolAdapter } from '../adapter.js';
+import type { OutgoingOp } from '../ops.js';
+
+function sessionPath(context: AdapterContext): string {
+  if (context.sessionId === null) throw new SocketClosedError('No Lavalink session yet (waiting for ready)');
+  return `/v4/sessions/${context.sessionId}`;
+}
+
+/** The PATCH body (and query) an op stands for. */
+export function toPlayerUpdate(op: OutgoingOp): { body: Record<string, unknown>; noReplace: boolean } | null {
+  switch (op.op) {
+    case 'play': {
+      const body: Record<string, unknown> = { track: { encoded: op.track, ...(op.userData ? { userData: op.userData } : {}) } };
+      if (op.startTime !== undefined) body.position = op.startTime;
+      if (op.endTime !== undefined && op.endTime > 0) body.endTime = op.endTime;
+      if (op.volume !== undefined) body.volume = op.volume;
+      if (op.pause !== undefined) body.paused = op.pause;
+      return { body, noReplace: op.noReplace === true };
+    }
+    case 'stop':
+      return { body: { track: { encoded: null } }, noReplace: false };
+    case 'pause':
+      return { body: { paused: op.pause }, noReplace: false };
+    case 'seek':
+      return { body: { position: op.position }, noReplace: false };
+    case 'volume':
+      return { body: { volume: op.volume }, noReplace: false };
+    case 'filters': {
+      const { op: _op, guildId: _guild, ...filters } = op;
+      return { body: { filters }, noReplace: false };
+    }
+    case 'equalizer':
+      return { body: { filters: { equalizer: op.bands } }, noReplace: false };
+    case 'voiceUpdate':
+      return {
+        body: { voice: { token: op.event.token, endpoint: op.event.endpoint ?? '', sessionId: op.sessionId, channelId: op.channelId ?? null } },
+        noReplace: false,
+      };
+    case 'destroy':
+      return null;
+  }
+}
+
+export const v4Adapter: ProtocolAdapter = {
+  version: 4,
+  wsPath: '/v4/websocket',
+  readyOnOpen: false,
+  handshakeHeaders(config, userId, resume) {
+    return {
+      Authorization: config.password,
+      'User-Id': userId,
+      'Client-Name': config.clientName,
+      ...(resume !== null ? { 'Session-Id': resume } : {}),
+    };
+  },
+  async send(op, context) {
+    const path = `${sessionPath(context)}/players/${op.guildId}`;
+    const update = toPlayerUpdate(op);
+    if (update === null) {
+      await context.rest.request('DELETE', path);
+      return;
+    }
+    await context.rest.request('PATCH', `${path}${update.noReplace ? '?noReplace=true' : ''}`, update.body);
+  },
+  async configureResuming(_key, timeoutSeconds, context) {
+    await context.rest.request('PATCH', sessionPath(context), { resuming: true, timeout: timeoutSeconds });
+    return context.sessionId!;
+  },
+};

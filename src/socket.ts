@@ -1,0 +1,408 @@
+/**
+ * The main-thread handle of one Lavalink node: the seed's `Socket` API. The connection itself
+ * (the seed's protected `ws`, REST, reconnects, the send queue) lives in a worker-side
+ * `Connection`; this handle mirrors its state from the event channel, so every getter is
+ * synchronous, and forwards calls over the control port.
+ */
+import { inspect } from 'node:util';
+import { fromWire, InvalidOptionError, LavalinkError, SocketClosedError, TimeoutError, WorkerExitedError, ErrorCode } from './errors.js';
+import { internals, kClose, kHandleEvent, type ManagerInternals } from './internal.js';
+import type { Outcome, SocketControl } from './ipc/control.js';
+import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
+import type { Manager } from './manager.js';
+import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './options.js';
+import { emptyStats, type LavalinkMessage, type NodeStats } from './protocol/messages.js';
+import { validateOp, type OutgoingOp } from './protocol/ops.js';
+import type { SocketChannel } from './transport/transport.js';
+import { backoff } from './backoff.js';
+
+/** How far back written v3 frames are replayed after a worker crash (ops are idempotent; a play is checked). */
+const WRITTEN_REPLAY_MS = 2000;
+
+interface PendingOp {
+  readonly op: OutgoingOp;
+  resolve(): void;
+  reject(error: LavalinkError): void;
+  /** The channel generation it was handed to; -1 = not yet handed to a host. */
+  generation: number;
+}
+
+export class Socket {
+  /** The manager this socket belongs to. */
+  readonly manager: Manager;
+  /** This socket's identifier. */
+  readonly id: string;
+  /** The host of the Lavalink node. */
+  readonly host: string;
+  /** The port of the Lavalink node, as a string. */
+  readonly port: string;
+  /** Whether the node is reached over wss/https. */
+  readonly secure: boolean;
+  /** The effective options: this node's over the manager's defaults over the library's. */
+  readonly options: ResolvedSocketOptions;
+  /** Reconnect tries left; resets to `options.maxTries` on every successful open (-1 = unlimited). */
+  remaining: number;
+  /** The key a reconnect presents to resume: the v3 resume key, or the v4 session id. */
+  resumeKey: string | undefined;
+  /** The latest stats the node sent. */
+  stats: NodeStats = emptyStats();
+  /** The node's protocol version, once known (configured, or asked with `GET /version`). */
+  version: 3 | 4 | null;
+  /** The node's session id (v4, v3.7). */
+  sessionId: string | null = null;
+  /** Round trip of the last WebSocket ping in ms; -1 before the first. */
+  ping = -1;
+
+  readonly #password: string;
+  readonly #internals: ManagerInternals;
+  readonly #config: SocketConfig;
+  readonly #pending: PendingOp[] = [];
+  /**
+   * v3 only: ops written lately. A written frame is not a received one; if the worker dies, the
+   * frames its kernel had not yet delivered are lost with the connection, so they are replayed.
+   */
+  readonly #recentlyWritten: { readonly op: OutgoingOp; readonly at: number }[] = [];
+  #channel: SocketChannel | null = null;
+  #generation = 0;
+  #connected = false;
+  #ready = false;
+  #closed = false;
+  #readyWaiters: { resolve(): void; reject(error: LavalinkError): void }[] = [];
+  /** Hosts lost since the last ready: a worker that dies at once again is restarted ever more slowly. */
+  #hostLosses = 0;
+  #restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(manager: Manager, data: SocketData, path = 'data') {
+    const inside = internals.get(manager);
+    if (!inside) throw new InvalidOptionError('manager', 'a lavathread Manager', manager);
+    validateSocketData(data, path);
+    this.manager = manager;
+    this.#internals = inside;
+    this.id = data.id;
+    this.host = data.host;
+    this.port = String(data.port);
+    this.secure = data.secure ?? false;
+    this.#password = data.password;
+    this.options = resolveSocketOptions(inside.options.defaultSocketOptions, data.options, `${path}.options`);
+    this.remaining = this.options.maxTries;
+    this.resumeKey = undefined;
+    this.version = data.version === 3 || data.version === 4 ? data.version : null;
+    this.#config = {
+      ...this.options,
+      id: this.id,
+      host: this.host,
+      port: Number(this.port),
+      password: this.#password,
+      secure: this.secure,
+      version: data.version ?? 'auto',
+      shards: inside.options.shards,
+      clientName: inside.options.clientName,
+      resuming: inside.options.resuming,
+      restTimeout: inside.options.restTimeout,
+    };
+  }
+
+  /** The node's password; read-only, not enumerable, never printed. */
+  get password(): string {
+    return this.#password;
+  }
+
+  /** Whether the WebSocket to the node is open. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** Ops sent but not yet acknowledged by the node, oldest first. */
+  get queue(): readonly OutgoingOp[] {
+    return this.#pending.map((p) => p.op);
+  }
+
+  /**
+   * Load score for node selection (lower is better): playing players, a CPU curve and the frame
+   * deficit and nulled frames (lavaclient's balancer, spec §3.8). Infinite-ish when unusable.
+   */
+  get penalties(): number {
+    if (!this.#ready) return Number.MAX_SAFE_INTEGER;
+    const { playingPlayers, cpu, frameStats } = this.stats;
+    const cpuPenalty = 1.05 ** (100 * (cpu.systemLoad / Math.max(cpu.cores, 1))) * 10 - 10;
+    let framePenalty = 0;
+    if (frameStats && frameStats.deficit !== -1) {
+      const curve = (n: number): number => 1.03 ** ((500 * n) / 3000) * 600 - 600;
+      framePenalty = curve(frameStats.deficit) + 2 * curve(frameStats.nulled);
+    }
+    return playingPlayers + cpuPenalty + framePenalty;
+  }
+
+  /** The socket's id. */
+  toString(): string {
+    return this.id;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      host: this.host,
+      port: this.port,
+      secure: this.secure,
+      version: this.version,
+      connected: this.#connected,
+      remaining: this.remaining,
+      sessionId: this.sessionId,
+      queued: this.#pending.length,
+      stats: this.stats,
+    };
+  }
+
+  [inspect.custom](): string {
+    return `Socket ${inspect(this.toJSON())}`;
+  }
+
+  /**
+   * Connects (or reconnects) to the node. Returns at once; `socketReady` (or `onReady()`) tells
+   * when the session is usable.
+   */
+  connect(userId: string | undefined = this.#internals.userId()): this {
+    if (this.#closed) throw new SocketClosedError(`Socket ${this.id} is closed`);
+    if (userId === undefined) throw new InvalidOptionError('userId', 'the bot user id (pass it to connect() or init())', userId);
+    if (this.#channel === null) this.#start(userId, null);
+    else this.#channel.control.connect(userId).catch(() => {});
+    return this;
+  }
+
+  /**
+   * Sends an op (v3 form; turned into REST on v4 nodes). Resolves once the node took it;
+   * while the node is down it waits in the queue and goes out, in order, after the next open.
+   * It survives a worker crash: it is sent again from the new worker.
+   */
+  send(data: OutgoingOp): Promise<void> {
+    let op: OutgoingOp;
+    try {
+      op = validateOp(data);
+    } catch (error) {
+      return Promise.reject(error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.BadOp, String(error)));
+    }
+    if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is closed`));
+    return new Promise((resolve, reject) => {
+      const pending: PendingOp = { op, resolve, reject, generation: -1 };
+      this.#pending.push(pending);
+      if (this.#channel) this.#dispatch(pending, false);
+    });
+  }
+
+  /**
+   * Turns on resuming for the current session (done after every open unless the manager's
+   * `resuming` is false). The key argument is accepted for the seed's signature; the key used is
+   * `options.resumeKey` or one made once per socket.
+   */
+  async configureResuming(_key?: string): Promise<void> {
+    const key = await this.#call((control) => control.configureResuming(), null);
+    // The state frame follows on the event channel; the caller sees the key at once.
+    if (key !== null) this.resumeKey = key;
+  }
+
+  /** Resolves when the socket is ready (a session is open); rejects if it closes for good first. */
+  onReady(): Promise<void> {
+    if (this.#ready) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is closed`));
+    return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
+  }
+
+  /** A REST call to the node, made by the worker (e.g. `rest('GET', '/v4/info')`). */
+  async rest(method: string, path: string, body?: unknown): Promise<unknown> {
+    return this.#call((control) => control.rest(method, path, body), this.#config.restTimeout + 5000);
+  }
+
+  /** Test hook: takes this socket's worker down (`exit`) or throws in it (`throw`). */
+  async crashWorker(kind: 'exit' | 'throw'): Promise<void> {
+    const channel = this.#channel;
+    if (!channel) throw new SocketClosedError(`Socket ${this.id} has not started`);
+    await raceDeath(channel.control.crash(kind), channel.done);
+  }
+
+  /** Hands ops not yet given to the current host over to it, in order. */
+  protected flush(): Promise<void> {
+    for (const pending of this.#pending) {
+      // An op a dead host had taken may have reached the node: the new host replays it carefully.
+      if (pending.generation !== this.#generation) this.#dispatch(pending, pending.generation !== -1);
+    }
+    return Promise.resolve();
+  }
+
+  /** Closes for good (Manager.close): no reconnect; queued ops reject. */
+  async [kClose](): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#restartTimer);
+    const channel = this.#channel;
+    this.#failWaiters(new SocketClosedError(`Socket ${this.id} was closed`));
+    if (channel) {
+      await Promise.race([
+        channel.control.close(1000, 'destroy').catch(() => undefined),
+        channel.done.catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+      ]);
+      channel.release();
+    }
+    for (const pending of this.#pending.splice(0)) pending.reject(new SocketClosedError(`Socket ${this.id} was closed`));
+    this.#connected = false;
+    this.#ready = false;
+  }
+
+  /** One event from the host, in order. */
+  [kHandleEvent](event: HostEvent): void {
+    const emitter = this.#internals.emitter;
+    switch (event.kind) {
+      case EventKind.Frame: {
+        const message = event.frame as LavalinkMessage;
+        if (message.op === 'stats') {
+          const { op: _op, ...stats } = message as LavalinkMessage & NodeStats;
+          this.stats = stats;
+        }
+        emitter.emit('raw', this, message);
+        return;
+      }
+      case EventKind.State:
+        return this.#applyState(event.state);
+      case EventKind.Ready:
+        this.#ready = true;
+        this.#hostLosses = 0;
+        this.sessionId = event.sessionId ?? this.sessionId;
+        for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
+        emitter.emit(event.resumed ? 'socketResumed' : 'socketReady', this);
+        return;
+      case EventKind.Close:
+        this.#ready = false;
+        this.#connected = false;
+        emitter.emit('socketClose', this, event.code, event.reason);
+        return;
+      case EventKind.Error:
+        emitter.emit('socketError', this, fromWire(event.error));
+        return;
+      case EventKind.Disconnect:
+        this.#closed = true;
+        this.#ready = false;
+        this.#connected = false;
+        this.#failWaiters(new SocketClosedError(`Socket ${this.id} gave up reconnecting`));
+        for (const pending of this.#pending.splice(0)) pending.reject(new SocketClosedError(`Socket ${this.id} gave up reconnecting`));
+        this.#internals.forget(this.id);
+        emitter.emit('socketDisconnect', this);
+        return;
+      case EventKind.Debug:
+        emitter.emit('debug', `[socket ${this.id}] ${event.message}`);
+        return;
+      default:
+        return assertNever(event);
+    }
+  }
+
+  #applyState(state: Partial<SocketState>): void {
+    if (state.connected !== undefined) this.#connected = state.connected;
+    if (state.remaining !== undefined) this.remaining = state.remaining;
+    if (state.resumeKey !== undefined) this.resumeKey = state.resumeKey ?? undefined;
+    if (state.sessionId !== undefined) this.sessionId = state.sessionId;
+    if (state.version !== undefined && state.version !== null) this.version = state.version;
+    if (state.ping !== undefined) this.ping = state.ping;
+  }
+
+  /** Starts (or restarts, after a worker died) this socket on a host. */
+  #start(userId: string, resume: { version: 3 | 4; key: string; sessionId: string | null } | null): void {
+    const channel = this.#internals.transport().start({ config: this.#config, userId, resume, flushWindowMs: this.#internals.options.flushWindowMs });
+    this.#channel = channel;
+    this.#generation++;
+    channel.done.then(
+      () => undefined,
+      (error: unknown) => this.#onHostLost(channel, userId, error),
+    );
+    void this.flush();
+  }
+
+  /** The worker died: show disconnected, come back on a new worker with the resume key, resend. */
+  #onHostLost(channel: SocketChannel, userId: string, error: unknown): void {
+    if (this.#closed || channel !== this.#channel) return;
+    channel.release();
+    this.#connected = false;
+    this.#ready = false;
+    const reason = error instanceof LavalinkError ? error : new WorkerExitedError();
+    this.#internals.emitter.emit('socketError', this, reason);
+    this.#internals.emitter.emit('debug', `[socket ${this.id}] worker lost; restarting on a new worker`);
+    const resume = this.resumeKey !== undefined && this.version !== null ? { version: this.version, key: this.resumeKey, sessionId: this.sessionId } : null;
+    // Frames the dead worker wrote just before it died go again, ahead of what it had not sent.
+    const cutoff = Date.now() - WRITTEN_REPLAY_MS;
+    const rewrite = this.#recentlyWritten.splice(0).filter((entry) => entry.at >= cutoff);
+    this.#pending.unshift(...rewrite.map((entry): PendingOp => ({ op: entry.op, resolve: () => {}, reject: () => {}, generation: this.#generation })));
+    // The first restart is immediate (resume is time-bound); a crash loop backs off.
+    const delay = this.#hostLosses++ === 0 ? 0 : backoff(this.#hostLosses, Math.max(this.options.retryDelay, 100), this.options.maxRetryDelay);
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      if (!this.#closed) this.#start(userId, resume);
+    }, delay);
+  }
+
+  #remember(op: OutgoingOp): void {
+    const now = Date.now();
+    this.#recentlyWritten.push({ op, at: now });
+    while (this.#recentlyWritten.length > 0 && this.#recentlyWritten[0]!.at < now - WRITTEN_REPLAY_MS) this.#recentlyWritten.shift();
+  }
+
+  #dispatch(pending: PendingOp, replay: boolean): void {
+    const channel = this.#channel!;
+    const generation = this.#generation;
+    pending.generation = generation;
+    const control = channel.control as unknown as SocketControl;
+    const call: Promise<Outcome<void>> = replay ? control.replay(pending.op) : control.send(pending.op);
+    raceDeath(call, channel.done).then(
+      (outcome) => {
+        const index = this.#pending.indexOf(pending);
+        if (index === -1) return; // settled already (closed)
+        this.#pending.splice(index, 1);
+        if (outcome.ok) {
+          if (this.version === 3) this.#remember(pending.op);
+          pending.resolve();
+        } else {
+          pending.reject(fromWire(outcome.error));
+        }
+      },
+      () => {
+        // The host died with the op in hand: it stays pending and is sent again (replayed) by
+        // the next host, unless a newer host already took it.
+      },
+    );
+  }
+
+  /** A control call raced against the host's death and a timeout (comlink never rejects on its own). */
+  async #call<T>(call: (control: SocketControl) => Promise<Outcome<T>>, timeoutMs: number | null): Promise<T> {
+    const channel = this.#channel;
+    if (!channel || this.#closed) throw new SocketClosedError(`Socket ${this.id} is not running`);
+    const raced = raceDeath(call(channel.control as unknown as SocketControl), channel.done);
+    const outcome = await (timeoutMs === null ? raced : withTimeout(raced, timeoutMs, `Socket ${this.id}: the worker did not answer`));
+    if (!outcome.ok) throw fromWire(outcome.error);
+    return outcome.value;
+  }
+
+  #failWaiters(error: LavalinkError): void {
+    for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(error);
+  }
+}
+
+/** Settles like `call`, but rejects with WorkerExitedError as soon as the host dies. */
+function raceDeath<T>(call: Promise<T>, done: Promise<void>): Promise<T> {
+  const death = done.then(
+    () => new Promise<never>(() => {}), // a clean end is not a death; the call settles itself
+    () => {
+      throw new WorkerExitedError();
+    },
+  );
+  return Promise.race([call, death]);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function assertNever(value: never): never {
+  throw new LavalinkError(ErrorCode.BadFrame, `Unknown host event ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,31 @@
+/** The main side of the event channels: decodes batches, hands them on, acks them. */
+import type { MessagePort } from 'node:worker_threads';
+import { BatchDecoder } from '../ipc/codec.js';
+import type { BatchAck } from '../ipc/events.js';
+import type { EventHandler } from './transport.js';
+
+export class EventReceiver {
+  readonly #decoder = new BatchDecoder();
+  readonly #ports = new Set<MessagePort>();
+  readonly #handler: EventHandler;
+
+  constructor(handler: EventHandler) {
+    this.#handler = handler;
+  }
+
+  listen(port: MessagePort): void {
+    this.#ports.add(port);
+    port.on('message', (bytes: Uint8Array) => {
+      const batch = this.#decoder.decode(bytes);
+      // Ack first: the host judges how far behind we are by acks, not by our handlers.
+      port.postMessage({ ack: batch.seq } satisfies BatchAck);
+      this.#handler(batch.events);
+    });
+    port.once('close', () => this.#ports.delete(port));
+  }
+
+  close(): void {
+    for (const port of this.#ports) port.close();
+    this.#ports.clear();
+  }
+}

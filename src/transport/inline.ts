@@ -1,0 +1,37 @@
+/**
+ * The inline transport (`workers: 0`): the same SocketHost on the main thread, behind the same
+ * ports and codec, for tests, tiny bots and as the in-thread baseline of every benchmark.
+ */
+import * as Comlink from 'comlink';
+import { MessageChannel } from 'node:worker_threads';
+import { SocketHost } from '../host/socket-host.js';
+import type { SocketControl, SocketTaskInit } from '../ipc/control.js';
+import { EventReceiver } from './event-receiver.js';
+import type { EventHandler, SocketChannel, Transport } from './transport.js';
+
+export class InlineTransport implements Transport {
+  readonly kind = 'inline';
+  readonly #host = new SocketHost();
+  readonly #receiver: EventReceiver;
+
+  constructor(onEvents: EventHandler) {
+    this.#receiver = new EventReceiver(onEvents);
+  }
+
+  start(init: SocketTaskInit): SocketChannel {
+    const control = new MessageChannel();
+    const events = new MessageChannel();
+    this.#receiver.listen(events.port1);
+    const done = this.#host.run({ ...init, control: control.port2, events: events.port2 });
+    return {
+      control: Comlink.wrap<SocketControl>(control.port1),
+      done,
+      release: () => control.port1.close(),
+    };
+  }
+
+  close(): Promise<void> {
+    this.#receiver.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The worker transport: a piscina pool whose workers host sockets, one long-lived task each.
+ * Each setting below replaces a piscina default that breaks long-lived socket tasks (DESIGN.md).
+ */
+import * as Comlink from 'comlink';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { WorkerExitedError } from '../errors.js';
+import type { SocketControl, SocketTaskInit } from '../ipc/control.js';
+import { EventReceiver } from './event-receiver.js';
+import type { EventHandler, SocketChannel, Transport } from './transport.js';
+
+/** dist/workers/socket-worker.js beside dist/src; run from source (tsx), the .ts file. */
+const workerFile = ((): string => {
+  const built = new URL('../../workers/socket-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(built)) ? built.href : new URL('../../workers/socket-worker.ts', import.meta.url).href;
+})();
+
+export class PoolTransport implements Transport {
+  readonly kind = 'worker';
+  readonly #pool: Piscina;
+  readonly #receiver: EventReceiver;
+  #closing = false;
+
+  constructor(workers: number, onEvents: EventHandler) {
+    this.#receiver = new EventReceiver(onEvents);
+    this.#pool = new Piscina({
+      filename: workerFile,
+      minThreads: workers,
+      maxThreads: workers,
+      // A worker that runs no task must stay: its sockets' event channel lives there.
+      idleTimeout: Infinity,
+      // The default (sync) parks an idle worker in Atomics.wait, freezing its event loop: no
+      // pings, no reconnects, no events for the sockets it still hosts.
+      atomics: 'disabled',
+      // Socket tasks never finish while their socket lives, so none may ever wait in the queue.
+      concurrentTasksPerWorker: 1_000_000,
+    });
+    // A worker error also rejects the tasks it ran; that rejection is what we act on.
+    this.#pool.on('error', () => {});
+  }
+
+  /** The threads of the pool (for tests and benchmarks). */
+  get threads(): readonly { threadId: number }[] {
+    return this.#pool.threads;
+  }
+
+  start(init: SocketTaskInit): SocketChannel {
+    const control = new MessageChannel();
+    const events = new MessageChannel();
+    this.#receiver.listen(events.port1);
+    // Never an AbortSignal here: aborting a task terminates its whole worker.
+    const task = this.#pool.run({ ...init, control: control.port2, events: events.port2 }, { transferList: [control.port2, events.port2] }) as Promise<void>;
+    const done = task.then(
+      () => undefined,
+      (error: unknown) => {
+        throw this.#closing ? error : new WorkerExitedError(`The worker hosting socket ${init.config.id} exited: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+    done.catch(() => {}); // observed by the socket; never an unhandled rejection here
+    return {
+      control: Comlink.wrap<SocketControl>(control.port1),
+      done,
+      release: () => control.port1.close(),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    this.#receiver.close();
+    await this.#pool.destroy();
+  }
+}
