@@ -1,7 +1,33 @@
-/** The Manager's events, as labeled tuples. */
+/** The events of the Manager and of each Player, as labeled tuples. */
 import type { LavalinkError } from './errors.js';
-import type { LavalinkMessage } from './protocol/messages.js';
+import type { Player } from './player.js';
+import type { LavalinkMessage, PlayerUpdateMessage } from './protocol/messages.js';
+import type { Track } from './protocol/rest.js';
 import type { Socket } from './socket.js';
+
+export type TrackEndReason = 'finished' | 'loadFailed' | 'stopped' | 'replaced' | 'cleanup';
+
+export interface TrackExceptionInfo {
+  message: string | null;
+  severity: string;
+  cause: string | null;
+}
+
+/** Events a Player emits (the Manager emits them too, with the same arguments). */
+export interface PlayerEvents {
+  trackStart: [player: Player, track: Track];
+  /** `mayStartNext`: true for `finished` and `loadFailed`, when a queue should move on. */
+  trackEnd: [player: Player, track: Track | null, reason: TrackEndReason, mayStartNext: boolean];
+  trackException: [player: Player, track: Track | null, exception: TrackExceptionInfo];
+  trackStuck: [player: Player, track: Track | null, thresholdMs: number];
+  /** Discord closed Lavalink's voice WebSocket (4006 session invalid, 4014 disconnected...). */
+  socketClosed: [player: Player, code: number, reason: string, byRemote: boolean];
+  playerUpdate: [player: Player, state: PlayerUpdateMessage['state']];
+  /** The bot's voice channel changed (null: it left). */
+  move: [player: Player, from: string | null, to: string | null];
+  /** The player moved to another node (moveTo, failover). */
+  nodeMove: [player: Player, from: Socket, to: Socket];
+}
 
 export interface ManagerEvents {
   /** A socket opened a new session and can take ops. */
@@ -11,9 +37,19 @@ export interface ManagerEvents {
   socketError: [socket: Socket, error: LavalinkError];
   /** The WebSocket closed; a reconnect follows unless the socket is finished. */
   socketClose: [socket: Socket, code: number, reason: string];
-  /** Reconnect tries ran out: the socket has left `manager.sockets`. */
+  /** Reconnect tries ran out: the socket has left `manager.sockets`; its players fail over. */
   socketDisconnect: [socket: Socket];
   /** Every frame a node sent, decoded, after the socket's own handling. */
   raw: [socket: Socket, message: LavalinkMessage];
   debug: [message: string];
+  /** A player's voice channel changed. */
+  playerMove: [player: Player, from: string | null, to: string | null];
+  /** A player moved to another node. */
+  playerNodeMove: [player: Player, from: Socket, to: Socket];
+  trackStart: PlayerEvents['trackStart'];
+  trackEnd: PlayerEvents['trackEnd'];
+  trackException: PlayerEvents['trackException'];
+  trackStuck: PlayerEvents['trackStuck'];
+  socketClosed: PlayerEvents['socketClosed'];
+  playerUpdate: PlayerEvents['playerUpdate'];
 }

@@ -1,7 +1,11 @@
 /** lavathread: the public surface. Every export is named here. */
 export { Manager } from './manager.js';
 export { Socket } from './socket.js';
-export type { ManagerEvents } from './events.js';
+export { Player } from './player.js';
+export type { ConnectOptions, Filters, PlayOptions } from './player.js';
+export type { VoiceServerUpdate, VoiceStateUpdate } from './manager.js';
+export type { ManagerEvents, PlayerEvents, TrackEndReason, TrackExceptionInfo } from './events.js';
+export type { LoadException, LoadResult, NodePlayer, RestRequest, RestResult, Track } from './protocol/rest.js';
 export type { ManagerOptions, SocketData, SocketOptions, ResolvedSocketOptions } from './options.js';
 export type { OutgoingOp, EqualizerBand, VoiceServerEvent } from './protocol/ops.js';
 export type { LavalinkMessage, NodeStats, PlayerUpdateMessage, StatsMessage, ReadyMessage, EventMessage } from './protocol/messages.js';

@@ -6,6 +6,8 @@ import type { EventEmitter } from 'node:events';
 import type { ManagerEvents } from './events.js';
 import type { ResolvedManagerOptions } from './options.js';
 import type { Transport } from './transport/transport.js';
+import type { LavalinkMessage } from './protocol/messages.js';
+import type { Socket } from './socket.js';
 
 export const kHandleEvent = Symbol('lavathread.handleEvent');
 export const kClose = Symbol('lavathread.close');
@@ -15,8 +17,12 @@ export interface ManagerInternals {
   readonly emitter: EventEmitter<ManagerEvents>;
   transport(): Transport;
   userId(): string | undefined;
-  /** Removes a socket that gave up from `manager.sockets`. */
-  forget(id: string): void;
+  /** Removes a socket that gave up from `manager.sockets` and fails its players over. */
+  forget(socket: Socket): void;
+  /** A frame for a guild: to its player, if it lives on this socket. */
+  route(socket: Socket, frame: LavalinkMessage): void;
+  /** A socket has a session again: resumed (players intact) or new (players to rebuild). */
+  sessionReady(socket: Socket, resumed: boolean, hadSession: boolean): void;
 }
 
 export const internals = new WeakMap<object, ManagerInternals>();

@@ -1,11 +1,13 @@
 /**
- * The Manager: owns the sockets (one per Lavalink node) and the transport that hosts them.
+ * The Manager: owns the sockets (one per Lavalink node), the players (one per guild), and the
+ * transport that hosts the sockets. It routes Discord's voice events to players, frames from the
+ * nodes to players, and moves players off a node that is gone for good.
  *
  * @example
  * const manager = new Manager([{ id: 'main', host: '127.0.0.1', port: 2333, password: 'youshallnotpass' }], {
  *   send: (guildId, payload) => client.guilds.cache.get(guildId)?.shard.send(payload),
  * });
- * manager.on('socketReady', (socket) => console.log(`${socket} ready`));
+ * client.on('raw', (packet) => manager.handleRaw(packet));
  * manager.init(client.user.id);
  */
 import { EventEmitter } from 'node:events';
@@ -14,20 +16,46 @@ import type { ManagerEvents } from './events.js';
 import { internals, kClose, kHandleEvent, type ManagerInternals } from './internal.js';
 import type { HostEvent } from './ipc/events.js';
 import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions, type SocketData } from './options.js';
+import { kPlayerFrame, kRestore, kVoiceServer, kVoiceState, Player } from './player.js';
+import type { EventMessage, LavalinkMessage, PlayerUpdateMessage } from './protocol/messages.js';
+import type { LoadResult, Track } from './protocol/rest.js';
+import { decodeTrack } from './protocol/track-codec.js';
 import { Socket } from './socket.js';
 import { InlineTransport } from './transport/inline.js';
 import { PoolTransport } from './transport/pool.js';
 import type { Transport } from './transport/transport.js';
 
+/** The `d` of Discord's VOICE_STATE_UPDATE (spec §8). */
+export interface VoiceStateUpdate {
+  guild_id?: string;
+  channel_id: string | null;
+  user_id: string;
+  session_id: string;
+}
+
+/** The `d` of Discord's VOICE_SERVER_UPDATE (spec §8). */
+export interface VoiceServerUpdate {
+  token: string;
+  guild_id: string;
+  endpoint: string | null;
+}
+
+/** How many players move at once when a node fails over or loses its session. */
+const MOVE_CONCURRENCY = 4;
+
 export class Manager extends EventEmitter<ManagerEvents> {
   /** Sockets by node id. A socket that gave up reconnecting leaves this map. */
   readonly sockets = new Map<string, Socket>();
+  /** Players by guild id. */
+  readonly players = new Map<string, Player>();
   readonly options: ResolvedManagerOptions;
   /** The bot's user id, from the options or `init()`. */
   userId: string | undefined;
 
   /** Every socket ever created, for routing events (a forgotten socket may still send its last ones). */
   readonly #handles = new Map<string, Socket>();
+  /** Players whose node is gone while no other node could take them yet. */
+  readonly #stranded = new Set<Player>();
   #transport: Transport | null = null;
   #closed = false;
 
@@ -41,7 +69,9 @@ export class Manager extends EventEmitter<ManagerEvents> {
       emitter: this,
       transport: () => this.#getTransport(),
       userId: () => this.userId,
-      forget: (id) => this.sockets.delete(id),
+      forget: (socket) => this.#onSocketGone(socket),
+      route: (socket, frame) => this.#route(socket, frame),
+      sessionReady: (socket, resumed, hadSession) => this.#onSessionReady(socket, resumed, hadSession),
     };
     internals.set(this, inside);
     nodes.forEach((node: SocketData, i) => {
@@ -57,6 +87,11 @@ export class Manager extends EventEmitter<ManagerEvents> {
     return this.options.workers === 0 ? 'inline' : 'worker';
   }
 
+  /** Sockets that can take players, least loaded first (by `penalties`); unready ones are left out. */
+  get ideal(): Socket[] {
+    return [...this.sockets.values()].filter((s) => s.ready).sort((a, b) => a.penalties - b.penalties);
+  }
+
   /** Connects every socket. */
   init(userId: string | undefined = this.userId): this {
     this.#assertOpen();
@@ -68,18 +103,130 @@ export class Manager extends EventEmitter<ManagerEvents> {
     return this;
   }
 
+  /** The guild's player, made on the ideal node (or the given one) if there is none yet. */
+  create(guild: string | { id: string }, socket?: Socket): Player {
+    this.#assertOpen();
+    const guildId = guildIdOf(guild);
+    const existing = this.players.get(guildId);
+    if (existing) return existing;
+    const target = socket ?? this.#leastLoaded() ?? [...this.sockets.values()][0];
+    if (!target) throw new LavalinkError(ErrorCode.SocketClosed, 'No node is available to create a player on');
+    const player = new Player(target, guildId);
+    this.players.set(guildId, player);
+    return player;
+  }
+
+  get(guild: string | { id: string }): Player | undefined {
+    return this.players.get(guildIdOf(guild));
+  }
+
+  /** Destroys the guild's player (leaves voice, removes it from its node) and forgets it. */
+  async destroy(guild: string | { id: string }): Promise<boolean> {
+    const guildId = guildIdOf(guild);
+    const player = this.players.get(guildId);
+    if (!player) return false;
+    this.players.delete(guildId);
+    this.#stranded.delete(player);
+    await player.destroy();
+    return true;
+  }
+
+  /** Routes a raw gateway packet: VOICE_STATE_UPDATE and VOICE_SERVER_UPDATE; ignores the rest. */
+  handleRaw(packet: unknown): void {
+    if (typeof packet !== 'object' || packet === null) return;
+    const { t, d } = packet as { t?: unknown; d?: unknown };
+    if (t === 'VOICE_STATE_UPDATE') this.stateUpdate(d as VoiceStateUpdate);
+    else if (t === 'VOICE_SERVER_UPDATE') this.serverUpdate(d as VoiceServerUpdate);
+  }
+
+  /** VOICE_STATE_UPDATE: only the bot's own state in a guild with a player counts. */
+  stateUpdate(update: VoiceStateUpdate): void {
+    if (typeof update !== 'object' || update === null || update.user_id !== this.userId || typeof update.guild_id !== 'string') return;
+    const player = this.players.get(update.guild_id);
+    if (!player || typeof update.session_id !== 'string') return;
+    player[kVoiceState](typeof update.channel_id === 'string' ? update.channel_id : null, update.session_id);
+  }
+
+  /** VOICE_SERVER_UPDATE for a guild with a player. */
+  serverUpdate(update: VoiceServerUpdate): void {
+    if (typeof update !== 'object' || update === null || typeof update.guild_id !== 'string' || typeof update.token !== 'string') return;
+    this.players.get(update.guild_id)?.[kVoiceServer](update.token, typeof update.endpoint === 'string' && update.endpoint !== '' ? update.endpoint : null);
+  }
+
+  /** Loads tracks by identifier (a URL, or `ytsearch:...`) through the ideal node. */
+  load(identifier: string): Promise<LoadResult> {
+    if (typeof identifier !== 'string' || identifier === '') return Promise.reject(new InvalidOptionError('identifier', 'a non-empty string', identifier));
+    return this.#restSocket().request({ kind: 'load', identifier });
+  }
+
+  /** Searches (`ytsearch:` unless another source prefix is given); a URL is loaded as it is. */
+  search(query: string, source = 'ytsearch'): Promise<LoadResult> {
+    if (typeof query !== 'string' || query.trim() === '') return Promise.reject(new InvalidOptionError('query', 'a non-empty string', query));
+    const isUrl = /^https?:\/\//.test(query);
+    const prefixed = /^[a-z]+search:/.test(query);
+    return this.load(isUrl || prefixed ? query : `${source}:${query}`);
+  }
+
+  /**
+   * Decodes encoded tracks: locally with the track codec, or by the node when `rest` is set (or
+   * for a track the codec cannot read, such as a plugin's).
+   */
+  async decode(track: string, options?: { rest?: boolean }): Promise<Track>;
+  async decode(tracks: readonly string[], options?: { rest?: boolean }): Promise<Track[]>;
+  async decode(input: string | readonly string[], options: { rest?: boolean } = {}): Promise<Track | Track[]> {
+    const list = typeof input === 'string' ? [input] : input;
+    if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) throw new InvalidOptionError('tracks', 'an encoded track or an array of them', input);
+    let tracks: Track[] | null = null;
+    if (!options.rest) {
+      try {
+        tracks = list.map((encoded) => ({ encoded, info: decodeTrack(encoded).info, pluginInfo: {}, userData: {} }));
+      } catch {
+        tracks = null;
+      }
+    }
+    tracks ??= await this.#restSocket().request({ kind: 'decode', tracks: list });
+    return typeof input === 'string' ? tracks[0]! : tracks;
+  }
+
   /** Closes every socket, then releases every worker, port and timer. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#handles.values()].map((socket) => socket[kClose]()));
     this.sockets.clear();
+    this.players.clear();
+    this.#stranded.clear();
     await this.#transport?.close();
     this.#transport = null;
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new LavalinkError(ErrorCode.ManagerClosed, 'The manager is closed');
+  }
+
+  /**
+   * The ready socket with the lowest penalties, counting the players placed on it here too: a
+   * node's stats lag, and a burst of moves must not all land on the node that looked idle.
+   */
+  #leastLoaded(): Socket | undefined {
+    const local = new Map<Socket, number>();
+    for (const player of this.players.values()) local.set(player.socket, (local.get(player.socket) ?? 0) + 1);
+    let best: Socket | undefined;
+    let bestScore = Infinity;
+    for (const socket of this.ideal) {
+      const score = socket.penalties + (local.get(socket) ?? 0);
+      if (score < bestScore) {
+        best = socket;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  #restSocket(): Socket {
+    const socket = this.ideal[0];
+    if (!socket) throw new LavalinkError(ErrorCode.SocketClosed, 'No node is ready to answer REST calls');
+    return socket;
   }
 
   #getTransport(): Transport {
@@ -105,4 +252,68 @@ export class Manager extends EventEmitter<ManagerEvents> {
       }
     }
   }
+
+  #route(socket: Socket, frame: LavalinkMessage): void {
+    if (frame.op !== 'playerUpdate' && frame.op !== 'event') return;
+    const guildId = (frame as { guildId?: unknown }).guildId;
+    if (typeof guildId !== 'string') return;
+    const player = this.players.get(guildId);
+    // A frame from the node a player just left belongs to nobody.
+    if (player?.socket === socket) player[kPlayerFrame](frame as PlayerUpdateMessage | EventMessage);
+  }
+
+  /** The node is gone for good: its players move to the ideal remaining node. */
+  #onSocketGone(socket: Socket): void {
+    this.sockets.delete(socket.id);
+    const players = [...this.players.values()].filter((p) => p.socket === socket);
+    if (players.length === 0) return;
+    this.emit('debug', `[manager] node ${socket.id} is gone; moving ${players.length} players`);
+    for (const player of players) this.#stranded.add(player);
+    void this.#rehome();
+  }
+
+  #onSessionReady(socket: Socket, resumed: boolean, hadSession: boolean): void {
+    if (this.#stranded.size > 0) void this.#rehome();
+    if (resumed || !hadSession) return;
+    // The node kept nothing of ours: rebuild every player it had from our own state.
+    const players = [...this.players.values()].filter((p) => p.socket === socket);
+    if (players.length === 0) return;
+    this.emit('debug', `[manager] node ${socket.id} lost its session; restoring ${players.length} players`);
+    void inBatches(players, MOVE_CONCURRENCY, (player) =>
+      player[kRestore]().catch((error: unknown) => {
+        if (error instanceof LavalinkError) this.emit('socketError', socket, error);
+      }),
+    );
+  }
+
+  /** Moves stranded players to the ideal nodes, a few at a time; those with no node wait. */
+  async #rehome(): Promise<void> {
+    const players = [...this.#stranded];
+    await inBatches(players, MOVE_CONCURRENCY, async (player) => {
+      const target = this.#leastLoaded();
+      if (!target || !this.#stranded.has(player)) return;
+      this.#stranded.delete(player);
+      try {
+        await player.moveTo(target);
+      } catch (error) {
+        this.#stranded.add(player);
+        if (error instanceof LavalinkError) this.emit('socketError', target, error);
+      }
+    });
+  }
+}
+
+function guildIdOf(guild: string | { id: string }): string {
+  const id = typeof guild === 'string' ? guild : guild?.id;
+  if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('guild', 'a guild id (a string of digits) or {id}', guild);
+  return id;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

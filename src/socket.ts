@@ -13,6 +13,7 @@ import type { Manager } from './manager.js';
 import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './options.js';
 import { emptyStats, type LavalinkMessage, type NodeStats } from './protocol/messages.js';
 import { validateOp, type OutgoingOp } from './protocol/ops.js';
+import type { RestRequest, RestResult } from './protocol/rest.js';
 import type { SocketChannel } from './transport/transport.js';
 import { backoff } from './backoff.js';
 
@@ -70,6 +71,8 @@ export class Socket {
   #readyWaiters: { resolve(): void; reject(error: LavalinkError): void }[] = [];
   /** Hosts lost since the last ready: a worker that dies at once again is restarted ever more slowly. */
   #hostLosses = 0;
+  /** A session was open before: a new one (not resumed) means the node lost our players. */
+  #hadSession = false;
   #restartTimer: NodeJS.Timeout | undefined;
 
   constructor(manager: Manager, data: SocketData, path = 'data') {
@@ -212,6 +215,16 @@ export class Socket {
     return this.#call((control) => control.rest(method, path, body), this.#config.restTimeout + 5000);
   }
 
+  /** A typed REST request made by the worker, answered in one shape for both versions. */
+  async request<R extends RestRequest>(request: R): Promise<RestResult<R['kind']>> {
+    return (await this.#call((control) => control.request(request), this.#config.restTimeout + 5000)) as RestResult<R['kind']>;
+  }
+
+  /** Whether a session is open: ops go out now rather than waiting. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
   /** Test hook: takes this socket's worker down (`exit`) or throws in it (`throw`). */
   async crashWorker(kind: 'exit' | 'throw'): Promise<void> {
     const channel = this.#channel;
@@ -257,6 +270,8 @@ export class Socket {
         if (message.op === 'stats') {
           const { op: _op, ...stats } = message as LavalinkMessage & NodeStats;
           this.stats = stats;
+        } else {
+          this.#internals.route(this, message);
         }
         emitter.emit('raw', this, message);
         return;
@@ -269,6 +284,8 @@ export class Socket {
         this.sessionId = event.sessionId ?? this.sessionId;
         for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
         emitter.emit(event.resumed ? 'socketResumed' : 'socketReady', this);
+        this.#internals.sessionReady(this, event.resumed, this.#hadSession);
+        this.#hadSession = true;
         return;
       case EventKind.Close:
         this.#ready = false;
@@ -284,7 +301,7 @@ export class Socket {
         this.#connected = false;
         this.#failWaiters(new SocketClosedError(`Socket ${this.id} gave up reconnecting`));
         for (const pending of this.#pending.splice(0)) pending.reject(new SocketClosedError(`Socket ${this.id} gave up reconnecting`));
-        this.#internals.forget(this.id);
+        this.#internals.forget(this);
         emitter.emit('socketDisconnect', this);
         return;
       case EventKind.Debug:

@@ -11,6 +11,7 @@ import { EventKind, type HostEvent, type SocketState } from '../ipc/events.js';
 import type { SocketConfig } from '../options.js';
 import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
 import type { OutgoingOp } from '../protocol/ops.js';
+import type { RestRequest } from '../protocol/rest.js';
 import { v3Adapter } from '../protocol/v3/adapter.js';
 import { v4Adapter, toPlayerUpdate } from '../protocol/v4/adapter.js';
 import { backoff } from '../backoff.js';
@@ -113,6 +114,15 @@ export class Connection {
 
   rest(method: string, path: string, body?: unknown): Promise<unknown> {
     return this.#rest.request(method, path, body);
+  }
+
+  /** A typed REST request; needs the protocol version, so it waits for detection if need be. */
+  async request(request: RestRequest): Promise<unknown> {
+    if (!this.#adapter) {
+      this.#adapter = await this.#detectVersion();
+      this.#setState({ version: this.#adapter.version });
+    }
+    return this.#adapter.request(request, this.#context());
   }
 
   /** Closes for good: no reconnect; queued ops reject; resolves once the socket is closed. */

@@ -50,6 +50,7 @@ export class SocketHost {
       configureResuming: () => outcome(() => connection.configureResuming()),
       close: (code, reason) => outcome(() => connection.close(code, reason)),
       rest: (method, path, body) => outcome(() => connection.rest(method, path, body)),
+      request: (request) => outcome(() => connection.request(request)),
       crash: (kind: CrashKind) => crash(kind),
     };
     Comlink.expose(control, task.control);

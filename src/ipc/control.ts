@@ -5,6 +5,7 @@
 import type { WireError } from '../errors.js';
 import type { SocketConfig } from '../options.js';
 import type { OutgoingOp } from '../protocol/ops.js';
+import type { RestRequest } from '../protocol/rest.js';
 
 /** What a socket task is started with. Plain data (it is structured-cloned into the worker). */
 export interface SocketTaskInit {
@@ -38,6 +39,8 @@ export interface SocketControl {
   close(code: number, reason: string): Promise<Outcome<void>>;
   /** A REST call to the node through the host (GET /v4/info, loadtracks...). */
   rest(method: string, path: string, body?: unknown): Promise<Outcome<unknown>>;
+  /** A typed REST request, answered in the version-neutral shapes of protocol/rest.ts. */
+  request(request: RestRequest): Promise<Outcome<unknown>>;
   /** Test hook: exits the worker, or throws an uncaught error in it. */
   crash(kind: CrashKind): void;
 }

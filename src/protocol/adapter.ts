@@ -5,6 +5,7 @@
 import type { RestClient } from '../host/rest-client.js';
 import type { SocketConfig } from '../options.js';
 import type { OutgoingOp } from './ops.js';
+import type { RestRequest } from './rest.js';
 
 /** What an adapter may use to carry an op. */
 export interface AdapterContext {
@@ -28,4 +29,6 @@ export interface ProtocolAdapter {
    * the session id).
    */
   configureResuming(key: string, timeoutSeconds: number, context: AdapterContext): Promise<string>;
+  /** A REST request, answered in the version-neutral shapes of rest.ts. */
+  request(request: RestRequest, context: AdapterContext): Promise<unknown>;
 }

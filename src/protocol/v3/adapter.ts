@@ -1,5 +1,6 @@
 /** Lavalink v3 (3.3–3.7, spec §3): ops are written to the WebSocket as they are. */
 import type { ProtocolAdapter } from '../adapter.js';
+import { v3Request } from './rest.js';
 
 export const v3Adapter: ProtocolAdapter = {
   version: 3,
@@ -23,4 +24,5 @@ export const v3Adapter: ProtocolAdapter = {
     await context.writeFrame(JSON.stringify({ op: 'configureResuming', key, timeout: timeoutSeconds }));
     return key;
   },
+  request: v3Request,
 };

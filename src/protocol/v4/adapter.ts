@@ -5,6 +5,7 @@
 import { SocketClosedError } from '../../errors.js';
 import type { AdapterContext, ProtocolAdapter } from '../adapter.js';
 import type { OutgoingOp } from '../ops.js';
+import { v4Request } from './rest.js';
 
 function sessionPath(context: AdapterContext): string {
   if (context.sessionId === null) throw new SocketClosedError('No Lavalink session yet (waiting for ready)');
@@ -71,4 +72,5 @@ export const v4Adapter: ProtocolAdapter = {
     await context.rest.request('PATCH', sessionPath(context), { resuming: true, timeout: timeoutSeconds });
     return context.sessionId!;
   },
+  request: v4Request,
 };

@@ -1,0 +1,445 @@
+/**
+ * One guild's player. Its commands go through `Socket.send`, so the queue, ordering, crash
+ * recovery and failover all apply; its state is updated from the node's frames and kept whole
+ * enough to rebuild the player on another node (or on the same node after a lost session).
+ */
+import { EventEmitter } from 'node:events';
+import { ErrorCode, InvalidOptionError, LavalinkError } from './errors.js';
+import type { PlayerEvents, TrackEndReason } from './events.js';
+import type { Manager } from './manager.js';
+import type { EventMessage, PlayerUpdateMessage } from './protocol/messages.js';
+import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
+import { text, type Track } from './protocol/rest.js';
+import { decodeTrack } from './protocol/track-codec.js';
+import type { Socket } from './socket.js';
+
+export interface ConnectOptions {
+  /** @default false */
+  selfDeaf?: boolean;
+  /** @default false */
+  selfMute?: boolean;
+}
+
+export interface PlayOptions {
+  /** Start this many ms into the track. */
+  startTime?: number;
+  /** Stop the track at this many ms. */
+  endTime?: number;
+  /** Do nothing if a track is already playing (or paused). */
+  noReplace?: boolean;
+  /** Start paused. */
+  paused?: boolean;
+  volume?: number;
+  /** v4: stored with the track on the node. */
+  userData?: Record<string, unknown>;
+}
+
+/** Every filter Lavalink knows (spec §6); omitted filters are off. */
+export interface Filters {
+  volume?: number;
+  equalizer?: EqualizerBand[];
+  karaoke?: { level?: number; monoLevel?: number; filterBand?: number; filterWidth?: number };
+  timescale?: { speed?: number; pitch?: number; rate?: number };
+  tremolo?: { frequency?: number; depth?: number };
+  vibrato?: { frequency?: number; depth?: number };
+  rotation?: { rotationHz?: number };
+  distortion?: { sinOffset?: number; sinScale?: number; cosOffset?: number; cosScale?: number; tanOffset?: number; tanScale?: number; offset?: number; scale?: number };
+  channelMix?: { leftToLeft?: number; leftToRight?: number; rightToLeft?: number; rightToRight?: number };
+  lowPass?: { smoothing?: number };
+  /** v4 plugin filters by plugin name (v3: sent as top-level keys). */
+  pluginFilters?: Record<string, unknown>;
+}
+
+/** Discord voice credentials as they arrive (VOICE_STATE_UPDATE / VOICE_SERVER_UPDATE). */
+interface VoiceCredentials {
+  sessionId: string | null;
+  token: string | null;
+  endpoint: string | null;
+}
+
+/** Symbols the Manager uses; not part of the public API. */
+export const kPlayerFrame = Symbol('lavathread.playerFrame');
+export const kVoiceState = Symbol('lavathread.voiceState');
+export const kVoiceServer = Symbol('lavathread.voiceServer');
+export const kRestore = Symbol('lavathread.restore');
+
+const v3Reasons: Readonly<Record<string, TrackEndReason>> = {
+  FINISHED: 'finished',
+  LOAD_FAILED: 'loadFailed',
+  STOPPED: 'stopped',
+  REPLACED: 'replaced',
+  CLEANUP: 'cleanup',
+};
+
+export class Player extends EventEmitter<PlayerEvents> {
+  /** The guild this player plays in. */
+  readonly guildId: string;
+  /** The node this player is on; changes on `moveTo` and failover. */
+  socket: Socket;
+  /** The voice channel, or null when not in one. */
+  channel: string | null = null;
+  /** The current track (decoded), or null. */
+  track: Track | null = null;
+  paused = false;
+  volume = 100;
+  filters: Filters = {};
+  /** Whether Lavalink's voice connection to Discord is up (from the node's playerUpdates). */
+  connected = false;
+  /** Latency of Lavalink's voice connection, ms; -1 when not connected. */
+  ping = -1;
+
+  #position = 0;
+  #positionAt = 0;
+  #voice: VoiceCredentials = { sessionId: null, token: null, endpoint: null };
+  /** The token of the last voice update sent: a channel move must bring a new one. */
+  #sentToken: string | null = null;
+  #lastVoiceKey: string | null = null;
+  #destroyed = false;
+
+  constructor(socket: Socket, guildId: string) {
+    super();
+    if (typeof guildId !== 'string' || !/^\d{1,20}$/.test(guildId)) throw new InvalidOptionError('guild', 'a guild id (a string of digits)', guildId);
+    this.socket = socket;
+    this.guildId = guildId;
+  }
+
+  get manager(): Manager {
+    return this.socket.manager;
+  }
+
+  /** A track is loaded and not paused. */
+  get playing(): boolean {
+    return this.track !== null && !this.paused;
+  }
+
+  /** Position in the track, ms, moved on from the last playerUpdate while playing. */
+  get position(): number {
+    if (!this.track) return 0;
+    if (this.paused || this.#positionAt === 0) return this.#position;
+    const live = this.#position + (performance.now() - this.#positionAt);
+    return this.track.info.isStream ? live : Math.min(live, this.track.info.length);
+  }
+
+  /** Joins a voice channel: sends Discord's op 4 through the bot's gateway. */
+  async connect(channel: string | { id: string }, options: ConnectOptions = {}): Promise<this> {
+    const id = typeof channel === 'string' ? channel : channel?.id;
+    if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('channel', 'a voice channel id (a string of digits)', channel);
+    this.#assertAlive();
+    await this.manager.options.send(this.guildId, {
+      op: 4,
+      d: { guild_id: this.guildId, channel_id: id, self_mute: options.selfMute ?? false, self_deaf: options.selfDeaf ?? false },
+    });
+    return this;
+  }
+
+  /** Leaves the voice channel (op 4 with `channel_id: null`). The player stays; `destroy()` removes it. */
+  async disconnect(): Promise<this> {
+    await this.manager.options.send(this.guildId, { op: 4, d: { guild_id: this.guildId, channel_id: null, self_mute: false, self_deaf: false } });
+    this.#forgetVoice();
+    return this;
+  }
+
+  /** Plays a track (encoded string or a Track from `load`/`search`). */
+  async play(track: string | Track, options: PlayOptions = {}): Promise<void> {
+    this.#assertAlive();
+    const encoded = typeof track === 'string' ? track : track?.encoded;
+    if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
+    if (options.volume !== undefined) checkVolume(options.volume);
+    if (options.noReplace && this.track) return;
+    await this.#send({
+      op: 'play',
+      guildId: this.guildId,
+      track: encoded,
+      ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
+      ...(options.endTime !== undefined ? { endTime: options.endTime } : {}),
+      ...(options.noReplace !== undefined ? { noReplace: options.noReplace } : {}),
+      ...(options.paused !== undefined ? { pause: options.paused } : {}),
+      ...(options.volume !== undefined ? { volume: options.volume } : {}),
+      ...(options.userData !== undefined ? { userData: options.userData } : {}),
+    });
+    // Known at once so a failover right now has something to carry over; TrackStartEvent confirms.
+    this.track = typeof track === 'string' ? trackFromEncoded(track) : track;
+    this.paused = options.paused ?? false;
+    if (options.volume !== undefined) this.volume = options.volume;
+    this.#setPosition(options.startTime ?? 0);
+  }
+
+  async stop(): Promise<void> {
+    this.#assertAlive();
+    await this.#send({ op: 'stop', guildId: this.guildId });
+  }
+
+  async pause(state = true): Promise<void> {
+    this.#assertAlive();
+    const position = this.position;
+    await this.#send({ op: 'pause', guildId: this.guildId, pause: state });
+    this.paused = state;
+    this.#setPosition(position);
+  }
+
+  resume(): Promise<void> {
+    return this.pause(false);
+  }
+
+  async seek(position: number): Promise<void> {
+    this.#assertAlive();
+    if (!Number.isSafeInteger(position) || position < 0) throw new InvalidOptionError('position', 'a whole number of ms, at least 0', position);
+    if (!this.track) throw new LavalinkError(ErrorCode.BadOp, `Player ${this.guildId} is not playing anything to seek in`);
+    await this.#send({ op: 'seek', guildId: this.guildId, position });
+    this.#setPosition(position);
+  }
+
+  async setVolume(volume: number): Promise<void> {
+    this.#assertAlive();
+    checkVolume(volume);
+    await this.#send({ op: 'volume', guildId: this.guildId, volume });
+    this.volume = volume;
+  }
+
+  /** Replaces every filter; what `filters` leaves out is turned off. */
+  async setFilters(filters: Filters): Promise<void> {
+    this.#assertAlive();
+    if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new InvalidOptionError('filters', 'an object of filters', filters);
+    await this.#send(this.#filtersOp(filters));
+    this.filters = { ...filters };
+  }
+
+  /** Sets the equalizer bands, keeping the other filters. */
+  setEqualizer(bands: EqualizerBand[]): Promise<void> {
+    if (!Array.isArray(bands) || !bands.every((b) => Number.isInteger(b?.band) && b.band >= 0 && b.band <= 14 && typeof b.gain === 'number' && b.gain >= -0.25 && b.gain <= 1)) {
+      return Promise.reject(new InvalidOptionError('bands', 'an array of {band: 0..14, gain: -0.25..1}', bands));
+    }
+    return this.setFilters({ ...this.filters, equalizer: bands });
+  }
+
+  /** Moves this player to another node with its whole state (track, position, volume, filters, pause, voice). */
+  async moveTo(socket: Socket): Promise<void> {
+    this.#assertAlive();
+    if (socket === this.socket) return;
+    const from = this.socket;
+    // Best effort: the old node may be gone; its session then takes the player with it.
+    if (from.ready) from.send({ op: 'destroy', guildId: this.guildId }).catch(() => {});
+    this.socket = socket;
+    await this[kRestore]();
+    this.emit('nodeMove', this, from, socket);
+    this.manager.emit('playerNodeMove', this, from, socket);
+  }
+
+  /** Destroys the player on the node and leaves voice. Use `manager.destroy(guild)` to also forget it. */
+  async destroy(): Promise<void> {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    await Promise.allSettled([this.disconnect(), this.socket.send({ op: 'destroy', guildId: this.guildId })]);
+    this.track = null;
+  }
+
+  /** Sends everything the node needs to play as this player does: after a move or a lost session. */
+  async [kRestore](): Promise<void> {
+    this.#lastVoiceKey = null;
+    const sends: Promise<void>[] = [];
+    const voice = this.#voiceOp();
+    if (voice) {
+      this.#lastVoiceKey = voiceKey(voice);
+      sends.push(this.socket.send(voice));
+    }
+    if (this.track) {
+      sends.push(
+        this.socket.send({
+          op: 'play',
+          guildId: this.guildId,
+          track: this.track.encoded,
+          startTime: Math.floor(this.position),
+          pause: this.paused,
+          volume: this.volume,
+        }),
+      );
+    } else if (this.volume !== 100) {
+      sends.push(this.socket.send({ op: 'volume', guildId: this.guildId, volume: this.volume }));
+    }
+    if (Object.keys(this.filters).length > 0) sends.push(this.socket.send(this.#filtersOp(this.filters)));
+    await Promise.all(sends);
+  }
+
+  /** VOICE_STATE_UPDATE for the bot in this guild (Manager filters the user). */
+  [kVoiceState](channelId: string | null, sessionId: string): void {
+    if (channelId === null) {
+      // Left voice: nothing stale may be sent later.
+      const old = this.channel;
+      this.#forgetVoice();
+      if (old !== null) {
+        this.emit('move', this, old, null);
+        this.manager.emit('playerMove', this, old, null);
+      }
+      return;
+    }
+    const old = this.channel;
+    this.channel = channelId;
+    this.#voice.sessionId = sessionId;
+    // A move brings a new token (before or after this update): the one already sent is stale.
+    if (old !== null && old !== channelId && this.#voice.token === this.#sentToken) {
+      this.#voice.token = null;
+      this.#voice.endpoint = null;
+    }
+    if (old !== channelId) {
+      this.emit('move', this, old, channelId);
+      this.manager.emit('playerMove', this, old, channelId);
+    }
+    this.#sendVoice();
+  }
+
+  /** VOICE_SERVER_UPDATE: `endpoint: null` means Discord is moving the voice server; wait. */
+  [kVoiceServer](token: string, endpoint: string | null): void {
+    this.#voice.token = token;
+    this.#voice.endpoint = endpoint;
+    this.#sendVoice();
+  }
+
+  /** A frame from the node for this guild. */
+  [kPlayerFrame](frame: PlayerUpdateMessage | EventMessage): void {
+    if (frame.op === 'playerUpdate') {
+      const state = frame.state;
+      if (typeof state?.position === 'number') this.#setPosition(state.position);
+      if (typeof state?.connected === 'boolean') this.connected = state.connected;
+      if (typeof state?.ping === 'number') this.ping = state.ping;
+      this.emit('playerUpdate', this, frame.state);
+      this.manager.emit('playerUpdate', this, frame.state);
+      return;
+    }
+    const track = eventTrack(frame) ?? this.track;
+    switch (frame.type) {
+      case 'TrackStartEvent':
+        this.track = track;
+        this.#setPosition(0);
+        this.#emit2('trackStart', track!);
+        return;
+      case 'TrackEndEvent': {
+        const reason = v3Reasons[String(frame.reason)] ?? (frame.reason as TrackEndReason);
+        // A replaced track's end arrives after the new one was asked for: keep the new one.
+        if (reason !== 'replaced' || this.track?.encoded === track?.encoded) {
+          this.track = null;
+          this.#setPosition(0);
+        }
+        const mayStartNext = reason === 'finished' || reason === 'loadFailed';
+        this.emit('trackEnd', this, track, reason, mayStartNext);
+        this.manager.emit('trackEnd', this, track, reason, mayStartNext);
+        return;
+      }
+      case 'TrackExceptionEvent': {
+        const raw = (frame.exception ?? { message: frame.error, severity: 'common' }) as { message?: unknown; severity?: unknown; cause?: unknown };
+        const exception = { message: typeof raw.message === 'string' ? raw.message : null, severity: (text(raw.severity) || 'common').toLowerCase(), cause: typeof raw.cause === 'string' ? raw.cause : null };
+        this.emit('trackException', this, track, exception);
+        this.manager.emit('trackException', this, track, exception);
+        return;
+      }
+      case 'TrackStuckEvent': {
+        const threshold = Number(frame.thresholdMs ?? 0);
+        this.emit('trackStuck', this, track, threshold);
+        this.manager.emit('trackStuck', this, track, threshold);
+        return;
+      }
+      case 'WebSocketClosedEvent': {
+        this.connected = false;
+        const [code, reason, byRemote] = [Number(frame.code), text(frame.reason), frame.byRemote === true];
+        this.emit('socketClosed', this, code, reason, byRemote);
+        this.manager.emit('socketClosed', this, code, reason, byRemote);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** A snapshot of what this player is, for the session store and inspection. */
+  toJSON(): Record<string, unknown> {
+    return {
+      guildId: this.guildId,
+      socket: this.socket.id,
+      channel: this.channel,
+      track: this.track ? { encoded: this.track.encoded, title: this.track.info.title } : null,
+      position: Math.floor(this.position),
+      paused: this.paused,
+      volume: this.volume,
+      filters: this.filters,
+      connected: this.connected,
+    };
+  }
+
+  #emit2(event: 'trackStart', track: Track): void {
+    this.emit(event, this, track);
+    this.manager.emit(event, this, track);
+  }
+
+  #send(op: OutgoingOp): Promise<void> {
+    return this.socket.send(op);
+  }
+
+  #setPosition(position: number): void {
+    this.#position = position;
+    this.#positionAt = performance.now();
+  }
+
+  #filtersOp(filters: Filters): OutgoingOp {
+    const { pluginFilters, ...builtIn } = filters;
+    // v3 takes plugin filters as top-level keys; the v4 adapter sends the whole object as `filters`.
+    const extra = this.socket.version === 3 ? (pluginFilters ?? {}) : pluginFilters ? { pluginFilters } : {};
+    return { op: 'filters', guildId: this.guildId, ...builtIn, ...extra };
+  }
+
+  #voiceOp(): Extract<OutgoingOp, { op: 'voiceUpdate' }> | null {
+    const { sessionId, token, endpoint } = this.#voice;
+    if (sessionId === null || token === null || endpoint === null || this.channel === null) return null;
+    return { op: 'voiceUpdate', guildId: this.guildId, sessionId, event: { token, guild_id: this.guildId, endpoint }, channelId: this.channel };
+  }
+
+  /** Sends the voice credentials once both halves are known, and never the same ones twice. */
+  #sendVoice(): void {
+    if (this.#destroyed) return;
+    const op = this.#voiceOp();
+    if (!op) return;
+    const key = voiceKey(op);
+    if (key === this.#lastVoiceKey) return;
+    this.#lastVoiceKey = key;
+    this.#sentToken = op.event.token;
+    this.#send(op).catch((error: unknown) => {
+      this.#lastVoiceKey = null;
+      if (error instanceof LavalinkError) this.manager.emit('socketError', this.socket, error);
+    });
+  }
+
+  #forgetVoice(): void {
+    this.channel = null;
+    this.connected = false;
+    this.#voice = { sessionId: null, token: null, endpoint: null };
+    this.#sentToken = null;
+    this.#lastVoiceKey = null;
+  }
+
+  #assertAlive(): void {
+    if (this.#destroyed) throw new LavalinkError(ErrorCode.BadOp, `Player ${this.guildId} was destroyed`);
+  }
+}
+
+function checkVolume(volume: number): void {
+  if (!Number.isInteger(volume) || volume < 0 || volume > 1000) throw new InvalidOptionError('volume', 'an integer from 0 to 1000', volume);
+}
+
+function voiceKey(op: Extract<OutgoingOp, { op: 'voiceUpdate' }>): string {
+  return `${op.sessionId}\u0000${op.event.token}\u0000${op.event.endpoint ?? ''}\u0000${op.channelId ?? ''}`;
+}
+
+/** The track of an event: v4 sends the Track object, v3 the encoded string (decoded here). */
+function eventTrack(frame: EventMessage): Track | null {
+  const raw = frame.track;
+  if (typeof raw === 'string') return trackFromEncoded(raw);
+  if (typeof raw === 'object' && raw !== null && typeof (raw as { encoded?: unknown }).encoded === 'string') return raw as Track;
+  return null;
+}
+
+function trackFromEncoded(encoded: string): Track {
+  try {
+    return { encoded, info: decodeTrack(encoded).info, pluginInfo: {}, userData: {} };
+  } catch {
+    // A plugin's track this codec cannot read: still playable, just without info.
+    return { encoded, info: { identifier: '', isSeekable: false, author: '', length: 0, isStream: false, position: 0, title: '', uri: null, sourceName: '', artworkUrl: null, isrc: null }, pluginInfo: {}, userData: {} };
+  }
+}
