@@ -56,6 +56,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
   readonly #handles = new Map<string, Socket>();
   /** Players whose node is gone while no other node could take them yet. */
   readonly #stranded = new Set<Player>();
+  /** Sockets that are down: once their resume timeout has passed, the node has dropped our players. */
+  readonly #outageTimers = new Map<Socket, NodeJS.Timeout>();
   #transport: Transport | null = null;
   #closed = false;
 
@@ -72,6 +74,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       forget: (socket) => this.#onSocketGone(socket),
       route: (socket, frame) => this.#route(socket, frame),
       sessionReady: (socket, resumed, hadSession) => this.#onSessionReady(socket, resumed, hadSession),
+      connectionLost: (socket) => this.#onConnectionLost(socket),
     };
     internals.set(this, inside);
     nodes.forEach((node: SocketData, i) => {
@@ -196,6 +199,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
     this.sockets.clear();
     this.players.clear();
     this.#stranded.clear();
+    for (const timer of this.#outageTimers.values()) clearTimeout(timer);
+    this.#outageTimers.clear();
     await this.#transport?.close();
     this.#transport = null;
   }
@@ -265,6 +270,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
   /** The node is gone for good: its players move to the ideal remaining node. */
   #onSocketGone(socket: Socket): void {
     this.sockets.delete(socket.id);
+    clearTimeout(this.#outageTimers.get(socket));
+    this.#outageTimers.delete(socket);
     const players = [...this.players.values()].filter((p) => p.socket === socket);
     if (players.length === 0) return;
     this.emit('debug', `[manager] node ${socket.id} is gone; moving ${players.length} players`);
@@ -272,7 +279,29 @@ export class Manager extends EventEmitter<ManagerEvents> {
     void this.#rehome();
   }
 
+  /**
+   * A socket that stays down past its resume timeout has lost its session on the node: its players
+   * fail over to the other nodes then, while the socket keeps trying (when it is back, it takes new
+   * players again).
+   */
+  #onConnectionLost(socket: Socket): void {
+    if (this.#outageTimers.has(socket)) return;
+    const timer = setTimeout(() => {
+      this.#outageTimers.delete(socket);
+      if (socket.ready) return;
+      const players = [...this.players.values()].filter((p) => p.socket === socket);
+      if (players.length === 0 || this.ideal.length === 0) return;
+      this.emit('debug', `[manager] node ${socket.id} stayed down past its resume timeout; moving ${players.length} players`);
+      for (const player of players) this.#stranded.add(player);
+      void this.#rehome();
+    }, socket.options.resumeTimeout * 1000);
+    timer.unref();
+    this.#outageTimers.set(socket, timer);
+  }
+
   #onSessionReady(socket: Socket, resumed: boolean, hadSession: boolean): void {
+    clearTimeout(this.#outageTimers.get(socket));
+    this.#outageTimers.delete(socket);
     if (this.#stranded.size > 0) void this.#rehome();
     if (resumed || !hadSession) return;
     // The node kept nothing of ours: rebuild every player it had from our own state.

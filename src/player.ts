@@ -217,8 +217,9 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#assertAlive();
     if (socket === this.socket) return;
     const from = this.socket;
-    // Best effort: the old node may be gone; its session then takes the player with it.
-    if (from.ready) from.send({ op: 'destroy', guildId: this.guildId }).catch(() => {});
+    // The old node is told to drop the player: now, or when it is back (it may resume its session
+    // with the player still in it). A node gone for good refuses at once; nothing is lost then.
+    from.send({ op: 'destroy', guildId: this.guildId }).catch(() => {});
     this.socket = socket;
     await this[kRestore]();
     this.emit('nodeMove', this, from, socket);

@@ -127,7 +127,8 @@ export class Socket {
   get penalties(): number {
     if (!this.#ready) return Number.MAX_SAFE_INTEGER;
     const { playingPlayers, cpu, frameStats } = this.stats;
-    const cpuPenalty = 1.05 ** (100 * (cpu.systemLoad / Math.max(cpu.cores, 1))) * 10 - 10;
+    // systemLoad is already a 0..1 share of all cores (spec §1).
+    const cpuPenalty = 1.05 ** (100 * cpu.systemLoad) * 10 - 10;
     let framePenalty = 0;
     if (frameStats && frameStats.deficit !== -1) {
       const curve = (n: number): number => 1.03 ** ((500 * n) / 3000) * 600 - 600;
@@ -291,6 +292,7 @@ export class Socket {
         this.#ready = false;
         this.#connected = false;
         emitter.emit('socketClose', this, event.code, event.reason);
+        this.#internals.connectionLost(this);
         return;
       case EventKind.Error:
         emitter.emit('socketError', this, fromWire(event.error));
