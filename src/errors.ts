@@ -161,7 +161,8 @@ export function describe(value: unknown): string {
   else if (typeof value === 'function') shown = `[function ${value.name || 'anonymous'}]`;
   else {
     try {
-      shown = JSON.stringify(value) ?? type;
+      // A node object may carry its password: never print it.
+      shown = JSON.stringify(value, (key, v: unknown) => (/^(password|authorization)$/i.test(key) ? '[hidden]' : v)) ?? type;
     } catch {
       shown = Object.prototype.toString.call(value);
     }

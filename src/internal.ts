@@ -11,6 +11,7 @@ import type { Socket } from './socket.js';
 
 export const kHandleEvent = Symbol('lavathread.handleEvent');
 export const kClose = Symbol('lavathread.close');
+export const kResumeFrom = Symbol('lavathread.resumeFrom');
 
 export interface ManagerInternals {
   readonly options: ResolvedManagerOptions;

@@ -13,10 +13,11 @@
 import { EventEmitter } from 'node:events';
 import { ErrorCode, InvalidOptionError, LavalinkError } from './errors.js';
 import type { ManagerEvents } from './events.js';
-import { internals, kClose, kHandleEvent, type ManagerInternals } from './internal.js';
+import { internals, kClose, kHandleEvent, kResumeFrom, type ManagerInternals } from './internal.js';
 import type { HostEvent } from './ipc/events.js';
 import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions, type SocketData } from './options.js';
-import { kPlayerFrame, kRestore, kVoiceServer, kVoiceState, Player } from './player.js';
+import { kAdopt, kPlayerFrame, kRestore, kSnapshot, kVoiceServer, kVoiceState, Player, type AdoptedState } from './player.js';
+import type { SessionSnapshot, StoredPlayer, StoredSession } from './session-store/session-store.js';
 import type { EventMessage, LavalinkMessage, PlayerUpdateMessage } from './protocol/messages.js';
 import type { LoadResult, Track } from './protocol/rest.js';
 import { decodeTrack } from './protocol/track-codec.js';
@@ -42,6 +43,8 @@ export interface VoiceServerUpdate {
 
 /** How many players move at once when a node fails over or loses its session. */
 const MOVE_CONCURRENCY = 4;
+/** How often the session store is brought up to date (only when something changed). */
+const STORE_INTERVAL_MS = 1000;
 
 export class Manager extends EventEmitter<ManagerEvents> {
   /** Sockets by node id. A socket that gave up reconnecting leaves this map. */
@@ -60,6 +63,10 @@ export class Manager extends EventEmitter<ManagerEvents> {
   readonly #outageTimers = new Map<Socket, NodeJS.Timeout>();
   #transport: Transport | null = null;
   #closed = false;
+  /** Stored players waiting for their node's session, by socket id (after a restart). */
+  readonly #toAdopt = new Map<string, StoredPlayer[]>();
+  #storeTimer: NodeJS.Timeout | undefined;
+  #lastSaved = '';
 
   constructor(nodes: readonly SocketData[], options: ManagerOptions) {
     super();
@@ -102,8 +109,102 @@ export class Manager extends EventEmitter<ManagerEvents> {
       throw new InvalidOptionError('userId', 'the bot user id (a string of digits), given to init() or in the options', userId);
     }
     this.userId = userId;
-    for (const socket of this.sockets.values()) socket.connect(userId);
+    if (this.options.sessionStore) void this.#initFromStore(userId);
+    else for (const socket of this.sockets.values()) socket.connect(userId);
     return this;
+  }
+
+  /** Writes the session store now (it is also kept up to date every second, and on close). */
+  async saveSessions(): Promise<void> {
+    const store = this.options.sessionStore;
+    if (!store) return;
+    const snapshot: SessionSnapshot = { format: 1, savedAt: Date.now(), sessions: this.#storedSessions(), players: [...this.players.values()].map((p) => p[kSnapshot]()) };
+    const text = JSON.stringify({ ...snapshot, savedAt: 0 });
+    if (text === this.#lastSaved) return;
+    await store.save(snapshot);
+    this.#lastSaved = text;
+  }
+
+  /** Loads the store, presents each node its old session, connects, and saves from then on. */
+  async #initFromStore(userId: string): Promise<void> {
+    let snapshot: SessionSnapshot | null = null;
+    try {
+      snapshot = await this.options.sessionStore!.load();
+    } catch (error) {
+      this.emit('debug', `[manager] the session store could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (this.#closed) return;
+    for (const stored of snapshot?.sessions ?? []) this.sockets.get(stored.socketId)?.[kResumeFrom](stored);
+    for (const player of snapshot?.players ?? []) {
+      const socketId = this.sockets.has(player.socketId) ? player.socketId : '';
+      this.#toAdopt.set(socketId, [...(this.#toAdopt.get(socketId) ?? []), player]);
+    }
+    if (snapshot) this.emit('debug', `[manager] resuming ${snapshot.sessions.length} sessions and ${snapshot.players.length} players from the store`);
+    for (const socket of this.sockets.values()) socket.connect(userId);
+    this.#storeTimer = setInterval(() => {
+      this.saveSessions().catch((error: unknown) => this.emit('debug', `[manager] the session store could not be written: ${String(error)}`));
+    }, STORE_INTERVAL_MS);
+    this.#storeTimer.unref();
+  }
+
+  #storedSessions(): StoredSession[] {
+    const sessions: StoredSession[] = [];
+    for (const socket of this.sockets.values()) {
+      if (socket.resumeKey !== undefined && socket.version !== null) sessions.push({ socketId: socket.id, version: socket.version, resumeKey: socket.resumeKey, sessionId: socket.sessionId });
+    }
+    return sessions;
+  }
+
+  /**
+   * Rebuilds the stored players of a socket that has a session: from the node itself when it
+   * resumed (v4 lists its players), else from the snapshot, restoring them on the node.
+   */
+  async #adopt(socket: Socket, resumed: boolean): Promise<void> {
+    const stored = [...(this.#toAdopt.get(socket.id) ?? []), ...(this.#toAdopt.get('') ?? [])];
+    this.#toAdopt.delete(socket.id);
+    this.#toAdopt.delete('');
+    if (stored.length === 0) return;
+    const onNode = new Map<string, { track: Track | null; position: number; paused: boolean; volume: number; filters: Record<string, unknown> }>();
+    if (resumed && socket.version === 4) {
+      try {
+        for (const p of await socket.request({ kind: 'players' })) onNode.set(p.guildId, p);
+      } catch (error) {
+        if (error instanceof LavalinkError) this.emit('socketError', socket, error);
+      }
+    }
+    const restore: Player[] = [];
+    for (const saved of stored) {
+      if (this.players.has(saved.guildId)) continue; // the bot made it again already
+      const node = onNode.get(saved.guildId);
+      const kept = resumed && saved.socketId === socket.id && (socket.version === 3 || node !== undefined);
+      const state: AdoptedState = {
+        track: node ? node.track : saved.track ? await this.#safeDecode(saved.track) : null,
+        position: node ? node.position : saved.position,
+        paused: node ? node.paused : saved.paused,
+        volume: node ? node.volume : saved.volume,
+        filters: (node ? node.filters : saved.filters),
+        channel: saved.channel,
+        voice: saved.voice,
+      };
+      const player = new Player(socket, saved.guildId);
+      player[kAdopt](state, kept);
+      this.players.set(saved.guildId, player);
+      if (!kept) restore.push(player);
+    }
+    this.emit('debug', `[manager] took ${stored.length - restore.length} players back from node ${socket.id}; restoring ${restore.length}`);
+    await inBatches(restore, MOVE_CONCURRENCY, (player) =>
+      player[kRestore]().catch((error: unknown) => {
+        if (error instanceof LavalinkError) this.emit('socketError', socket, error);
+      }),
+    );
+  }
+
+  async #safeDecode(encoded: string): Promise<Track> {
+    try {
+      return await this.decode(encoded);
+    } catch {
+      return { encoded, info: { identifier: '', isSeekable: false, author: '', length: 0, isStream: false, position: 0, title: '', uri: null, sourceName: '', artworkUrl: null, isrc: null }, pluginInfo: {}, userData: {} };
+    }
   }
 
   /** The guild's player, made on the ideal node (or the given one) if there is none yet. */
@@ -194,6 +295,9 @@ export class Manager extends EventEmitter<ManagerEvents> {
   /** Closes every socket, then releases every worker, port and timer. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    clearInterval(this.#storeTimer);
+    // What a restarted process needs to resume, written before the sockets go.
+    await this.saveSessions().catch((error: unknown) => this.emit('debug', `[manager] the session store could not be written: ${String(error)}`));
     this.#closed = true;
     await Promise.all([...this.#handles.values()].map((socket) => socket[kClose]()));
     this.sockets.clear();
@@ -302,6 +406,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
   #onSessionReady(socket: Socket, resumed: boolean, hadSession: boolean): void {
     clearTimeout(this.#outageTimers.get(socket));
     this.#outageTimers.delete(socket);
+    if (this.#toAdopt.size > 0) void this.#adopt(socket, resumed);
     if (this.#stranded.size > 0) void this.#rehome();
     if (resumed || !hadSession) return;
     // The node kept nothing of ours: rebuild every player it had from our own state.

@@ -4,6 +4,7 @@
  */
 import { CLIENT_NAME } from './constants.js';
 import { InvalidOptionError } from './errors.js';
+import type { SessionStore } from './session-store/session-store.js';
 
 /** A Lavalink node to connect to. */
 export interface SocketData {
@@ -104,6 +105,11 @@ export interface ManagerOptions {
    * @default 10000
    */
   restTimeout?: number;
+  /**
+   * Keeps session ids and player snapshots so a restarted process takes its sessions back.
+   * @example { sessionStore: new FileSessionStore('./lavalink-sessions.json') }
+   */
+  sessionStore?: SessionStore;
 }
 
 export type ResolvedSocketOptions = Required<Omit<SocketOptions, 'resumeKey'>> & { resumeKey: string | null };
@@ -145,7 +151,7 @@ function validateSocketOptions(options: unknown, path: string): SocketOptions {
   const ms = (key: string, min: number): void => {
     if (o[key] !== undefined) check(isInt(o[key]) && (o[key]) >= min && (o[key]) <= 2 ** 31 - 1, `${path}.${key}`, `an integer of milliseconds from ${min} to 2147483647`, o[key]);
   };
-  ms('retryDelay', 0);
+  ms('retryDelay', 1);
   ms('maxRetryDelay', 0);
   ms('pingInterval', 1);
   ms('deadAfter', 1);
@@ -178,6 +184,7 @@ export interface ResolvedManagerOptions {
   readonly flushWindowMs: number;
   readonly clientName: string;
   readonly restTimeout: number;
+  readonly sessionStore: SessionStore | null;
 }
 
 export function resolveManagerOptions(options: unknown): ResolvedManagerOptions {
@@ -191,6 +198,11 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
   if (o.flushWindowMs !== undefined) check(isInt(o.flushWindowMs) && (o.flushWindowMs) >= 0 && (o.flushWindowMs) <= 1000, 'options.flushWindowMs', 'an integer of milliseconds from 0 to 1000', o.flushWindowMs);
   if (o.clientName !== undefined) check(typeof o.clientName === 'string' && /^\S+$/.test(o.clientName), 'options.clientName', 'a NAME/VERSION string without spaces', o.clientName);
   if (o.restTimeout !== undefined) check(isInt(o.restTimeout) && (o.restTimeout) >= 1, 'options.restTimeout', 'an integer of milliseconds of at least 1', o.restTimeout);
+  if (o.sessionStore !== undefined) {
+    const store: unknown = o.sessionStore;
+    const has = (name: string): boolean => typeof store === 'object' && store !== null && typeof (store as Record<string, unknown>)[name] === 'function';
+    check(has('load') && has('save'), 'options.sessionStore', 'a SessionStore (load() and save())', store);
+  }
   const defaults = validateSocketOptions(o.defaultSocketOptions, 'options.defaultSocketOptions');
   resolveSocketOptions(defaults, undefined, 'options.defaultSocketOptions');
   return {
@@ -203,6 +215,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     flushWindowMs: (o.flushWindowMs as number | undefined) ?? 10,
     clientName: (o.clientName as string | undefined) ?? CLIENT_NAME,
     restTimeout: (o.restTimeout as number | undefined) ?? 10_000,
+    sessionStore: (o.sessionStore as SessionStore | undefined) ?? null,
   };
 }
 
@@ -211,11 +224,13 @@ export function validateSocketData(data: unknown, path: string): SocketData {
   check(typeof data === 'object' && data !== null && !Array.isArray(data), path, 'an object', data);
   const d = data as Record<string, unknown>;
   check(typeof d.id === 'string' && d.id !== '', `${path}.id`, 'a non-empty string', d.id);
-  check(typeof d.host === 'string' && d.host !== '' && !/[/\s]/.test(d.host), `${path}.host`, 'a host name or address (no scheme, no path)', d.host);
+  check(typeof d.host === 'string' && /^[\w.-]+$|^\[[0-9a-fA-F:.]+\]$/.test(d.host), `${path}.host`, 'a host name or address (no scheme, no path)', d.host);
   const port = typeof d.port === 'string' && /^\d+$/.test(d.port) ? Number(d.port) : d.port;
   check(isInt(port) && (port) >= 1 && (port) <= 65535, `${path}.port`, 'a port from 1 to 65535', d.port);
   // The value is never shown: a wrong password must not end up in a log through this message.
   if (typeof d.password !== 'string') throw new InvalidOptionError(`${path}.password`, 'a string', typeof d.password === 'undefined' ? undefined : '[hidden]');
+  // It travels as an HTTP header: visible ASCII or Latin-1 only, no line breaks.
+  if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(d.password)) throw new InvalidOptionError(`${path}.password`, 'a valid HTTP header value (no control characters, Latin-1 only)', '[hidden]');
   if (d.secure !== undefined) check(typeof d.secure === 'boolean', `${path}.secure`, 'a boolean', d.secure);
   if (d.version !== undefined) check(d.version === 3 || d.version === 4 || d.version === 'auto', `${path}.version`, "3, 4 or 'auto'", d.version);
   validateSocketOptions(d.options, `${path}.options`);

@@ -11,6 +11,7 @@ import type { EventMessage, PlayerUpdateMessage } from './protocol/messages.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import { text, type Track } from './protocol/rest.js';
 import { decodeTrack } from './protocol/track-codec.js';
+import type { StoredPlayer } from './session-store/session-store.js';
 import type { Socket } from './socket.js';
 
 export interface ConnectOptions {
@@ -62,6 +63,19 @@ export const kPlayerFrame = Symbol('lavathread.playerFrame');
 export const kVoiceState = Symbol('lavathread.voiceState');
 export const kVoiceServer = Symbol('lavathread.voiceServer');
 export const kRestore = Symbol('lavathread.restore');
+export const kSnapshot = Symbol('lavathread.snapshot');
+export const kAdopt = Symbol('lavathread.adopt');
+
+/** A player's state as a session store keeps it, or as a resumed node reports it. */
+export interface AdoptedState {
+  track: Track | null;
+  position: number;
+  paused: boolean;
+  volume: number;
+  filters: Filters;
+  channel: string | null;
+  voice: { sessionId: string; token: string; endpoint: string } | null;
+}
 
 const v3Reasons: Readonly<Record<string, TrackEndReason>> = {
   FINISHED: 'finished',
@@ -259,6 +273,39 @@ export class Player extends EventEmitter<PlayerEvents> {
     }
     if (Object.keys(this.filters).length > 0) sends.push(this.socket.send(this.#filtersOp(this.filters)));
     await Promise.all(sends);
+  }
+
+  /** The player as a session store keeps it. */
+  [kSnapshot](): StoredPlayer {
+    const { sessionId, token, endpoint } = this.#voice;
+    return {
+      guildId: this.guildId,
+      socketId: this.socket.id,
+      channel: this.channel,
+      voice: sessionId !== null && token !== null && endpoint !== null ? { sessionId, token, endpoint } : null,
+      track: this.track?.encoded ?? null,
+      position: Math.floor(this.position),
+      paused: this.paused,
+      volume: this.volume,
+      filters: this.filters as Record<string, unknown>,
+    };
+  }
+
+  /** Takes over a player that already exists on the node (resumed) or is about to be restored. */
+  [kAdopt](state: AdoptedState, voiceOnNode: boolean): void {
+    this.track = state.track;
+    this.paused = state.paused;
+    this.volume = state.volume;
+    this.filters = state.filters;
+    this.channel = state.channel;
+    this.#setPosition(state.position);
+    if (state.voice) {
+      this.#voice = { ...state.voice };
+      const op = this.#voiceOp();
+      // On a resumed node the voice connection is up already: do not send it again.
+      this.#lastVoiceKey = voiceOnNode && op ? voiceKey(op) : null;
+      this.#sentToken = voiceOnNode ? state.voice.token : null;
+    }
   }
 
   /** VOICE_STATE_UPDATE for the bot in this guild (Manager filters the user). */

@@ -6,7 +6,7 @@
  */
 import { inspect } from 'node:util';
 import { fromWire, InvalidOptionError, LavalinkError, SocketClosedError, TimeoutError, WorkerExitedError, ErrorCode } from './errors.js';
-import { internals, kClose, kHandleEvent, type ManagerInternals } from './internal.js';
+import { internals, kClose, kHandleEvent, kResumeFrom, type ManagerInternals } from './internal.js';
 import type { Outcome, SocketControl } from './ipc/control.js';
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
 import type { Manager } from './manager.js';
@@ -16,6 +16,9 @@ import { validateOp, type OutgoingOp } from './protocol/ops.js';
 import type { RestRequest, RestResult } from './protocol/rest.js';
 import type { SocketChannel } from './transport/transport.js';
 import { backoff } from './backoff.js';
+
+/** A host that ran this long before dying was not in a crash loop. */
+const STABLE_HOST_MS = 10_000;
 
 /** How far back written v3 frames are replayed after a worker crash (ops are idempotent; a play is checked). */
 const WRITTEN_REPLAY_MS = 2000;
@@ -71,9 +74,15 @@ export class Socket {
   #readyWaiters: { resolve(): void; reject(error: LavalinkError): void }[] = [];
   /** Hosts lost since the last ready: a worker that dies at once again is restarted ever more slowly. */
   #hostLosses = 0;
+  /** Set from a session store: the first start presents it to resume. */
+  #resumeFrom: { version: 3 | 4; key: string; sessionId: string | null } | null = null;
   /** A session was open before: a new one (not resumed) means the node lost our players. */
   #hadSession = false;
   #restartTimer: NodeJS.Timeout | undefined;
+  /** Calls waiting for the host, rejected when the socket closes. */
+  readonly #inFlight = new Set<(error: LavalinkError) => void>();
+  /** When the current host last became ready; a crash loop is judged from it. */
+  #readySince = 0;
 
   constructor(manager: Manager, data: SocketData, path = 'data') {
     const inside = internals.get(manager);
@@ -168,7 +177,7 @@ export class Socket {
   connect(userId: string | undefined = this.#internals.userId()): this {
     if (this.#closed) throw new SocketClosedError(`Socket ${this.id} is closed`);
     if (userId === undefined) throw new InvalidOptionError('userId', 'the bot user id (pass it to connect() or init())', userId);
-    if (this.#channel === null) this.#start(userId, null);
+    if (this.#channel === null) this.#start(userId, this.#resumeFrom);
     else this.#channel.control.connect(userId).catch(() => {});
     return this;
   }
@@ -242,6 +251,14 @@ export class Socket {
     return Promise.resolve();
   }
 
+  /** Resume this stored session on the first connect (Manager, from its session store). */
+  [kResumeFrom](stored: { version: 3 | 4; resumeKey: string; sessionId: string | null }): void {
+    this.#resumeFrom = { version: stored.version, key: stored.resumeKey, sessionId: stored.sessionId };
+    this.version = stored.version;
+    this.resumeKey = stored.resumeKey;
+    this.sessionId = stored.sessionId;
+  }
+
   /** Closes for good (Manager.close): no reconnect; queued ops reject. */
   async [kClose](): Promise<void> {
     if (this.#closed) return;
@@ -249,6 +266,7 @@ export class Socket {
     clearTimeout(this.#restartTimer);
     const channel = this.#channel;
     this.#failWaiters(new SocketClosedError(`Socket ${this.id} was closed`));
+    for (const abandon of this.#inFlight) abandon(new SocketClosedError(`Socket ${this.id} was closed`));
     if (channel) {
       await Promise.race([
         channel.control.close(1000, 'destroy').catch(() => undefined),
@@ -269,8 +287,7 @@ export class Socket {
       case EventKind.Frame: {
         const message = event.frame as LavalinkMessage;
         if (message.op === 'stats') {
-          const { op: _op, ...stats } = message as LavalinkMessage & NodeStats;
-          this.stats = stats;
+          this.stats = readStats(message as unknown as Record<string, unknown>);
         } else {
           this.#internals.route(this, message);
         }
@@ -281,7 +298,7 @@ export class Socket {
         return this.#applyState(event.state);
       case EventKind.Ready:
         this.#ready = true;
-        this.#hostLosses = 0;
+        this.#readySince = Date.now();
         this.sessionId = event.sessionId ?? this.sessionId;
         for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
         emitter.emit(event.resumed ? 'socketResumed' : 'socketReady', this);
@@ -349,7 +366,16 @@ export class Socket {
     const cutoff = Date.now() - WRITTEN_REPLAY_MS;
     const rewrite = this.#recentlyWritten.splice(0).filter((entry) => entry.at >= cutoff);
     this.#pending.unshift(...rewrite.map((entry): PendingOp => ({ op: entry.op, resolve: () => {}, reject: () => {}, generation: this.#generation })));
-    // The first restart is immediate (resume is time-bound); a crash loop backs off.
+    compactReplay(this.#pending);
+    // A host that ran well for a while died by accident; one that keeps dying right after its
+    // start is a crash loop: it backs off, and counts against maxTries like failed connections.
+    if (this.#readySince !== 0 && Date.now() - this.#readySince > STABLE_HOST_MS) this.#hostLosses = 0;
+    this.#readySince = 0;
+    if (this.options.maxTries !== -1 && this.#hostLosses >= this.options.maxTries) {
+      this[kHandleEvent]({ kind: EventKind.Disconnect, socket: this.id });
+      return;
+    }
+    // The first restart is immediate (resume is time-bound); the next ones back off.
     const delay = this.#hostLosses++ === 0 ? 0 : backoff(this.#hostLosses, Math.max(this.options.retryDelay, 100), this.options.maxRetryDelay);
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = undefined;
@@ -392,7 +418,11 @@ export class Socket {
   async #call<T>(call: (control: SocketControl) => Promise<Outcome<T>>, timeoutMs: number | null): Promise<T> {
     const channel = this.#channel;
     if (!channel || this.#closed) throw new SocketClosedError(`Socket ${this.id} is not running`);
-    const raced = raceDeath(call(channel.control as unknown as SocketControl), channel.done);
+    // Closing the socket settles every call still out: the port may take their answers with it.
+    let abandon!: (error: LavalinkError) => void;
+    const abandoned = new Promise<never>((_, reject) => (abandon = reject));
+    this.#inFlight.add(abandon);
+    const raced = Promise.race([raceDeath(call(channel.control as unknown as SocketControl), channel.done), abandoned]).finally(() => this.#inFlight.delete(abandon));
     const outcome = await (timeoutMs === null ? raced : withTimeout(raced, timeoutMs, `Socket ${this.id}: the worker did not answer`));
     if (!outcome.ok) throw fromWire(outcome.error);
     return outcome.value;
@@ -401,6 +431,41 @@ export class Socket {
   #failWaiters(error: LavalinkError): void {
     for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(error);
   }
+}
+
+/**
+ * Drops, from ops about to be replayed, every `play` that a later play, stop or destroy of the
+ * same guild overrides: replaying it would start a superseded track again (the other ops are
+ * idempotent and go again as they are). A dropped play is settled as delivered: its effect was
+ * to be replaced anyway.
+ */
+function compactReplay(pending: PendingOp[]): void {
+  const overridden = new Set<string>();
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const { op, generation } = pending[i]!;
+    if (op.op === 'play' && generation !== -1 && overridden.has(op.guildId)) {
+      pending.splice(i, 1)[0]!.resolve();
+      continue;
+    }
+    if (op.op === 'play' || op.op === 'stop' || op.op === 'destroy') overridden.add(op.guildId);
+  }
+}
+
+/** Stats from a frame, field by field: a malformed one must not break `penalties` or `ideal`. */
+function readStats(frame: Record<string, unknown>): NodeStats {
+  const n = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+  const part = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
+  const memory = part(frame.memory);
+  const cpu = part(frame.cpu);
+  const frames = frame.frameStats === null || frame.frameStats === undefined ? null : part(frame.frameStats);
+  return {
+    players: n(frame.players),
+    playingPlayers: n(frame.playingPlayers),
+    uptime: n(frame.uptime),
+    memory: { free: n(memory.free), used: n(memory.used), allocated: n(memory.allocated), reservable: n(memory.reservable) },
+    cpu: { cores: n(cpu.cores), systemLoad: n(cpu.systemLoad), lavalinkLoad: n(cpu.lavalinkLoad) },
+    frameStats: frames ? { sent: n(frames.sent), nulled: n(frames.nulled), deficit: n(frames.deficit) } : null,
+  };
 }
 
 /** Settles like `call`, but rejects with WorkerExitedError as soon as the host dies. */
@@ -418,6 +483,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(message)), ms);
+    timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -35,6 +35,8 @@ export class Batcher {
   #urgent = false;
   /** Events replaced by newer ones while the main thread was behind. */
   coalesced = 0;
+  /** Events the encoder could not take (never a Lavalink frame the connection let through). */
+  dropped = 0;
 
   constructor(port: MessagePort, options: BatcherOptions) {
     this.#port = port;
@@ -73,8 +75,25 @@ export class Batcher {
     const events = this.#latest.size > 0 ? this.#events.filter((e): e is HostEvent => e !== null) : (this.#events as HostEvent[]);
     this.#events = [];
     this.#latest.clear();
-    const bytes = this.#encoder.encode({ seq: ++this.#seq, events });
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#encoder.encode({ seq: this.#seq + 1, events });
+    } catch {
+      // One event the encoder cannot take must not cost the others: send them one by one.
+      bytes = this.#encoder.encode({ seq: this.#seq + 1, events: events.filter((event) => this.#encodable(event)) });
+    }
+    this.#seq++;
     this.#port.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
+  }
+
+  #encodable(event: HostEvent): boolean {
+    try {
+      this.#encoder.encode({ seq: 0, events: [event] });
+      return true;
+    } catch {
+      this.dropped++;
+      return false;
+    }
   }
 
   get #behind(): boolean {

@@ -28,6 +28,8 @@ interface QueuedOp {
   reject(error: LavalinkError): void;
 }
 
+/** Frames nested deeper than this are refused (Lavalink's are under 10). */
+const MAX_FRAME_DEPTH = 64;
 /** Failed deliveries of one op retried before it is rejected (5xx, timeouts, network). */
 const MAX_DELIVERY_TRIES = 3;
 /** Largest frame accepted from a node; bigger ones close the connection (1009). */
@@ -51,6 +53,9 @@ export class Connection {
   /** The v3 key this socket configures; made once, kept across reconnects. */
   readonly #v3Key: string;
   #resumedHeader = false;
+  /** Between the start of an attempt and its WebSocket existing (version detection runs there). */
+  #opening = false;
+  #lastDeadCheck = 0;
   #flushing = false;
   #lastHeard = 0;
   #pingSentAt = 0;
@@ -98,7 +103,7 @@ export class Connection {
   connect(userId: string): void {
     if (this.#closedForGood) return;
     this.#userId = userId;
-    if (this.#ws || this.#reconnectTimer) return; // already connecting or waiting to
+    if (this.#opening || this.#ws || this.#reconnectTimer) return; // already connecting or waiting to
     void this.#open();
   }
 
@@ -150,24 +155,31 @@ export class Connection {
 
   async #open(): Promise<void> {
     this.#reconnectTimer = undefined;
-    if (this.#closedForGood || this.#userId === null) return;
-    if (!this.#adapter) {
-      try {
+    if (this.#closedForGood || this.#userId === null || this.#opening) return;
+    this.#opening = true;
+    try {
+      if (!this.#adapter) {
         this.#adapter = await this.#detectVersion();
         this.#setState({ version: this.#adapter.version });
-      } catch (error) {
-        this.#emitError(error);
-        this.#retry();
-        return;
       }
       if (this.#closedForGood) return;
+      this.#createSocket(this.#adapter, this.#userId);
+    } catch (error) {
+      // Detection failed, or `ws` refused the URL or headers at once: one failed attempt.
+      this.#ws = null;
+      this.#emitError(error);
+      this.#retry();
+    } finally {
+      this.#opening = false;
     }
-    const adapter = this.#adapter;
+  }
+
+  #createSocket(adapter: ProtocolAdapter, userId: string): void {
     const url = `${this.config.secure ? 'wss' : 'ws'}://${this.config.host}:${this.config.port}${adapter.wsPath}`;
     this.#debug(`connecting to ${url}${this.#resumeWith !== null ? ' (resuming)' : ''}`);
     this.#resumedHeader = false;
     const ws = new WebSocket(url, {
-      headers: adapter.handshakeHeaders(this.config, this.#userId, this.#resumeWith),
+      headers: adapter.handshakeHeaders(this.config, userId, this.#resumeWith),
       handshakeTimeout: this.config.deadAfter,
       maxPayload: MAX_PAYLOAD,
       perMessageDeflate: false,
@@ -175,10 +187,17 @@ export class Connection {
     this.#ws = ws;
     ws.on('upgrade', (res) => (this.#resumedHeader = res.headers['session-resumed'] === 'true'));
     ws.on('open', () => this.#onOpen(ws));
-    ws.on('message', (data, binary) => this.#onMessage(data, binary));
-    ws.on('pong', () => this.#onPong());
+    // Every handler checks it is about the current socket: a replaced one must not speak.
+    ws.on('message', (data, binary) => {
+      if (ws === this.#ws) this.#onMessage(data, binary);
+    });
+    ws.on('pong', () => {
+      if (ws === this.#ws) this.#onPong();
+    });
     // `error` only reports; the `close` that always follows drives the reconnect.
-    ws.on('error', (error) => this.#emitError(new LavalinkError(ErrorCode.Connection, error.message)));
+    ws.on('error', (error) => {
+      if (ws === this.#ws) this.#emitError(new LavalinkError(ErrorCode.Connection, error.message));
+    });
     ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
   }
 
@@ -216,6 +235,11 @@ export class Connection {
     }
     if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof (frame as { op?: unknown }).op !== 'string') {
       return this.#emitError(new LavalinkError(ErrorCode.BadFrame, 'A frame from the node is not an object with an `op`'));
+    }
+    // Lavalink frames are a few levels deep; a deeply nested one would blow the (recursive)
+    // msgpack encoder's stack on either thread.
+    if (nestedDeeperThan(frame, MAX_FRAME_DEPTH)) {
+      return this.#emitError(new LavalinkError(ErrorCode.BadFrame, `A frame from the node is nested deeper than ${MAX_FRAME_DEPTH} levels`));
     }
     const message = frame as Record<string, unknown> & { op: string };
     if (message.op === 'ready') {
@@ -286,13 +310,21 @@ export class Connection {
       this.#ws.ping();
     }, this.config.pingInterval);
     // Checked often so a half-open connection is noticed soon after `deadAfter` of silence.
+    const period = Math.max(20, Math.floor(this.config.deadAfter / 10));
+    this.#lastDeadCheck = Date.now();
     this.#deadTimer = setInterval(() => {
-      const silent = Date.now() - this.#lastHeard;
+      const now = Date.now();
+      const late = now - this.#lastDeadCheck > period * 3;
+      this.#lastDeadCheck = now;
+      // A late check means this thread was stalled: what the node sent meanwhile is still unread
+      // (timers run before I/O). Judge again next round, after it has been read.
+      if (late) return;
+      const silent = now - this.#lastHeard;
       if (silent > this.config.deadAfter && this.#ws) {
         this.#debug(`nothing heard for ${silent} ms: the connection is dead`);
         this.#ws.terminate();
       }
-    }, Math.max(20, Math.floor(this.config.deadAfter / 10)));
+    }, period);
   }
 
   #stopHeartbeat(): void {
@@ -448,6 +480,18 @@ function retryable(error: LavalinkError): boolean {
 
 function isSessionGone(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { message?: unknown }).message === 'Session not found';
+}
+
+/** Whether a parsed JSON value nests deeper than `limit` (iterative: no recursion to overflow). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function rawText(data: RawData): string {

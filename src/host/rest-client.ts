@@ -36,7 +36,8 @@ export class RestClient {
       if (error instanceof DOMException && error.name === 'TimeoutError') {
         throw new TimeoutError(`${method} ${path} took longer than ${this.#options.timeoutMs} ms`);
       }
-      const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      // Only the error code: fetch's own messages may quote header values, the password among them.
+      const cause = error instanceof Error && error.cause instanceof Error ? ((error.cause as NodeJS.ErrnoException).code ?? error.cause.name) : 'network error';
       throw new RestError(`${method} ${path} failed: ${cause}`, 0, method, path, null);
     }
     let text: string;

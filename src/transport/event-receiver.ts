@@ -1,7 +1,7 @@
 /** The main side of the event channels: decodes batches, hands them on, acks them. */
 import type { MessagePort } from 'node:worker_threads';
 import { BatchDecoder } from '../ipc/codec.js';
-import type { BatchAck } from '../ipc/events.js';
+import type { BatchAck, EventBatch } from '../ipc/events.js';
 import type { EventHandler } from './transport.js';
 
 export class EventReceiver {
@@ -16,7 +16,12 @@ export class EventReceiver {
   listen(port: MessagePort): void {
     this.#ports.add(port);
     port.on('message', (bytes: Uint8Array) => {
-      const batch = this.#decoder.decode(bytes);
+      let batch: EventBatch;
+      try {
+        batch = this.#decoder.decode(bytes);
+      } catch {
+        return; // cannot happen for what the batcher encodes; never worth the main thread
+      }
       // Ack first: the host judges how far behind we are by acks, not by our handlers.
       port.postMessage({ ack: batch.seq } satisfies BatchAck);
       this.#handler(batch.events);

@@ -1,0 +1,38 @@
+/**
+ * What a bot needs to take its Lavalink sessions back after its process restarts: each node's
+ * session (resume key / session id) and a snapshot of every player.
+ */
+
+export interface StoredSession {
+  readonly socketId: string;
+  readonly version: 3 | 4;
+  /** v3 resume key or v4 session id. */
+  readonly resumeKey: string;
+  readonly sessionId: string | null;
+}
+
+export interface StoredPlayer {
+  readonly guildId: string;
+  readonly socketId: string;
+  readonly channel: string | null;
+  readonly voice: { readonly sessionId: string; readonly token: string; readonly endpoint: string } | null;
+  readonly track: string | null;
+  readonly position: number;
+  readonly paused: boolean;
+  readonly volume: number;
+  readonly filters: Record<string, unknown>;
+}
+
+export interface SessionSnapshot {
+  readonly format: 1;
+  readonly savedAt: number;
+  readonly sessions: readonly StoredSession[];
+  readonly players: readonly StoredPlayer[];
+}
+
+/** Where snapshots live. Implement it for Redis or a database; `FileSessionStore` is the default. */
+export interface SessionStore {
+  /** The last complete snapshot, or null when there is none. */
+  load(): Promise<SessionSnapshot | null>;
+  save(snapshot: SessionSnapshot): Promise<void>;
+}
