@@ -1,0 +1,70 @@
+/**
+ * Resume after a process restart: process 1 plays on 20 players with a file store and dies;
+ * process 2 (this one) with the same store takes the same sessions back, with 20 players in the
+ * right state, and the node never destroyed them.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { FileSessionStore } from '../../src/index.js';
+import { createManager, nodeFor, protocols, USER_ID, waitFor } from '../helpers/manager.js';
+import { sleep, until } from '../helpers/raw-client.js';
+import { startSimulator } from '../helpers/simulator.js';
+
+const fixture = fileURLToPath(new URL('../fixtures/restart-bot.ts', import.meta.url));
+
+describe('resume after a process restart', () => {
+  for (const protocol of protocols) {
+    test(`v${protocol}: a new process with the same store takes the sessions and players back`, async (t) => {
+      const dir = await mkdtemp(join(tmpdir(), 'lavathread-store-'));
+      t.after(() => rm(dir, { recursive: true, force: true }));
+      const storePath = join(dir, 'sessions.json');
+      const sim = await startSimulator(t, { protocol });
+
+      const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(sim.port), storePath, String(protocol)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      t.after(() => child.kill('SIGKILL'));
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number];
+      assert.equal(code, 0);
+      assert.equal(out.trim(), 'saved');
+      await until(() => sim.sessions()[0]?.state === 'paused', 3000, 'the node to keep the session waiting');
+      const sessionId = sim.sessions()[0]!.id;
+      assert.equal(sim.players().length, 20);
+
+      const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: protocol })], { sessionStore: new FileSessionStore(storePath) });
+      const resumed = waitFor(manager, 'socketResumed', 5000);
+      manager.init(USER_ID);
+      await resumed;
+      await until(() => manager.players.size === 20, 5000, '20 players');
+      await sleep(100);
+
+      assert.equal(sim.sessions().length, 1);
+      assert.equal(sim.sessions()[0]!.id, sessionId, 'the same session');
+      assert.equal(sim.requests.filter((r) => r.method === 'DELETE').length, 0);
+      assert.equal(sim.frames.filter((f) => (f.data as any)?.op === 'destroy').length, 0, 'never destroyed');
+      const now = Date.now();
+      for (const onNode of sim.players()) {
+        const player = manager.get(onNode.guildId)!;
+        assert.ok(player, onNode.guildId);
+        assert.equal(player.track?.info.identifier, 'dQw4w9WgXcQ');
+        assert.equal(player.track?.encoded, onNode.track!.encoded);
+        assert.equal(player.volume, onNode.volume, `volume ${onNode.guildId}`);
+        assert.equal(player.paused, onNode.paused, `paused ${onNode.guildId}`);
+        assert.deepEqual(player.filters, onNode.filters, `filters ${onNode.guildId}`);
+        assert.equal(player.channel, '2000000000000000002');
+        assert.ok(Math.abs(player.position - onNode.position) < 1500, `position ${onNode.guildId}: ${player.position} against ${onNode.position}`);
+        assert.equal(onNode.playing, !onNode.paused, 'still playing on the node');
+      }
+      void now;
+      // The resumed players are live: a command reaches the node.
+      await manager.get('1000000000000000001')!.setVolume(999);
+      await until(() => sim.players().find((p) => p.guildId === '1000000000000000001')!.volume === 999, 2000, 'the command');
+    });
+  }
+});
