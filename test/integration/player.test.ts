@@ -225,3 +225,58 @@ describe('Manager REST', () => {
     sim.delayRest(0);
   });
 });
+
+describe('player events from the node', () => {
+  for (const protocol of protocols) {
+    test(`v${protocol}: trackException, trackStuck and socketClosed reach the player and the manager`, async (t) => {
+      const sim = await startSimulator(t, { protocol });
+      const manager = createManager(t, 'worker', [nodeFor(sim)]);
+      manager.init(USER_ID);
+      await manager.sockets.get('main')!.onReady();
+      const player = manager.create(GUILD);
+      voiceEvents(manager);
+      const seen: string[] = [];
+      player.on('trackStuck', (_p, track, threshold) => seen.push(`stuck ${track?.info.identifier} ${threshold}`));
+      player.on('trackException', (_p, _t, exception) => seen.push(`exception ${exception.message} ${exception.severity}`));
+      player.on('trackEnd', (_p, _t, reason, next) => seen.push(`end ${reason} ${next}`));
+      player.on('socketClosed', (_p, code, reason, byRemote) => seen.push(`closed ${code} ${reason} ${byRemote}`));
+      let managerEvents = 0;
+      manager.on('trackStuck', () => managerEvents++);
+      manager.on('socketClosed', () => managerEvents++);
+      const loaded = await manager.load('dQw4w9WgXcQ');
+      await player.play((loaded as Extract<typeof loaded, { loadType: 'track' }>).track);
+      await until(() => simPlayer(sim)?.playing === true, 2000, 'playback');
+      sim.stickTrack(GUILD, 4000);
+      sim.closeVoice(GUILD, 4014, 'Disconnected');
+      sim.failTrack(GUILD, 'boom');
+      await until(() => seen.length === 4, 3000, 'the events');
+      assert.deepEqual(seen, ['stuck dQw4w9WgXcQ 4000', 'closed 4014 Disconnected true', 'exception boom common', 'end loadFailed true']);
+      assert.equal(player.connected, false, 'the voice connection is down');
+      assert.equal(player.track, null);
+      assert.equal(managerEvents, 2);
+    });
+  }
+
+  test('the REST facade: info, stats, version, route planner, players of the session', async (t) => {
+    const sim = await startSimulator(t, { routePlanner: true });
+    sim.routePlanner!.markFailing('10.0.0.7');
+    const manager = createManager(t, 'worker', [nodeFor(sim)]);
+    manager.init(USER_ID);
+    const socket = manager.sockets.get('main')!;
+    await socket.onReady();
+    manager.create(GUILD);
+    voiceEvents(manager);
+    await until(() => sim.players().length === 1, 2000, 'a player');
+    assert.equal(((await socket.request({ kind: 'info' })) as any).version.semver, '4.2.0');
+    assert.equal(((await socket.request({ kind: 'stats' })) as any).players, 1);
+    assert.equal(await socket.request({ kind: 'version' }), '4.2.0');
+    assert.equal(((await socket.request({ kind: 'routePlanner' })) as any).details.failingAddresses[0].failingAddress, '10.0.0.7');
+    await socket.request({ kind: 'unmark', address: '10.0.0.7' });
+    assert.equal(((await socket.request({ kind: 'routePlanner' })) as any).details.failingAddresses.length, 0);
+    await socket.request({ kind: 'unmark', address: null });
+    const players = await socket.request({ kind: 'players' });
+    assert.equal(players.length, 1);
+    assert.equal(players[0]!.guildId, GUILD);
+    assert.equal(players[0]!.voice.channelId, CHANNEL);
+  });
+});
