@@ -22,6 +22,8 @@ export interface ManagerInternals {
   forget(socket: Socket): void;
   /** A frame for a guild: to its player, if it lives on this socket. */
   route(socket: Socket, frame: LavalinkMessage): void;
+  /** A player changed nodes: placement counts are stale. */
+  playerMoved(): void;
   /** A socket's connection closed; it will try to reconnect. */
   connectionLost(socket: Socket): void;
   /** A socket has a session again: resumed (players intact) or new (players to rebuild). */

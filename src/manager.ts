@@ -63,6 +63,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
   readonly #outageTimers = new Map<Socket, NodeJS.Timeout>();
   #transport: Transport | null = null;
   #closed = false;
+  /** Players per socket as placed here, for #leastLoaded; null = count again. */
+  #placed: Map<Socket, number> | null = null;
   /** Stored players waiting for their node's session, by socket id (after a restart). */
   readonly #toAdopt = new Map<string, StoredPlayer[]>();
   #storeTimer: NodeJS.Timeout | undefined;
@@ -82,6 +84,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       route: (socket, frame) => this.#route(socket, frame),
       sessionReady: (socket, resumed, hadSession) => this.#onSessionReady(socket, resumed, hadSession),
       connectionLost: (socket) => this.#onConnectionLost(socket),
+      playerMoved: () => (this.#placed = null),
     };
     internals.set(this, inside);
     nodes.forEach((node: SocketData, i) => {
@@ -189,6 +192,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       const player = new Player(socket, saved.guildId);
       player[kAdopt](state, kept);
       this.players.set(saved.guildId, player);
+      this.#placed = null;
       if (!kept) restore.push(player);
     }
     this.emit('debug', `[manager] took ${stored.length - restore.length} players back from node ${socket.id}; restoring ${restore.length}`);
@@ -217,6 +221,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     if (!target) throw new LavalinkError(ErrorCode.SocketClosed, 'No node is available to create a player on');
     const player = new Player(target, guildId);
     this.players.set(guildId, player);
+    this.#placed?.set(target, (this.#placed.get(target) ?? 0) + 1);
     return player;
   }
 
@@ -230,6 +235,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     const player = this.players.get(guildId);
     if (!player) return false;
     this.players.delete(guildId);
+    this.#placed = null;
     this.#stranded.delete(player);
     await player.destroy();
     return true;
@@ -318,8 +324,12 @@ export class Manager extends EventEmitter<ManagerEvents> {
    * node's stats lag, and a burst of moves must not all land on the node that looked idle.
    */
   #leastLoaded(): Socket | undefined {
-    const local = new Map<Socket, number>();
-    for (const player of this.players.values()) local.set(player.socket, (local.get(player.socket) ?? 0) + 1);
+    // Counted once, then kept up to date by create(); anything else that moves players drops it.
+    if (!this.#placed) {
+      this.#placed = new Map();
+      for (const player of this.players.values()) this.#placed.set(player.socket, (this.#placed.get(player.socket) ?? 0) + 1);
+    }
+    const local = this.#placed;
     let best: Socket | undefined;
     let bestScore = Infinity;
     for (const socket of this.ideal) {
@@ -427,6 +437,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       const target = this.#leastLoaded();
       if (!target || !this.#stranded.has(player)) return;
       this.#stranded.delete(player);
+      this.#placed = null;
       try {
         await player.moveTo(target);
       } catch (error) {

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { ErrorCode, InvalidOptionError, LavalinkError } from './errors.js';
 import type { PlayerEvents, TrackEndReason } from './events.js';
+import { internals } from './internal.js';
 import type { Manager } from './manager.js';
 import type { EventMessage, PlayerUpdateMessage } from './protocol/messages.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
@@ -235,6 +236,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     // with the player still in it). A node gone for good refuses at once; nothing is lost then.
     from.send({ op: 'destroy', guildId: this.guildId }).catch(() => {});
     this.socket = socket;
+    internals.get(this.manager)?.playerMoved();
     await this[kRestore]();
     this.emit('nodeMove', this, from, socket);
     this.manager.emit('playerNodeMove', this, from, socket);

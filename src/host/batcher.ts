@@ -44,8 +44,10 @@ export class Batcher {
     this.#maxEvents = options.maxEvents ?? 2000;
     this.#maxUnacked = options.maxUnacked ?? 4;
     port.on('message', (message: BatchAck) => {
+      const wasBehind = this.#behind;
       if (typeof message?.ack === 'number' && message.ack > this.#acked) this.#acked = message.ack;
-      if (!this.#behind && this.#events.length > 0) this.#schedule(true);
+      // Held back while behind: send what waited now. Otherwise the window decides, not the ack.
+      if (wasBehind && !this.#behind && this.#events.length > 0) this.#schedule(true);
     });
   }
 

@@ -1,0 +1,43 @@
+/**
+ * What the harness drives: one Lavalink client, the way a bot drives it. Each adapter lives in
+ * its own file here and runs in its own process (bench/client-process.ts), so no client is billed
+ * for another's work or the simulator's.
+ */
+
+export interface BenchNode {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly password: string;
+}
+
+export interface BenchClient {
+  /** The Lavalink protocol the client speaks: it is run against a simulator of that version. */
+  readonly protocol: 3 | 4;
+  /** Connects to every node; resolves when each has a usable session. */
+  connect(nodes: readonly BenchNode[], userId: string): Promise<void>;
+  /**
+   * Makes a player for each guild as a bot would (create, join voice with made-up Discord voice
+   * events, so the client routes the node's frames to it). Players spread over the nodes the way
+   * the client chooses.
+   */
+  createPlayers(guildIds: readonly string[]): Promise<void>;
+  /** Calls `listener(guildId)` for every playerUpdate a player (not just the socket) received. */
+  onPlayerUpdate(listener: (guildId: string) => void): void;
+  /** Calls `listener(guildId, type)` for every track event a player received. */
+  onTrackEvent(listener: (guildId: string, type: string) => void): void;
+  close(): Promise<void>;
+}
+
+/** Each adapter module's default export. */
+export type BenchClientFactory = () => BenchClient;
+
+export const BENCH_USER_ID = '170939974227541168';
+
+/** Made-up Discord voice events for a guild: what a gateway would deliver after joining. */
+export function fakeVoice(guildId: string, index: number): { state: Record<string, unknown>; server: Record<string, unknown> } {
+  return {
+    state: { guild_id: guildId, channel_id: String(800000000000000000n + BigInt(index)), user_id: BENCH_USER_ID, session_id: `bench-session-${index}`, deaf: false, mute: false, self_deaf: true, self_mute: false, suppress: false },
+    server: { token: `bench-token-${index}`, guild_id: guildId, endpoint: 'bench.discord.media:443' },
+  };
+}

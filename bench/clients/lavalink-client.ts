@@ -1,0 +1,125 @@
+/**
+ * lavalink-client 2 (Lavalink v4), driven like a bot: `sendToShard` swallows the op-4 voice
+ * requests, and the made-up VOICE_STATE_UPDATE and VOICE_SERVER_UPDATE go through
+ * `manager.sendRawData`, as a bot's gateway `raw` handler does. The server update PATCHes the
+ * player's voice to the node; `sendRawData` resolves when that PATCH answered.
+ */
+import { LavalinkManager, type LavalinkNode, type Player, type VoicePacket } from 'lavalink-client';
+import { fakeVoice, type BenchClient } from './client.js';
+
+/** Runs `fn` over `items`, at most `limit` at a time (each player costs a REST call). */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await fn(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** A gateway dispatch as sendRawData takes it. fakeVoice's payloads are the real Discord shapes. */
+const packet = (t: 'VOICE_STATE_UPDATE' | 'VOICE_SERVER_UPDATE', d: Record<string, unknown>): VoicePacket => ({ t, d }) as unknown as VoicePacket;
+
+/** Resolves once every node has its session (the `ready` frame) and its `/v4/info` (the `connect` event). */
+function nodesReady(manager: LavalinkManager): Promise<void> {
+  const nodes = [...manager.nodeManager.nodes.values()];
+  const ready = (node: LavalinkNode): boolean => Boolean(node.sessionId) && node.info !== null;
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (!nodes.every(ready)) return;
+      finish();
+      resolve();
+    };
+    // `raw` is emitted just before the `ready` frame sets the session id.
+    const onRaw = (): void => queueMicrotask(check);
+    const onError = (node: LavalinkNode, error: Error): void => {
+      finish();
+      reject(new Error(`lavalink-client node ${node.id}: ${error.message}`));
+    };
+    const finish = (): void => {
+      manager.nodeManager.off('connect', check);
+      manager.nodeManager.off('raw', onRaw);
+      manager.nodeManager.off('error', onError);
+    };
+    manager.nodeManager.on('connect', check);
+    manager.nodeManager.on('raw', onRaw);
+    manager.nodeManager.on('error', onError);
+    check();
+  });
+}
+
+export default function create(): BenchClient {
+  let manager: LavalinkManager | null = null;
+  let voiceIndex = 0;
+  let onUpdate: (guildId: string) => void = () => {};
+  let onTrack: (guildId: string, type: string) => void = () => {};
+
+  return {
+    protocol: 4,
+    async connect(nodes, userId) {
+      const lavalink = new LavalinkManager({
+        nodes: nodes.map((n) => ({ id: n.id, host: n.host, port: n.port, authorization: n.password })),
+        sendToShard: () => {},
+        client: { id: userId, username: 'bench' },
+      });
+      manager = lavalink;
+      // The library's per-player events (its Player is no emitter: the manager emits them with the player).
+      lavalink.on('playerUpdate', (_old, player) => onUpdate(player.guildId));
+      lavalink.on('trackStart', (player, _track, event) => onTrack(player.guildId, event.type));
+      lavalink.on('trackEnd', (player, _track, event) => onTrack(player.guildId, event.type));
+      // A TrackEndEvent with nothing queued is emitted as `queueEnd` instead of `trackEnd`.
+      lavalink.on('queueEnd', (player, _track, event) => {
+        if (event.type === 'TrackEndEvent') onTrack(player.guildId, event.type);
+      });
+      lavalink.on('trackStuck', (player, _track, event) => onTrack(player.guildId, event.type));
+      lavalink.on('trackError', (player, _track, event) => onTrack(player.guildId, event.type));
+      lavalink.on('playerSocketClosed', (player, event) => onTrack(player.guildId, event.type));
+      const ready = nodesReady(lavalink);
+      await lavalink.init({ id: userId, username: 'bench' });
+      await ready;
+      // An emitter's 'error' with no listener throws: keep one for the rest of the run.
+      lavalink.nodeManager.on('error', (node, error) => console.error(`lavalink-client node ${node.id}:`, error));
+    },
+    async createPlayers(guildIds) {
+      const lavalink = manager!;
+      const base = voiceIndex;
+      voiceIndex += guildIds.length;
+      await eachLimited(guildIds, 64, async (guildId, i) => {
+        const voice = fakeVoice(guildId, base + i);
+        const player = lavalink.createPlayer({ guildId, voiceChannelId: String(voice.state['channel_id']), selfDeaf: true, selfMute: false });
+        await player.connect();
+        await lavalink.sendRawData(packet('VOICE_STATE_UPDATE', voice.state));
+        await lavalink.sendRawData(packet('VOICE_SERVER_UPDATE', voice.server));
+      });
+    },
+    onPlayerUpdate(listener) {
+      onUpdate = listener;
+    },
+    onTrackEvent(listener) {
+      onTrack = listener;
+    },
+    async close() {
+      const lavalink = manager;
+      if (!lavalink) return;
+      manager = null;
+      // Node#destroy would destroy every player at once (a DELETE each): do it a few at a time first.
+      const players: Player[] = [...lavalink.players.values()];
+      await eachLimited(players, 64, async (player) => {
+        await player.destroy('bench finished').catch(() => {});
+      });
+      // Only Node#destroy clears the heartbeat interval and ping timeout (Node#disconnect leaves them).
+      const nodes = [...lavalink.nodeManager.nodes.values()];
+      const destroyed = new Promise<void>((resolve) => {
+        let left = nodes.length;
+        if (left === 0) resolve();
+        lavalink.nodeManager.on('destroy', () => {
+          if (--left === 0) resolve();
+        });
+      });
+      for (const node of nodes) node.destroy('bench finished', true);
+      await destroyed;
+    },
+  };
+}

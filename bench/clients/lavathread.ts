@@ -1,0 +1,42 @@
+/** lavathread, driven like a bot: players created, voice forwarded. `workers` picks the transport. */
+import { Manager } from '../../src/index.js';
+import { BENCH_USER_ID, fakeVoice, type BenchClient } from './client.js';
+
+export function lavathread(workers: number): BenchClient {
+  let manager: Manager | null = null;
+  let onUpdate: (guildId: string) => void = () => {};
+  let onTrack: (guildId: string, type: string) => void = () => {};
+  return {
+    protocol: 4,
+    async connect(nodes, userId) {
+      manager = new Manager(
+        nodes.map((n) => ({ ...n, version: 4 as const })),
+        { send: () => {}, workers, userId },
+      );
+      manager.on('playerUpdate', (player) => onUpdate(player.guildId));
+      manager.on('trackStart', (player) => onTrack(player.guildId, 'TrackStartEvent'));
+      manager.on('trackEnd', (player) => onTrack(player.guildId, 'TrackEndEvent'));
+      manager.init(userId);
+      await Promise.all([...manager.sockets.values()].map((socket) => socket.onReady()));
+    },
+    async createPlayers(guildIds) {
+      guildIds.forEach((guildId, i) => {
+        manager!.create(guildId);
+        const voice = fakeVoice(guildId, i);
+        manager!.handleRaw({ t: 'VOICE_STATE_UPDATE', d: { ...voice.state, user_id: BENCH_USER_ID } });
+        manager!.handleRaw({ t: 'VOICE_SERVER_UPDATE', d: voice.server });
+      });
+      // Wait until every voice update reached its node (each player's op left the queue).
+      while ([...manager!.sockets.values()].some((s) => s.queue.length > 0)) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
+    onPlayerUpdate(listener) {
+      onUpdate = listener;
+    },
+    onTrackEvent(listener) {
+      onTrack = listener;
+    },
+    async close() {
+      await manager?.close();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Shoukaku 4 (Lavalink v4), driven like a bot: a connector stands in for the Discord library. Its
+ * `sendPacket` swallows the op-4 voice requests, and the made-up VOICE_STATE_UPDATE and
+ * VOICE_SERVER_UPDATE go in through the connector's own raw-packet handler, as a gateway `raw`
+ * event would. `joinVoiceChannel` resolves only once both arrived and the voice PATCH answered.
+ */
+import { once } from 'node:events';
+import { Connector, Shoukaku, type NodeOption, type Player } from 'shoukaku';
+import { fakeVoice, type BenchClient } from './client.js';
+
+/** A connector with no Discord client behind it. */
+class BenchConnector extends Connector {
+  readonly #userId: string;
+
+  constructor(userId: string) {
+    super(null);
+    this.#userId = userId;
+  }
+
+  getId(): string {
+    return this.#userId;
+  }
+
+  /** The gateway op 4 (join/leave voice) would go to Discord: there is none. */
+  sendPacket(): void {}
+
+  /** A real connector hooks the Discord client's ready/raw events here; `start` and `packet` stand in. */
+  listen(): void {}
+
+  /** What the Discord client's ready event does: sets the user id and adds (connects) the nodes. */
+  start(nodes: NodeOption[]): void {
+    this.ready(nodes);
+  }
+
+  /** What the Discord client's raw event does. */
+  packet(t: 'VOICE_STATE_UPDATE' | 'VOICE_SERVER_UPDATE', d: Record<string, unknown>): void {
+    this.raw({ t, d });
+  }
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time (each player costs a voice PATCH). */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await fn(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+export default function create(): BenchClient {
+  let manager: Shoukaku | null = null;
+  let connector: BenchConnector | null = null;
+  let voiceIndex = 0;
+  let onUpdate: (guildId: string) => void = () => {};
+  let onTrack: (guildId: string, type: string) => void = () => {};
+
+  const attach = (player: Player): void => {
+    const guildId = player.guildId;
+    player.on('update', () => onUpdate(guildId));
+    player.on('start', (event) => onTrack(guildId, event.type));
+    player.on('end', (event) => onTrack(guildId, event.type));
+    player.on('stuck', (event) => onTrack(guildId, event.type));
+    player.on('exception', (event) => onTrack(guildId, event.type));
+    player.on('closed', (event) => onTrack(guildId, event.type));
+  };
+
+  return {
+    protocol: 4,
+    async connect(nodes, userId) {
+      connector = new BenchConnector(userId);
+      const shoukaku = new Shoukaku(connector, []);
+      manager = shoukaku;
+      const pending = new Set(nodes.map((n) => n.id));
+      await new Promise<void>((resolve, reject) => {
+        const onReady = (name: string): void => {
+          pending.delete(name);
+          if (pending.size === 0) done();
+        };
+        const onError = (name: string, error: Error): void => {
+          if (pending.has(name)) {
+            done();
+            reject(error);
+          }
+        };
+        const done = (): void => {
+          shoukaku.off('ready', onReady);
+          shoukaku.off('error', onError);
+          resolve();
+        };
+        shoukaku.on('ready', onReady);
+        shoukaku.on('error', onError);
+        connector!.start(nodes.map((n) => ({ name: n.id, url: `${n.host}:${n.port}`, auth: n.password })));
+      });
+      // An emitter's 'error' with no listener throws: keep one for the rest of the run.
+      shoukaku.on('error', (name, error) => console.error(`shoukaku node ${name}:`, error));
+    },
+    async createPlayers(guildIds) {
+      const shoukaku = manager!;
+      const base = voiceIndex;
+      voiceIndex += guildIds.length;
+      await eachLimited(guildIds, 64, async (guildId, i) => {
+        const voice = fakeVoice(guildId, base + i);
+        // Its synchronous part registers the connection and starts waiting for the two events.
+        const joining = shoukaku.joinVoiceChannel({ guildId, shardId: 0, channelId: String(voice.state['channel_id']), deaf: true });
+        connector!.packet('VOICE_STATE_UPDATE', voice.state);
+        connector!.packet('VOICE_SERVER_UPDATE', voice.server);
+        attach(await joining);
+      });
+    },
+    onPlayerUpdate(listener) {
+      onUpdate = listener;
+    },
+    onTrackEvent(listener) {
+      onTrack = listener;
+    },
+    async close() {
+      if (!manager) return;
+      const closing: Promise<unknown>[] = [];
+      for (const node of [...manager.nodes.values()]) {
+        // Node#disconnect's socket close runs Node#close, which reconnects: drop that listener first.
+        const ws = node.ws;
+        if (ws && ws.readyState !== ws.CLOSED) {
+          ws.removeAllListeners('close');
+          closing.push(once(ws, 'close'));
+        }
+        manager.removeNode(node.name, 'bench finished');
+      }
+      await Promise.all(closing);
+      manager = null;
+    },
+  };
+}

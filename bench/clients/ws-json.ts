@@ -1,0 +1,37 @@
+/** Plain `ws` + JSON.parse: what any client must at least do on its main thread. */
+import WebSocket from 'ws';
+import type { BenchClient } from './client.js';
+
+export default function create(): BenchClient {
+  const sockets: WebSocket[] = [];
+  let onUpdate: (guildId: string) => void = () => {};
+  let onTrack: (guildId: string, type: string) => void = () => {};
+  return {
+    protocol: 4,
+    async connect(nodes, userId) {
+      for (const node of nodes) {
+        const ws = new WebSocket(`ws://${node.host}:${node.port}/v4/websocket`, { headers: { Authorization: node.password, 'User-Id': userId, 'Client-Name': 'bench-ws-json/1' } });
+        ws.on('message', (data: Buffer) => {
+          const frame = JSON.parse(data.toString()) as { op: string; guildId?: string; type?: string };
+          if (frame.op === 'playerUpdate') onUpdate(frame.guildId!);
+          else if (frame.op === 'event') onTrack(frame.guildId!, frame.type!);
+        });
+        await new Promise<void>((resolve, reject) => {
+          ws.once('open', () => resolve());
+          ws.once('error', reject);
+        });
+        sockets.push(ws);
+      }
+    },
+    async createPlayers() {},
+    onPlayerUpdate(listener) {
+      onUpdate = listener;
+    },
+    onTrackEvent(listener) {
+      onTrack = listener;
+    },
+    async close() {
+      await Promise.all(sockets.map((ws) => new Promise((resolve) => (ws.once('close', resolve), ws.close()))));
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/** What one client process measures about itself while a scenario runs. */
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+
+export interface Measurement {
+  /** CPU of the main thread, ns (from /proc/thread-self/schedstat: Node 20 has no thread CPU API). */
+  mainCpuNs: number;
+  /** CPU of the whole process (all threads), ns. */
+  processCpuNs: number;
+  /** Share of the window the main thread's event loop was busy, 0..1. */
+  elu: number;
+  /** Event-loop delay over the window, ms. */
+  delay: { p50: number; p99: number; max: number };
+  rssBytes: number;
+  heapBytes: number;
+  wallMs: number;
+}
+
+function threadCpuNs(): number {
+  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+}
+
+function processCpuNs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
+/** Starts measuring; the returned function stops and answers the figures of the window. */
+export function startMeasuring(): () => Measurement {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const elu0: EventLoopUtilization = performance.eventLoopUtilization();
+  const main0 = threadCpuNs();
+  const proc0 = processCpuNs();
+  const wall0 = performance.now();
+  return () => {
+    const main1 = threadCpuNs();
+    const proc1 = processCpuNs();
+    const elu = performance.eventLoopUtilization(elu0).utilization;
+    delay.disable();
+    const memory = process.memoryUsage();
+    return {
+      mainCpuNs: main1 - main0,
+      processCpuNs: proc1 - proc0,
+      elu,
+      delay: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
+      rssBytes: memory.rss,
+      heapBytes: memory.heapUsed,
+      wallMs: performance.now() - wall0,
+    };
+  };
+}

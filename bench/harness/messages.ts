@@ -1,0 +1,16 @@
+/** Parent ↔ client-process messages (over the child's IPC channel). */
+import type { BenchNode } from '../clients/client.js';
+import type { Measurement } from './measure.js';
+
+export type ToClient =
+  | { readonly type: 'start'; readonly client: string; readonly nodes: readonly BenchNode[]; readonly guilds: readonly string[] }
+  | { readonly type: 'measure' }
+  /** Stop when this many playerUpdates arrived, or after `timeoutMs`. */
+  | { readonly type: 'collect'; readonly expected: number; readonly timeoutMs: number }
+  | { readonly type: 'stop' };
+
+export type FromClient =
+  | { readonly type: 'ready' }
+  | { readonly type: 'measuring' }
+  | { readonly type: 'result'; readonly received: number; readonly perGuild: Record<string, number>; readonly trackEvents: number; readonly measurement: Measurement }
+  | { readonly type: 'error'; readonly message: string };

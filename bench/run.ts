@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: every scenario, every client, side by side in one run. See bench/README.md.
+ *
+ *   npm run bench -- [--quick] [--only flood] [--clients lavathread-worker,shoukaku] [--reps 3] [--seconds 3]
+ */
+import { existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
+import { clientProtocols, runFlood } from './scenarios/flood.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    clients: { type: 'string' },
+    reps: { type: 'string' },
+    seconds: { type: 'string' },
+    rates: { type: 'string' },
+  },
+});
+
+const scenarios = ['flood'];
+const only = values.only?.split(',') ?? scenarios;
+for (const name of only) if (!scenarios.includes(name)) throw new Error(`unknown scenario ${name} (known: ${scenarios.join(', ')})`);
+
+// Peers run only where their package is installed (devDependencies).
+const installed = (client: string): boolean =>
+  !['shoukaku', 'lavalink-client', 'lavaclient'].includes(client) || existsSync(fileURLToPath(new URL(`../node_modules/${client}/package.json`, import.meta.url)));
+const defaultClients = ['lavathread-worker', 'lavathread-inline', 'floor', 'ws-json', 'shoukaku', 'lavalink-client', 'lavaclient'].filter(installed);
+const clients = values.clients?.split(',') ?? defaultClients;
+for (const client of clients) if (!(client in clientProtocols)) throw new Error(`unknown client ${client} (known: ${Object.keys(clientProtocols).join(', ')})`);
+
+const quick = values.quick;
+const reps = Number(values.reps ?? (quick ? 1 : 3));
+const seconds = Number(values.seconds ?? (quick ? 1.5 : 3));
+const rates = (values.rates ?? (quick ? '5000,50000' : '5000,20000,50000,100000')).split(',').map(Number);
+if (!(reps >= 1 && reps <= 20) || !(seconds > 0 && seconds <= 30) || rates.some((r) => !(r > 0 && r <= 200_000))) throw new Error('bad --reps, --seconds or --rates');
+
+const meta = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  reps,
+  seconds,
+  guilds: 1000,
+  quick,
+};
+
+console.log(`lavathread bench: ${clients.join(', ')}; ${reps} repetition(s) of ${seconds} s; ${meta.cores} cores (${meta.cpu})`);
+if (only.includes('flood')) {
+  console.log(`\nflood: playerUpdates over 1000 guilds at ${rates.join(', ')} per second`);
+  const samples = await runFlood({ clients, rates, seconds, reps, guilds: 1000 }, (line) => console.log(line));
+  const rows = summarise(samples);
+  console.log(`\n${table(rows)}`);
+  const stamp = meta.date.slice(0, 10);
+  const written = await writeResults(`${stamp}-flood`, {
+    '.json': `${JSON.stringify({ scenario: 'flood', ...meta, rates, clients, rows, samples }, null, 2)}\n`,
+    '.md': markdown(rows, meta),
+    '.svg': svgChart(rows),
+  });
+  console.log(`\nwritten: ${written.join(', ')}`);
+  if (rows.some((r) => r.rejected)) console.log('\nSome runs were REJECTED: a client did not receive every event it was sent; its figures do not count.');
+}

@@ -1,0 +1,27 @@
+/** The benchmark harness itself: a client that loses events cannot win. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { summarise } from '../../bench/harness/report.js';
+import { verifyFlood } from '../../bench/harness/verify.js';
+import { guildIdsFor, runFlood } from '../../bench/scenarios/flood.js';
+
+describe('benchmark harness', () => {
+  test('verifyFlood counts per guild against the flood rotation', () => {
+    const guilds = guildIdsFor(3);
+    assert.deepEqual(verifyFlood(7, guilds, 7, { [guilds[0]!]: 3, [guilds[1]!]: 2, [guilds[2]!]: 2 }, true), { ok: true, missing: 0, reason: null });
+    const short = verifyFlood(7, guilds, 6, { [guilds[0]!]: 2, [guilds[1]!]: 2, [guilds[2]!]: 2 }, true);
+    assert.equal(short.ok, false);
+    assert.equal(short.missing, 1);
+    assert.equal(verifyFlood(7, guilds, 6, {}, false).ok, false, 'totals only');
+  });
+
+  test('a run whose client dropped events on purpose is rejected; an honest one is not', async () => {
+    const samples = await runFlood({ clients: ['ws-json', 'dropper'], rates: [2000], seconds: 0.5, reps: 1, guilds: 50 }, () => {});
+    const rows = summarise(samples);
+    const honest = rows.find((r) => r.client === 'ws-json')!;
+    const dropper = rows.find((r) => r.client === 'dropper')!;
+    assert.equal(honest.rejected, false);
+    assert.equal(dropper.rejected, true);
+    assert.equal(samples.find((s) => s.client === 'dropper')!.verdict.missing, 100, 'one in ten of 1000 frames');
+  });
+});
