@@ -3,7 +3,7 @@
  *
  *   npm run bench -- [--quick] [--only flood] [--clients lavathread-worker,shoukaku] [--reps 3] [--seconds 3]
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -38,6 +38,17 @@ const seconds = Number(values.seconds ?? (quick ? 1.5 : 3));
 const rates = (values.rates ?? (quick ? '5000,50000' : '5000,20000,50000,100000')).split(',').map(Number);
 if (!(reps >= 1 && reps <= 20) || !(seconds > 0 && seconds <= 30) || rates.some((r) => !(r > 0 && r <= 200_000))) throw new Error('bad --reps, --seconds or --rates');
 
+/** The version of each client package in this run. */
+function versions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['lavathread', 'shoukaku', 'lavalink-client', 'lavaclient', 'ws', 'piscina', 'msgpackr', 'comlink']) {
+    const path = name === 'lavathread' ? '../package.json' : `../node_modules/${name}/package.json`;
+    const file = fileURLToPath(new URL(path, import.meta.url));
+    if (existsSync(file)) out[name] = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return out;
+}
+
 const meta = {
   date: new Date().toISOString(),
   node: process.version,
@@ -48,6 +59,7 @@ const meta = {
   seconds,
   guilds: 1000,
   quick,
+  versions: JSON.stringify(versions()),
 };
 
 console.log(`lavathread bench: ${clients.join(', ')}; ${reps} repetition(s) of ${seconds} s; ${meta.cores} cores (${meta.cpu})`);
