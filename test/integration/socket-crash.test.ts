@@ -71,3 +71,24 @@ describe('worker crash recovery', () => {
     }
   }
 });
+
+describe('a worker crash loop', () => {
+  test('a host that keeps dying right after its start backs off, then counts against maxTries', async (t) => {
+    const sim = await startSimulator(t);
+    const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: 4 })], { defaultSocketOptions: { retryDelay: 20, maxRetryDelay: 100, maxTries: 2, pingInterval: 100, deadAfter: 600 } });
+    const socket = manager.init(USER_ID).sockets.get('main')!;
+    const disconnected = waitFor(manager, 'socketDisconnect', 10_000);
+    disconnected.catch(() => {});
+    let crashes = 0;
+    const crash = (): void => {
+      crashes++;
+      socket.crashWorker('exit').catch(() => {});
+    };
+    manager.on('socketReady', crash);
+    manager.on('socketResumed', crash);
+    await socket.onReady().catch(() => {});
+    assert.deepEqual(await disconnected, [socket]);
+    assert.equal(crashes, 3, 'two restarts, then the socket gives up');
+    assert.equal(manager.sockets.has('main'), false);
+  });
+});
