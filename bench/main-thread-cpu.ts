@@ -25,7 +25,7 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '10000,50000' },
     seconds: { type: 'string', default: '3' },
     reps: { type: 'string', default: '3' },
-    'flush-window': { type: 'string', default: '10' },
+    'flush-window': { type: 'string', default: '25' },
   },
 });
 const rates = values.rates.split(',').map(Number);

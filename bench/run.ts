@@ -65,7 +65,7 @@ const meta = {
 console.log(`lavathread bench: ${clients.join(', ')}; ${reps} repetition(s) of ${seconds} s; ${meta.cores} cores (${meta.cpu})`);
 if (only.includes('flood')) {
   console.log(`\nflood: playerUpdates over 1000 guilds at ${rates.join(', ')} per second`);
-  const samples = await runFlood({ clients, rates, seconds, reps, guilds: 1000 }, (line) => console.log(line));
+  const samples = await runFlood({ clients, rates, seconds, reps, guilds: 1000, warmupSeconds: quick ? 1 : 3 }, (line) => console.log(line));
   const rows = summarise(samples);
   console.log(`\n${table(rows)}`);
   const stamp = meta.date.slice(0, 10);

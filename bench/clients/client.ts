@@ -26,6 +26,12 @@ export interface BenchClient {
   onPlayerUpdate(listener: (guildId: string) => void): void;
   /** Calls `listener(guildId, type)` for every track event a player received. */
   onTrackEvent(listener: (guildId: string, type: string) => void): void;
+  /** Sets a guild player's volume through the library's player API; settles when its promise does. */
+  setVolume(guildId: string, volume: number): Promise<void>;
+  /** Loads an identifier through the library's REST API; answers how many tracks it got. */
+  loadTracks(identifier: string): Promise<number>;
+  /** Loads `identifier` and plays its first track on the guild's player, through the library. */
+  play(guildId: string, identifier: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -56,6 +56,12 @@ export default function create(): BenchClient {
     return updated;
   };
 
+  const playerOf = (guildId: string): Player<ClusterNode> => {
+    const player = cluster?.getPlayer(guildId);
+    if (!player) throw new Error(`lavaclient has no player for ${guildId}`);
+    return player;
+  };
+
   return {
     protocol: 3,
     async connect(nodes, userId) {
@@ -119,6 +125,24 @@ export default function create(): BenchClient {
     },
     onTrackEvent(listener) {
       onTrack = listener;
+    },
+    async setVolume(guildId, volume) {
+      // The v3 `volume` op; resolves once the frame is written (v3 has no reply to it).
+      await playerOf(guildId).setVolume(volume);
+    },
+    async loadTracks(identifier) {
+      // What a bot does without a player at hand: the cluster's least loaded node loads it.
+      const rest = cluster!.rest;
+      if (!rest) throw new Error('lavaclient has no connected node');
+      // Every v3 answer has `tracks` (empty for NO_MATCHES and LOAD_FAILED).
+      return (await rest.loadTracks(identifier)).tracks.length;
+    },
+    async play(guildId, identifier) {
+      const player = playerOf(guildId);
+      const track = (await player.node.rest.loadTracks(identifier)).tracks[0];
+      if (!track) throw new Error(`lavaclient loaded nothing for ${identifier}`);
+      // The v3 `play` op; resolves once the frame is written.
+      await player.play(track);
     },
     async close() {
       const lava = cluster;

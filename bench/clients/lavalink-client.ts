@@ -4,7 +4,7 @@
  * `manager.sendRawData`, as a bot's gateway `raw` handler does. The server update PATCHes the
  * player's voice to the node; `sendRawData` resolves when that PATCH answered.
  */
-import { LavalinkManager, type LavalinkNode, type Player, type VoicePacket } from 'lavalink-client';
+import { LavalinkManager, type LavalinkNode, type Player, type SearchQuery, type VoicePacket } from 'lavalink-client';
 import { fakeVoice, type BenchClient } from './client.js';
 
 /** Runs `fn` over `items`, at most `limit` at a time (each player costs a REST call). */
@@ -21,6 +21,13 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, 
 
 /** A gateway dispatch as sendRawData takes it. fakeVoice's payloads are the real Discord shapes. */
 const packet = (t: 'VOICE_STATE_UPDATE' | 'VOICE_SERVER_UPDATE', d: Record<string, unknown>): VoicePacket => ({ t, d }) as unknown as VoicePacket;
+
+/**
+ * How the adapter hands an identifier to the library's search. Its default source is `ytsearch`,
+ * which turns a bare identifier (`dQw4w9WgXcQ`) into a search; `local` is the one source it sends
+ * with no prefix, so the node gets the identifier as given.
+ */
+const asIdentifier = (identifier: string): SearchQuery => ({ query: identifier, source: 'local' });
 
 /** Resolves once every node has its session (the `ready` frame) and its `/v4/info` (the `connect` event). */
 function nodesReady(manager: LavalinkManager): Promise<void> {
@@ -55,6 +62,12 @@ export default function create(): BenchClient {
   let voiceIndex = 0;
   let onUpdate: (guildId: string) => void = () => {};
   let onTrack: (guildId: string, type: string) => void = () => {};
+
+  const playerOf = (guildId: string): Player => {
+    const player = manager?.getPlayer(guildId);
+    if (!player) throw new Error(`lavalink-client has no player for ${guildId}`);
+    return player;
+  };
 
   return {
     protocol: 4,
@@ -99,6 +112,23 @@ export default function create(): BenchClient {
     },
     onTrackEvent(listener) {
       onTrack = listener;
+    },
+    async setVolume(guildId, volume) {
+      // PATCHes `{ volume: volume * volumeDecrementer }`; the decrementer is left at its default 1.
+      await playerOf(guildId).setVolume(volume);
+    },
+    async loadTracks(identifier) {
+      // What a bot does without a player at hand: the least used node loads it.
+      const node = manager!.nodeManager.leastUsedNodes()[0];
+      if (!node) throw new Error('lavalink-client has no connected node');
+      return (await node.search(asIdentifier(identifier), undefined)).tracks.length;
+    },
+    async play(guildId, identifier) {
+      const player = playerOf(guildId);
+      const track = (await player.search(asIdentifier(identifier), undefined)).tracks[0];
+      if (!track) throw new Error(`lavalink-client loaded nothing for ${identifier}`);
+      // Plays this track now whatever the queue holds (queue.add + play() would only start the queue).
+      await player.play({ clientTrack: track });
     },
     async close() {
       const lavalink = manager;

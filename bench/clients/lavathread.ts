@@ -35,6 +35,28 @@ export function lavathread(workers: number): BenchClient {
     onTrackEvent(listener) {
       onTrack = listener;
     },
+    async setVolume(guildId, volume) {
+      await manager!.get(guildId)!.setVolume(volume);
+    },
+    async loadTracks(identifier) {
+      const result = await manager!.load(identifier);
+      switch (result.loadType) {
+        case 'track':
+          return 1;
+        case 'playlist':
+          return result.playlist.tracks.length;
+        case 'search':
+          return result.tracks.length;
+        default:
+          return 0;
+      }
+    },
+    async play(guildId, identifier) {
+      const result = await manager!.load(identifier);
+      const track = result.loadType === 'track' ? result.track : result.loadType === 'search' ? result.tracks[0] : result.loadType === 'playlist' ? result.playlist.tracks[0] : undefined;
+      if (!track) throw new Error(`nothing to play for ${identifier}`);
+      await manager!.get(guildId)!.play(track);
+    },
     async close() {
       await manager?.close();
     },

@@ -5,7 +5,7 @@
  * event would. `joinVoiceChannel` resolves only once both arrived and the voice PATCH answered.
  */
 import { once } from 'node:events';
-import { Connector, Shoukaku, type NodeOption, type Player } from 'shoukaku';
+import { Connector, LoadType, Shoukaku, type LavalinkResponse, type NodeOption, type Player, type Track } from 'shoukaku';
 import { fakeVoice, type BenchClient } from './client.js';
 
 /** A connector with no Discord client behind it. */
@@ -50,6 +50,20 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
+/** The tracks a `/loadtracks` answer holds, in order (none for empty, error or no answer). */
+function tracksOf(result: LavalinkResponse | undefined): Track[] {
+  switch (result?.loadType) {
+    case LoadType.TRACK:
+      return [result.data];
+    case LoadType.PLAYLIST:
+      return result.data.tracks;
+    case LoadType.SEARCH:
+      return result.data;
+    default:
+      return [];
+  }
+}
+
 export default function create(): BenchClient {
   let manager: Shoukaku | null = null;
   let connector: BenchConnector | null = null;
@@ -65,6 +79,12 @@ export default function create(): BenchClient {
     player.on('stuck', (event) => onTrack(guildId, event.type));
     player.on('exception', (event) => onTrack(guildId, event.type));
     player.on('closed', (event) => onTrack(guildId, event.type));
+  };
+
+  const playerOf = (guildId: string): Player => {
+    const player = manager?.players.get(guildId);
+    if (!player) throw new Error(`shoukaku has no player for ${guildId}`);
+    return player;
   };
 
   return {
@@ -115,6 +135,23 @@ export default function create(): BenchClient {
     },
     onTrackEvent(listener) {
       onTrack = listener;
+    },
+    async setVolume(guildId, volume) {
+      // The player's own volume (0-1000, what Lavalink calls `volume`): a PATCH of `{ volume }`.
+      // setFilterVolume would set the volume filter (0-5) instead.
+      await playerOf(guildId).setGlobalVolume(volume);
+    },
+    async loadTracks(identifier) {
+      // What a bot does without a player at hand: the node the resolver picks loads it.
+      const node = manager!.getIdealNode();
+      if (!node) throw new Error('shoukaku has no connected node');
+      return tracksOf(await node.rest.resolve(identifier)).length;
+    },
+    async play(guildId, identifier) {
+      const player = playerOf(guildId);
+      const track = tracksOf(await player.node.rest.resolve(identifier))[0];
+      if (!track) throw new Error(`shoukaku loaded nothing for ${identifier}`);
+      await player.playTrack({ track: { encoded: track.encoded } });
     },
     async close() {
       if (!manager) return;

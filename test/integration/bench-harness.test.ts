@@ -16,7 +16,7 @@ describe('benchmark harness', () => {
   });
 
   test('a run whose client dropped events on purpose is rejected; an honest one is not', async () => {
-    const samples = await runFlood({ clients: ['ws-json', 'dropper'], rates: [2000], seconds: 0.5, reps: 1, guilds: 50 }, () => {});
+    const samples = await runFlood({ clients: ['ws-json', 'dropper'], rates: [2000], seconds: 0.5, reps: 1, guilds: 50, warmupSeconds: 0.2 }, () => {});
     const rows = summarise(samples);
     const honest = rows.find((r) => r.client === 'ws-json')!;
     const dropper = rows.find((r) => r.client === 'dropper')!;

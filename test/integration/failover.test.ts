@@ -52,6 +52,23 @@ function expectMoved(simA: LavalinkSimulator, simB: LavalinkSimulator, before: M
   void simA;
 }
 
+/** Waits until the moved players look right (their ops arrive one by one), then asserts it. */
+async function settled(simA: LavalinkSimulator, simB: LavalinkSimulator, before: Parameters<typeof expectMoved>[2]): Promise<void> {
+  await until(
+    () => {
+      try {
+        expectMoved(simA, simB, before);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    5000,
+    'the moved players to settle',
+  ).catch(() => {});
+  expectMoved(simA, simB, before);
+}
+
 function snapshot(sim: LavalinkSimulator) {
   const at = Date.now();
   return new Map(sim.players().map((p) => [p.guildId, { position: p.position, paused: p.paused, volume: p.volume, filters: p.filters, at }]));
@@ -78,7 +95,7 @@ describe('failover', () => {
     simA.refuseConnections(60_000);
     simA.restart({ downMs: 60_000 });
     await until(() => simB.players().filter((p) => p.track !== null).length === 50 && moves.length === 50, 10_000, 'every player on B');
-    expectMoved(simA, simB, before);
+    await settled(simA, simB, before);
     assert.equal(new Set(moves).size, 50, 'the bot was told of each move, once');
     assert.equal(manager.sockets.has('A'), false);
     assert.ok([...manager.players.values()].every((p) => p.socket === b));
@@ -98,7 +115,7 @@ describe('failover', () => {
     const before = snapshot(simA);
     simA.restart({ downMs: 1800 });
     await until(() => simB.players().filter((p) => p.track !== null).length === 6, 6000, 'the players on B');
-    expectMoved(simA, simB, before);
+    await settled(simA, simB, before);
     assert.equal(manager.sockets.has('A'), true, 'A is still tried');
     await a.onReady();
     const fresh = manager.create(guild(100));
@@ -116,6 +133,6 @@ describe('failover', () => {
     const before = snapshot(sim);
     sim.restart({ downMs: 200 });
     await until(() => sim.players().filter((p) => p.track !== null).length === 5 && sim.sessions().length === 1, 5000, 'the players rebuilt');
-    expectMoved(sim, sim, before);
+    await settled(sim, sim, before);
   });
 });
