@@ -10,6 +10,7 @@ import type { SocketTaskInit } from '../ipc/control.js';
 import { EventKind, type HostEvent, type SocketState } from '../ipc/events.js';
 import type { SocketConfig } from '../options.js';
 import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
+import { parseFrame } from '../protocol/frames.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { RestRequest } from '../protocol/rest.js';
 import { v3Adapter } from '../protocol/v3/adapter.js';
@@ -28,8 +29,6 @@ interface QueuedOp {
   reject(error: LavalinkError): void;
 }
 
-/** Frames nested deeper than this are refused (Lavalink's are under 10). */
-const MAX_FRAME_DEPTH = 64;
 /** Failed deliveries of one op retried before it is rejected (5xx, timeouts, network). */
 const MAX_DELIVERY_TRIES = 3;
 /** Largest frame accepted from a node; bigger ones close the connection (1009). */
@@ -226,22 +225,8 @@ export class Connection {
 
   #onMessage(data: RawData, binary: boolean): void {
     this.#lastHeard = Date.now();
-    let frame: unknown;
-    try {
-      if (binary) throw new Error('a binary frame');
-      frame = JSON.parse(rawText(data));
-    } catch (error) {
-      return this.#emitError(new LavalinkError(ErrorCode.BadFrame, `Unreadable frame from the node: ${error instanceof Error ? error.message : String(error)}`));
-    }
-    if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof (frame as { op?: unknown }).op !== 'string') {
-      return this.#emitError(new LavalinkError(ErrorCode.BadFrame, 'A frame from the node is not an object with an `op`'));
-    }
-    // Lavalink frames are a few levels deep; a deeply nested one would blow the (recursive)
-    // msgpack encoder's stack on either thread.
-    if (nestedDeeperThan(frame, MAX_FRAME_DEPTH)) {
-      return this.#emitError(new LavalinkError(ErrorCode.BadFrame, `A frame from the node is nested deeper than ${MAX_FRAME_DEPTH} levels`));
-    }
-    const message = frame as Record<string, unknown> & { op: string };
+    const message = parseFrame(binary ? '' : rawText(data), binary);
+    if (message instanceof LavalinkError) return this.#emitError(message);
     if (message.op === 'ready') {
       const sessionId = typeof message.sessionId === 'string' ? message.sessionId : null;
       if (this.#adapter!.readyOnOpen) this.#setState({ sessionId });
@@ -480,18 +465,6 @@ function retryable(error: LavalinkError): boolean {
 
 function isSessionGone(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { message?: unknown }).message === 'Session not found';
-}
-
-/** Whether a parsed JSON value nests deeper than `limit` (iterative: no recursion to overflow). */
-function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 function rawText(data: RawData): string {
