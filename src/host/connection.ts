@@ -31,8 +31,6 @@ interface QueuedOp {
 
 /** Failed deliveries of one op retried before it is rejected (5xx, timeouts, network). */
 const MAX_DELIVERY_TRIES = 3;
-/** Largest frame accepted from a node; bigger ones close the connection (1009). */
-const MAX_PAYLOAD = 64 * 1024 * 1024;
 
 export class Connection {
   readonly config: SocketConfig;
@@ -180,7 +178,7 @@ export class Connection {
     const ws = new WebSocket(url, {
       headers: adapter.handshakeHeaders(this.config, userId, this.#resumeWith),
       handshakeTimeout: this.config.deadAfter,
-      maxPayload: MAX_PAYLOAD,
+      maxPayload: this.config.maxFrameBytes,
       perMessageDeflate: false,
     });
     this.#ws = ws;
@@ -194,8 +192,11 @@ export class Connection {
       if (ws === this.#ws) this.#onPong();
     });
     // `error` only reports; the `close` that always follows drives the reconnect.
-    ws.on('error', (error) => {
-      if (ws === this.#ws) this.#emitError(new LavalinkError(ErrorCode.Connection, error.message));
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (ws !== this.#ws) return;
+      // ws closes with 1009 after this; the close drives the reconnect.
+      const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+      this.#emitError(tooBig ? new LavalinkError(ErrorCode.BadFrame, `The node sent a frame over maxFrameBytes (${this.config.maxFrameBytes})`) : new LavalinkError(ErrorCode.Connection, error.message));
     });
     ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
   }
