@@ -165,7 +165,7 @@ function validateSocketOptions(options: unknown, path: string): SocketOptions {
   ms('maxRetryDelay', 0);
   ms('pingInterval', 1);
   ms('deadAfter', 1);
-  if (o.maxFrameBytes !== undefined) check(isInt(o.maxFrameBytes) && (o.maxFrameBytes as number) >= 1024, `${path}.maxFrameBytes`, 'a whole number of bytes, at least 1024', o.maxFrameBytes);
+  if (o.maxFrameBytes !== undefined) check(isInt(o.maxFrameBytes) && (o.maxFrameBytes) >= 1024, `${path}.maxFrameBytes`, 'a whole number of bytes, at least 1024', o.maxFrameBytes);
   if (o.maxTries !== undefined) check(isInt(o.maxTries) && (o.maxTries) >= -1, `${path}.maxTries`, 'an integer of at least -1 (-1 = forever)', o.maxTries);
   if (o.resumeTimeout !== undefined) check(isInt(o.resumeTimeout) && (o.resumeTimeout) >= 1, `${path}.resumeTimeout`, 'a whole number of seconds of at least 1', o.resumeTimeout);
   if (o.resumeKey !== undefined) check(typeof o.resumeKey === 'string' && o.resumeKey !== '', `${path}.resumeKey`, 'a non-empty string', o.resumeKey);
