@@ -20,6 +20,11 @@ export interface SocketData {
    */
   secure?: boolean;
   /**
+   * Certificate authorities (PEM) to trust for `secure` connections, for a node with a private or
+   * self-signed certificate. Left out, the system's trusted CAs apply.
+   */
+  ca?: string;
+  /**
    * The node's protocol version; `'auto'` asks `GET /version` once.
    * @default 'auto'
    * @example { version: 4 }
@@ -130,6 +135,7 @@ export interface SocketConfig extends ResolvedSocketOptions {
   readonly port: number;
   readonly password: string;
   readonly secure: boolean;
+  readonly ca: string | null;
   readonly version: 3 | 4 | 'auto';
   readonly shards: number;
   readonly clientName: string;
@@ -243,6 +249,7 @@ export function validateSocketData(data: unknown, path: string): SocketData {
   // It travels as an HTTP header: visible ASCII or Latin-1 only, no line breaks.
   if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(d.password)) throw new InvalidOptionError(`${path}.password`, 'a valid HTTP header value (no control characters, Latin-1 only)', '[hidden]');
   if (d.secure !== undefined) check(typeof d.secure === 'boolean', `${path}.secure`, 'a boolean', d.secure);
+  if (d.ca !== undefined) check(typeof d.ca === 'string' && d.ca.includes('-----BEGIN CERTIFICATE-----'), `${path}.ca`, 'PEM certificates (a string)', typeof d.ca === 'string' ? '[PEM?]' : d.ca);
   if (d.version !== undefined) check(d.version === 3 || d.version === 4 || d.version === 'auto', `${path}.version`, "3, 4 or 'auto'", d.version);
   validateSocketOptions(d.options, `${path}.options`);
   return d as unknown as SocketData;

@@ -106,6 +106,7 @@ export class Socket {
       port: Number(this.port),
       password: this.#password,
       secure: this.secure,
+      ca: data.ca ?? null,
       version: data.version ?? 'auto',
       shards: inside.options.shards,
       clientName: inside.options.clientName,

@@ -72,6 +72,7 @@ export class Connection {
       password: init.config.password,
       timeoutMs: init.config.restTimeout,
       clientName: init.config.clientName,
+      ca: init.config.ca,
     });
     this.#adapter = init.config.version === 3 ? v3Adapter : init.config.version === 4 ? v4Adapter : null;
     if (init.resume) this.#adapter = init.resume.version === 3 ? v3Adapter : v4Adapter;
@@ -179,6 +180,7 @@ export class Connection {
       headers: adapter.handshakeHeaders(this.config, userId, this.#resumeWith),
       handshakeTimeout: this.config.deadAfter,
       maxPayload: this.config.maxFrameBytes,
+      ...(this.config.ca ? { ca: this.config.ca } : {}),
       perMessageDeflate: false,
     });
     this.#ws = ws;
@@ -283,6 +285,7 @@ export class Connection {
 
   #end(): void {
     this.#clearTimers();
+    void this.#rest.close().catch(() => {});
     this.#finish();
   }
 

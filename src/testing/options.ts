@@ -47,6 +47,8 @@ export interface SimulatorOptions {
   record?: boolean;
   /** Serve the control API under `/_simulator/` (for a simulator in its own process). @default false */
   control?: boolean;
+  /** Serve https and wss with this key and certificate (PEM), for tests of `secure: true`. @default null */
+  tls?: { key: string; cert: string } | null;
 }
 
 export interface ResolvedOptions {
@@ -62,6 +64,7 @@ export interface ResolvedOptions {
   readonly heartbeat: HeartbeatOptions | null;
   readonly record: boolean;
   readonly control: boolean;
+  readonly tls: { readonly key: string; readonly cert: string } | null;
 }
 
 function interval(name: string, value: unknown, fallback: number): number {
@@ -108,5 +111,6 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     heartbeat,
     record: options.record ?? true,
     control: options.control ?? false,
+    tls: options.tls ?? null,
   };
 }

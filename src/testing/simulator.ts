@@ -10,6 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { Duplex } from 'node:stream';
@@ -178,14 +179,17 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     this.catalogue = new Catalogue(this.release.protocol === 4 ? 3 : 2, this.options.tracks);
     this.routePlanner = this.options.routePlanner ? new RoutePlanner() : null;
     this.#routes = buildRoutes(this);
-    this.#server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       // A bug in a route must not take the server down: answer 500 and carry on.
       this.#onRequest(req, res).catch((error: unknown) => {
         if (!res.headersSent) writeReply(res, { status: 500, json: errorBody(500, String(error), req.url ?? '/', false) }, this.release.protocol);
         else res.destroy();
       });
-    });
-    this.#server.on('connection', (socket) => this.#onConnection(socket));
+    };
+    const tls = this.options.tls;
+    this.#server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
+    // Plain TCP connections (before any TLS handshake) are what the refuse fault resets.
+    this.#server.on('connection', (socket: Socket) => this.#onConnection(socket));
     this.#server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
     // Pongs are answered by hand so the go-silent fault can stop them.
     this.#wss = new WebSocketServer({ noServer: true, autoPong: false, clientTracking: true });
@@ -230,12 +234,12 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
 
   /** `http://127.0.0.1:PORT` */
   get url(): string {
-    return `http://${this.options.host}:${this.#port}`;
+    return `${this.options.tls ? 'https' : 'http'}://${this.options.host}:${this.#port}`;
   }
 
   /** The WebSocket URL a client of this release connects to. */
   get wsUrl(): string {
-    return `ws://${this.options.host}:${this.#port}${this.release.protocol === 4 ? '/v4/websocket' : '/'}`;
+    return `${this.options.tls ? 'wss' : 'ws'}://${this.options.host}:${this.#port}${this.release.protocol === 4 ? '/v4/websocket' : '/'}`;
   }
 
   get silent(): boolean {

@@ -24,6 +24,7 @@ function configFor(sim: LavalinkSimulator, id: string): SocketConfig {
     port: sim.port,
     password: 'youshallnotpass',
     secure: false,
+    ca: null,
     version: 4,
     shards: 1,
     clientName: CLIENT_NAME,
