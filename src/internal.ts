@@ -12,6 +12,8 @@ import type { Socket } from './socket.js';
 export const kHandleEvent = Symbol('lavathread.handleEvent');
 export const kClose = Symbol('lavathread.close');
 export const kResumeFrom = Symbol('lavathread.resumeFrom');
+export const kTakeQueued = Symbol('lavathread.takeQueued');
+export const kCarry = Symbol('lavathread.carry');
 
 export interface ManagerInternals {
   readonly options: ResolvedManagerOptions;

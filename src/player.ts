@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { ErrorCode, InvalidOptionError, LavalinkError } from './errors.js';
 import type { PlayerEvents, TrackEndReason } from './events.js';
-import { internals } from './internal.js';
+import { internals, kCarry, kTakeQueued } from './internal.js';
 import type { Manager } from './manager.js';
 import type { EventMessage, PlayerUpdateMessage } from './protocol/messages.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
@@ -161,7 +161,14 @@ export class Player extends EventEmitter<PlayerEvents> {
     if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
     if (options.volume !== undefined) checkVolume(options.volume);
     if (options.noReplace && this.track) return;
-    await this.#send({
+    // The player's state is what the bot asked for, from the moment it asks: a restore or a move
+    // that happens while the op is on its way must carry the new state, not the old one.
+    const previous = { track: this.track, paused: this.paused, volume: this.volume };
+    this.track = typeof track === 'string' ? trackFromEncoded(track) : track;
+    this.paused = options.paused ?? false;
+    if (options.volume !== undefined) this.volume = options.volume;
+    this.#setPosition(options.startTime ?? 0);
+    const sent = this.#send({
       op: 'play',
       guildId: this.guildId,
       track: encoded,
@@ -172,11 +179,11 @@ export class Player extends EventEmitter<PlayerEvents> {
       ...(options.volume !== undefined ? { volume: options.volume } : {}),
       ...(options.userData !== undefined ? { userData: options.userData } : {}),
     });
-    // Known at once so a failover right now has something to carry over; TrackStartEvent confirms.
-    this.track = typeof track === 'string' ? trackFromEncoded(track) : track;
-    this.paused = options.paused ?? false;
-    if (options.volume !== undefined) this.volume = options.volume;
-    this.#setPosition(options.startTime ?? 0);
+    await sent.catch((error: unknown) => {
+      // The node refused it for good: what it plays is what it played before.
+      Object.assign(this, previous);
+      throw error;
+    });
   }
 
   async stop(): Promise<void> {
@@ -187,9 +194,9 @@ export class Player extends EventEmitter<PlayerEvents> {
   async pause(state = true): Promise<void> {
     this.#assertAlive();
     const position = this.position;
-    await this.#send({ op: 'pause', guildId: this.guildId, pause: state });
     this.paused = state;
     this.#setPosition(position);
+    await this.#send({ op: 'pause', guildId: this.guildId, pause: state });
   }
 
   resume(): Promise<void> {
@@ -200,23 +207,23 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#assertAlive();
     if (!Number.isSafeInteger(position) || position < 0) throw new InvalidOptionError('position', 'a whole number of ms, at least 0', position);
     if (!this.track) throw new LavalinkError(ErrorCode.BadOp, `Player ${this.guildId} is not playing anything to seek in`);
-    await this.#send({ op: 'seek', guildId: this.guildId, position });
     this.#setPosition(position);
+    await this.#send({ op: 'seek', guildId: this.guildId, position });
   }
 
   async setVolume(volume: number): Promise<void> {
     this.#assertAlive();
     checkVolume(volume);
-    await this.#send({ op: 'volume', guildId: this.guildId, volume });
     this.volume = volume;
+    await this.#send({ op: 'volume', guildId: this.guildId, volume });
   }
 
   /** Replaces every filter; what `filters` leaves out is turned off. */
   async setFilters(filters: Filters): Promise<void> {
     this.#assertAlive();
     if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new InvalidOptionError('filters', 'an object of filters', filters);
-    await this.#send(this.#filtersOp(filters));
     this.filters = { ...filters };
+    await this.#send(this.#filtersOp(filters));
   }
 
   /** Sets the equalizer bands, keeping the other filters. */
@@ -234,9 +241,12 @@ export class Player extends EventEmitter<PlayerEvents> {
     const from = this.socket;
     // The old node is told to drop the player: now, or when it is back (it may resume its session
     // with the player still in it). A node gone for good refuses at once; nothing is lost then.
+    const carried = from[kTakeQueued](this.guildId);
     from.send({ op: 'destroy', guildId: this.guildId }).catch(() => {});
     this.socket = socket;
     internals.get(this.manager)?.playerMoved();
+    // What the old node never took goes to the new one first, in order; then the whole state.
+    socket[kCarry](carried);
     await this[kRestore]();
     this.emit('nodeMove', this, from, socket);
     this.manager.emit('playerNodeMove', this, from, socket);

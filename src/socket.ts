@@ -6,7 +6,7 @@
  */
 import { inspect } from 'node:util';
 import { fromWire, InvalidOptionError, LavalinkError, SocketClosedError, TimeoutError, WorkerExitedError, ErrorCode } from './errors.js';
-import { internals, kClose, kHandleEvent, kResumeFrom, type ManagerInternals } from './internal.js';
+import { internals, kCarry, kClose, kHandleEvent, kResumeFrom, kTakeQueued, type ManagerInternals } from './internal.js';
 import type { Outcome, SocketControl } from './ipc/control.js';
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
 import type { Manager } from './manager.js';
@@ -23,7 +23,7 @@ const STABLE_HOST_MS = 10_000;
 /** How far back written v3 frames are replayed after a worker crash (ops are idempotent; a play is checked). */
 const WRITTEN_REPLAY_MS = 2000;
 
-interface PendingOp {
+export interface PendingOp {
   readonly op: OutgoingOp;
   resolve(): void;
   reject(error: LavalinkError): void;
@@ -258,6 +258,28 @@ export class Socket {
     this.version = stored.version;
     this.resumeKey = stored.resumeKey;
     this.sessionId = stored.sessionId;
+  }
+
+  /**
+   * A guild's player is moving to another node: takes back its ops not yet acknowledged here
+   * (from this handle and from the host's queue), so they go to the new node, in order, with
+   * their promises. The one on its way now may still reach this node.
+   */
+  [kTakeQueued](guildId: string): PendingOp[] {
+    const taken = this.#pending.filter((p) => p.op.guildId === guildId && p.op.op !== 'destroy');
+    if (taken.length === 0) return [];
+    for (const pending of taken) this.#pending.splice(this.#pending.indexOf(pending), 1);
+    this.#channel?.control.cancel(guildId).catch(() => {});
+    return taken;
+  }
+
+  /** Ops another node gave up for a player that moved here: sent as if sent here first. */
+  [kCarry](taken: readonly PendingOp[]): void {
+    for (const pending of taken) {
+      pending.generation = -1;
+      this.#pending.push(pending);
+      if (this.#channel) this.#dispatch(pending, false);
+    }
   }
 
   /** Closes for good (Manager.close): no reconnect; queued ops reject. */

@@ -54,6 +54,8 @@ export class Connection {
   #opening = false;
   #lastDeadCheck = 0;
   #flushing = false;
+  /** The op being handed to the node right now: the one a cancel cannot take back. */
+  #delivering: QueuedOp | null = null;
   #lastHeard = 0;
   #pingSentAt = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
@@ -354,6 +356,7 @@ export class Connection {
       while (this.#usable && this.#queue.length > 0) {
         const item = this.#queue[0]!;
         try {
+          this.#delivering = item;
           await this.#deliver(item);
         } catch (error) {
           const failure = error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.Connection, String(error));
@@ -376,7 +379,25 @@ export class Connection {
       }
     } finally {
       this.#flushing = false;
+      this.#delivering = null;
     }
+  }
+
+  /**
+   * Takes back the queued ops of a guild whose player moved to another node (they go there
+   * instead); the one on its way now cannot be taken back. Answers how many were taken.
+   */
+  cancel(guildId: string): number {
+    let taken = 0;
+    for (let i = this.#queue.length - 1; i >= 0; i--) {
+      const item = this.#queue[i]!;
+      if (item === this.#delivering || item.op === 'configureResuming' || item.op.guildId !== guildId) continue;
+      this.#queue.splice(i, 1);
+      item.resolve(); // settled here; the main side already moved its promise to the new node
+      taken++;
+    }
+    if (taken > 0) this.#setState({ queued: this.#queue.length });
+    return taken;
   }
 
   async #deliver(item: QueuedOp): Promise<void> {

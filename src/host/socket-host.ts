@@ -49,6 +49,7 @@ export class SocketHost {
       replay: (op) => outcome(() => connection.send(op, true)),
       configureResuming: () => outcome(() => connection.configureResuming()),
       close: (code, reason) => outcome(() => connection.close(code, reason)),
+      cancel: (guildId) => connection.cancel(guildId),
       rest: (method, path, body) => outcome(() => connection.rest(method, path, body)),
       request: (request) => outcome(() => connection.request(request)),
       crash: (kind: CrashKind) => crash(kind),

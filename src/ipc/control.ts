@@ -35,6 +35,8 @@ export interface SocketControl {
   replay(op: OutgoingOp): Promise<Outcome<void>>;
   /** Answers the key a reconnect will present (v3 key, v4 session id). */
   configureResuming(): Promise<Outcome<string | null>>;
+  /** Takes back the queued ops of a guild (its player moved); answers how many. */
+  cancel(guildId: string): number;
   /** Closes for good; queued ops reject with SocketClosedError. */
   close(code: number, reason: string): Promise<Outcome<void>>;
   /** A REST call to the node through the host (GET /v4/info, loadtracks...). */
