@@ -264,8 +264,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
   }
 
   /** Loads tracks by identifier (a URL, or `ytsearch:...`) through the ideal node. */
-  load(identifier: string): Promise<LoadResult> {
-    if (typeof identifier !== 'string' || identifier === '') return Promise.reject(new InvalidOptionError('identifier', 'a non-empty string', identifier));
+  async load(identifier: string): Promise<LoadResult> {
+    if (typeof identifier !== 'string' || identifier === '') throw new InvalidOptionError('identifier', 'a non-empty string', identifier);
     return this.#restSocket().request({ kind: 'load', identifier });
   }
 

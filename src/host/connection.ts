@@ -29,8 +29,11 @@ interface QueuedOp {
   reject(error: LavalinkError): void;
 }
 
-/** Failed deliveries of one op retried before it is rejected (5xx, timeouts, network). */
-const MAX_DELIVERY_TRIES = 3;
+/**
+ * Deliveries of one op tried before it is rejected (5xx, timeouts, network), with growing waits
+ * between them: a node that answers 5xx for a few seconds costs no command.
+ */
+const MAX_DELIVERY_TRIES = 6;
 
 export class Connection {
   readonly config: SocketConfig;
@@ -365,7 +368,7 @@ export class Connection {
           if (retryable(failure) && ++item.tries < MAX_DELIVERY_TRIES) {
             // A timed-out call may have taken effect: check before playing twice.
             if (failure instanceof TimeoutError) item.replay = true;
-            this.#retryFlushTimer = setTimeout(() => void this.#flushQueue(), Math.max(100, this.config.retryDelay));
+            this.#retryFlushTimer = setTimeout(() => void this.#flushQueue(), Math.min(2000, Math.max(100, this.config.retryDelay) * 2 ** (item.tries - 1)));
             return;
           }
           this.#queue.shift();
