@@ -243,6 +243,13 @@ export class Socket {
     await raceDeath(channel.control.crash(kind), channel.done);
   }
 
+  /** Test hook: whether the hosting thread's Object.prototype was touched (polluted). */
+  async hostPrototypeTouched(): Promise<boolean> {
+    const channel = this.#channel;
+    if (!channel) throw new SocketClosedError(`Socket ${this.id} has not started`);
+    return raceDeath(channel.control.prototypeTouched(), channel.done);
+  }
+
   /** Hands ops not yet given to the current host over to it, in order. */
   protected flush(): Promise<void> {
     for (const pending of this.#pending) {

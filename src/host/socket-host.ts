@@ -53,6 +53,7 @@ export class SocketHost {
       rest: (method, path, body) => outcome(() => connection.rest(method, path, body)),
       request: (request) => outcome(() => connection.request(request)),
       crash: (kind: CrashKind) => crash(kind),
+      prototypeTouched: () => Object.getOwnPropertyNames(Object.prototype).length !== PROTOTYPE_KEYS,
     };
     Comlink.expose(control, task.control);
     this.#live++;
@@ -66,6 +67,9 @@ export class SocketHost {
     }
   }
 }
+
+/** Object.prototype's keys when this module loaded, for the pollution probe. */
+const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).length;
 
 /** Test hooks: take the hosting worker down the two ways a worker dies. */
 function crash(kind: CrashKind): void {

@@ -45,4 +45,6 @@ export interface SocketControl {
   request(request: RestRequest): Promise<Outcome<unknown>>;
   /** Test hook: exits the worker, or throws an uncaught error in it. */
   crash(kind: CrashKind): void;
+  /** Test hook: whether anything was added to this thread's Object.prototype. */
+  prototypeTouched(): boolean;
 }

@@ -32,6 +32,7 @@ describe('hostile frames', () => {
       for (const frame of hostile) sim.sendRaw(frame);
       await until(() => frames.some((f) => f.op === 'after'), 3000, 'the frames');
       assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched');
+      assert.equal(await socket.hostPrototypeTouched(), false, "the hosting thread's Object.prototype untouched too");
       assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
       for (const frame of frames) {
         assert.equal(Object.getPrototypeOf(frame), Object.prototype, 'plain objects');

@@ -125,3 +125,40 @@ describe('socket regressions', () => {
     assert.throws(() => new Manager(node as never, { send }), (e: Error) => e instanceof InvalidOptionError && !e.message.includes('hunter2'));
   });
 });
+
+describe('regressions found by the chaos run', () => {
+  test('the queued ops of a player that moves go to its new node, in order, not late to the old one', async (t) => {
+    const [simA, simB] = [await startSimulator(t), await startSimulator(t)];
+    const manager = createManager(t, 'worker', [nodeFor(simA, 'A', { version: 4 }), nodeFor(simB, 'B', { version: 4 })], { defaultSocketOptions: { ...fastOptions, maxTries: -1, maxRetryDelay: 100 } });
+    manager.init(USER_ID);
+    const [a, b] = [manager.sockets.get('A')!, manager.sockets.get('B')!];
+    await Promise.all([a.onReady(), b.onReady()]);
+    const player = manager.create(GUILD, a);
+    simA.refuseConnections(60_000);
+    simA.dropConnections({ abrupt: true });
+    await until(() => !a.connected, 2000, 'A down');
+    const sends = [101, 102, 103].map((volume) => player.setVolume(volume));
+    await sleep(100);
+    assert.equal(a.queue.length, 3, 'waiting on A');
+    await player.moveTo(b);
+    await Promise.all(sends);
+    const onB = simB.requests.filter((r) => typeof (r.body as any)?.volume === 'number').map((r) => (r.body as any).volume);
+    assert.deepEqual(onB.slice(0, 3), [101, 102, 103], 'on B, in order, before the restore');
+    assert.deepEqual(a.queue.map((op) => op.op), ['destroy'], 'A keeps only the destroy of its copy');
+    simA.acceptConnections();
+    await a.onReady();
+    await sleep(200);
+    assert.equal(simA.requests.filter((r) => typeof (r.body as any)?.volume === 'number').length, 0, 'A never got them');
+  });
+
+  test('a command survives a node answering 5xx several times in a row', async (t) => {
+    const sim = await startSimulator(t);
+    const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: 4 })], { defaultSocketOptions: { ...fastOptions, retryDelay: 20 } });
+    const socket = manager.init(USER_ID).sockets.get('main')!;
+    await socket.onReady();
+    await until(() => sim.sessions()[0]?.resumable === true, 2000, 'resuming');
+    sim.failRest({ status: 503, count: 4 });
+    await socket.send({ op: 'volume', guildId: GUILD, volume: 77 });
+    assert.equal(sim.players()[0]!.volume, 77);
+  });
+});
