@@ -15,6 +15,7 @@ import type { Manager, Player } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, nodeFor, USER_ID } from '../helpers/manager.js';
 import { sleep, until } from '../helpers/raw-client.js';
+import { prng } from '../helpers/prng.js';
 import { startSimulator } from '../helpers/simulator.js';
 
 const RUNS = (process.env.CHAOS_SEEDS ?? '7:60,1234:15').split(',').map((entry) => {
@@ -23,18 +24,6 @@ const RUNS = (process.env.CHAOS_SEEDS ?? '7:60,1234:15').split(',').map((entry) 
 });
 const PLAYERS = 100;
 const SECRET = 'chaos-password-never-shown';
-
-/** mulberry32: small, seeded, good enough to replay a schedule. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const guild = (i: number): string => String(1000000000000000000n + BigInt(i));
 

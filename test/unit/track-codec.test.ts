@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { decodeTrack, encodeTrack, type DecodedTrack, type EncodableTrack, type TrackMessageVersion } from '../../src/protocol/track-codec.js';
 import { ErrorCode, TrackCodecError } from '../../src/errors.js';
+import { prng } from '../helpers/prng.js';
 
 const SAMPLE =
   'QAAAjQIAJVJpY2sgQXN0bGV5IC0gTmV2ZXIgR29ubmEgR2l2ZSBZb3UgVXAADlJpY2tBc3RsZXlWRVZPAAAAAAADPCAAC2RRdzR3OVdnWGNRAAEAK2h0dHBzOi8vd3d3LnlvdXR1YmUuY29tL3dhdGNoP3Y9ZFF3NHc5V2dYY1EAB3lvdXR1YmUAAAAAAAAAAA==';
@@ -388,18 +389,6 @@ describe('malformed input', () => {
 });
 
 describe('fuzz', () => {
-  // mulberry32: small, seeded, deterministic.
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   test('random bytes and mutated tracks only ever throw TrackCodecError', () => {
     const rand = prng(0xc0ffee);
     const int = (n: number): number => Math.floor(rand() * n);
