@@ -8,6 +8,7 @@ import { startMeasuring } from './harness/measure.js';
 import type { FromClient, ToClient } from './harness/messages.js';
 
 let client: BenchClient | null = null;
+let guilds: readonly string[] = [];
 let received = 0;
 let trackEvents = 0;
 let perGuild = new Map<string, number>();
@@ -30,6 +31,7 @@ async function handle(message: ToClient): Promise<void> {
       });
       client.onTrackEvent(() => trackEvents++);
       await client.connect(message.nodes, '170939974227541168');
+      guilds = message.guilds;
       await client.createPlayers(message.guilds);
       return reply({ type: 'ready' });
     }
@@ -49,6 +51,17 @@ async function handle(message: ToClient): Promise<void> {
       }
       const measurement = stopMeasuring!();
       return reply({ type: 'result', received, perGuild: Object.fromEntries(perGuild), trackEvents, measurement });
+    }
+    case 'commands': {
+      const latenciesMs: number[] = [];
+      for (let i = 0; i < message.sequential; i++) {
+        const started = performance.now();
+        await client!.setVolume(guilds[i % guilds.length]!, 1 + (i % 1000));
+        latenciesMs.push(performance.now() - started);
+      }
+      const burstStarted = performance.now();
+      await Promise.all(guilds.map((guildId, i) => client!.setVolume(guildId, 1 + (i % 1000))));
+      return reply({ type: 'commands', latenciesMs, burstMs: performance.now() - burstStarted, burstSize: guilds.length });
     }
     case 'stop':
       await client?.close();

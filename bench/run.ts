@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
+import { runCommands } from './scenarios/commands.js';
 import { clientProtocols, runFlood } from './scenarios/flood.js';
 
 const { values } = parseArgs({
@@ -21,7 +22,7 @@ const { values } = parseArgs({
   },
 });
 
-const scenarios = ['flood'];
+const scenarios = ['flood', 'commands'];
 const only = values.only?.split(',') ?? scenarios;
 for (const name of only) if (!scenarios.includes(name)) throw new Error(`unknown scenario ${name} (known: ${scenarios.join(', ')})`);
 
@@ -76,4 +77,19 @@ if (only.includes('flood')) {
   });
   console.log(`\nwritten: ${written.join(', ')}`);
   if (rows.some((r) => r.rejected)) console.log('\nSome runs were REJECTED: a client did not receive every event it was sent; its figures do not count.');
+}
+if (only.includes('commands')) {
+  // The floor and ws-json send REST by hand; the dropper is for the harness's own test.
+  const commandClients = clients.filter((c) => c !== 'dropper');
+  const sequential = quick ? 200 : 1000;
+  console.log(`\ncommands: ${sequential} setVolume round trips one after another, then 1000 players at once`);
+  const rows = await runCommands(commandClients, sequential, 1000, (line) => console.log(line));
+  const inline = rows.find((r) => r.client === 'lavathread-inline');
+  const worker = rows.find((r) => r.client === 'lavathread-worker');
+  if (inline && worker) console.log(`\nlavathread worker p50 ${worker.p50Ms.toFixed(3)} ms against inline ${inline.p50Ms.toFixed(3)} ms: +${(worker.p50Ms - inline.p50Ms).toFixed(3)} ms (target <= +0.3 ms)`);
+  const written = await writeResults(`${meta.date.slice(0, 10)}-commands`, {
+    '.json': `${JSON.stringify({ scenario: 'commands', ...meta, sequential, rows }, null, 2)}\n`,
+    '.md': `# commands: setVolume round trips\n\n| client | p50 ms | p99 ms | 1000 at once, ms |\n|---|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.burstMs.toFixed(0)} |`).join('\n')}\n`,
+  });
+  console.log(`written: ${written.join(', ')}`);
 }

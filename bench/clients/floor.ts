@@ -21,8 +21,9 @@ export default function create(): BenchClient {
           if (node === nodes[0]) sessionId = (JSON.parse(data.toString()) as { sessionId?: string }).sessionId ?? null;
           ws.on('message', () => onUpdate(''));
         });
+        // Usable once the node's `ready` came (its session id is in it).
         await new Promise<void>((resolve, reject) => {
-          ws.once('open', () => resolve());
+          ws.once('message', () => resolve());
           ws.once('error', reject);
         });
         sockets.push(ws);

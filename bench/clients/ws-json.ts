@@ -22,8 +22,9 @@ export default function create(): BenchClient {
           else if (frame.op === 'event') onTrack(frame.guildId!, frame.type!);
           else if (frame.op === 'ready' && node === nodes[0]) sessionId = frame.sessionId!;
         });
+        // Usable once the node's `ready` came (its session id is in it).
         await new Promise<void>((resolve, reject) => {
-          ws.once('open', () => resolve());
+          ws.once('message', () => resolve());
           ws.once('error', reject);
         });
         sockets.push(ws);

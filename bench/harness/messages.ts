@@ -7,10 +7,13 @@ export type ToClient =
   | { readonly type: 'measure' }
   /** Stop when this many playerUpdates arrived, or after `timeoutMs`. */
   | { readonly type: 'collect'; readonly expected: number; readonly timeoutMs: number }
+  /** Sequential setVolume round trips, then every guild's player at once. */
+  | { readonly type: 'commands'; readonly sequential: number }
   | { readonly type: 'stop' };
 
 export type FromClient =
   | { readonly type: 'ready' }
   | { readonly type: 'measuring' }
   | { readonly type: 'result'; readonly received: number; readonly perGuild: Record<string, number>; readonly trackEvents: number; readonly measurement: Measurement }
+  | { readonly type: 'commands'; readonly latenciesMs: readonly number[]; readonly burstMs: number; readonly burstSize: number }
   | { readonly type: 'error'; readonly message: string };
