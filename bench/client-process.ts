@@ -30,10 +30,12 @@ async function handle(message: ToClient): Promise<void> {
         if (onTarget && received >= onTarget.expected) onTarget.done();
       });
       client.onTrackEvent(() => trackEvents++);
+      const started = performance.now();
       await client.connect(message.nodes, '170939974227541168');
+      const connectMs = performance.now() - started;
       guilds = message.guilds;
       await client.createPlayers(message.guilds);
-      return reply({ type: 'ready' });
+      return reply({ type: 'ready', connectMs });
     }
     case 'measure':
       received = 0;

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
 import { runCommands } from './scenarios/commands.js';
+import { runStartup } from './scenarios/startup.js';
 import { clientProtocols, runFlood } from './scenarios/flood.js';
 
 const { values } = parseArgs({
@@ -22,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 
-const scenarios = ['flood', 'commands'];
+const scenarios = ['flood', 'commands', 'startup'];
 const only = values.only?.split(',') ?? scenarios;
 for (const name of only) if (!scenarios.includes(name)) throw new Error(`unknown scenario ${name} (known: ${scenarios.join(', ')})`);
 
@@ -90,6 +91,17 @@ if (only.includes('commands')) {
   const written = await writeResults(`${meta.date.slice(0, 10)}-commands`, {
     '.json': `${JSON.stringify({ scenario: 'commands', ...meta, sequential, rows }, null, 2)}\n`,
     '.md': `# commands: setVolume round trips\n\n| client | p50 ms | p99 ms | 1000 at once, ms |\n|---|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.burstMs.toFixed(0)} |`).join('\n')}\n`,
+  });
+  console.log(`written: ${written.join(', ')}`);
+}
+if (only.includes('startup')) {
+  const counts = [1, 8, 32];
+  const startupClients = clients.filter((c) => c !== 'dropper');
+  console.log(`\nstartup: time until ${counts.join(', ')} nodes have a usable session`);
+  const rows = await runStartup(startupClients, counts, (line) => console.log(line));
+  const written = await writeResults(`${meta.date.slice(0, 10)}-startup`, {
+    '.json': `${JSON.stringify({ scenario: 'startup', ...meta, rows }, null, 2)}\n`,
+    '.md': `# startup: nodes ready\n\n| client | nodes | ms |\n|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.nodes} | ${r.readyMs.toFixed(0)} |`).join('\n')}\n`,
   });
   console.log(`written: ${written.join(', ')}`);
 }

@@ -8,6 +8,8 @@ import type { FromClient, ToClient } from './messages.js';
 const entry = fileURLToPath(new URL('../client-process.ts', import.meta.url));
 
 export interface ClientRunner {
+  /** How long the client took to connect to every node. */
+  readonly connectMs: number;
   send<T extends FromClient['type']>(message: ToClient, expect: T, timeoutMs?: number): Promise<Extract<FromClient, { type: T }>>;
   stop(): Promise<void>;
 }
@@ -16,8 +18,9 @@ export async function startClient(name: string, nodes: readonly BenchNode[], gui
   // BENCH_CPU_PROF=dir writes a CPU profile of every client process there (see bench/README.md).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
   const child: ChildProcess = fork(entry, [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const runner: ClientRunner = {
-    send(message, expect, timeoutMs = 60_000) {
+  const runner = {
+    connectMs: 0,
+    send<T extends FromClient['type']>(message: ToClient, expect: T, timeoutMs = 60_000): Promise<Extract<FromClient, { type: T }>> {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           child.off('message', onMessage);
@@ -47,6 +50,6 @@ export async function startClient(name: string, nodes: readonly BenchNode[], gui
       clearTimeout(timer);
     },
   };
-  await runner.send({ type: 'start', client: name, nodes, guilds }, 'ready', 120_000);
+  runner.connectMs = (await runner.send({ type: 'start', client: name, nodes, guilds }, 'ready', 120_000)).connectMs;
   return runner;
 }

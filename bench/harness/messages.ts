@@ -12,7 +12,8 @@ export type ToClient =
   | { readonly type: 'stop' };
 
 export type FromClient =
-  | { readonly type: 'ready' }
+  /** `connectMs`: from the start of connect() until every node had a usable session. */
+  | { readonly type: 'ready'; readonly connectMs: number }
   | { readonly type: 'measuring' }
   | { readonly type: 'result'; readonly received: number; readonly perGuild: Record<string, number>; readonly trackEvents: number; readonly measurement: Measurement }
   | { readonly type: 'commands'; readonly latenciesMs: readonly number[]; readonly burstMs: number; readonly burstSize: number }
