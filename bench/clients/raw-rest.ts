@@ -1,5 +1,20 @@
-/** REST for the raw `ws` clients (floor, ws-json): what a hand-written client would call. */
+/** Sockets and REST for the raw `ws` clients (floor, ws-json): what a hand-written client does. */
+import WebSocket from 'ws';
 import type { BenchNode } from './client.js';
+
+/** Opens a plain v4 socket and waits for `ready`; answers the socket and its session id. */
+export async function openRaw(node: BenchNode, userId: string, clientName: string): Promise<{ ws: WebSocket; sessionId: string | null }> {
+  const ws = new WebSocket(`ws://${node.host}:${node.port}/v4/websocket`, { headers: { Authorization: node.password, 'User-Id': userId, 'Client-Name': clientName } });
+  const sessionId = await new Promise<string | null>((resolve, reject) => {
+    ws.once('message', (data: Buffer) => resolve((JSON.parse(data.toString()) as { sessionId?: string }).sessionId ?? null));
+    ws.once('error', reject);
+  });
+  return { ws, sessionId };
+}
+
+export function closeAll(sockets: readonly WebSocket[]): Promise<unknown> {
+  return Promise.all(sockets.map((ws) => new Promise((resolve) => (ws.once('close', resolve), ws.close()))));
+}
 
 export interface RawRest {
   setVolume(guildId: string, volume: number): Promise<void>;

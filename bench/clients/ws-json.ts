@@ -1,7 +1,7 @@
 /** Plain `ws` + JSON.parse: what any client must at least do on its main thread. */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { BenchClient, BenchNode } from './client.js';
-import { rawRest } from './raw-rest.js';
+import { closeAll, openRaw, rawRest } from './raw-rest.js';
 
 export default function create(): BenchClient {
   const sockets: WebSocket[] = [];
@@ -15,19 +15,14 @@ export default function create(): BenchClient {
     async connect(nodes, userId) {
       first = nodes[0] ?? null;
       for (const node of nodes) {
-        const ws = new WebSocket(`ws://${node.host}:${node.port}/v4/websocket`, { headers: { Authorization: node.password, 'User-Id': userId, 'Client-Name': 'bench-ws-json/1' } });
-        ws.on('message', (data: Buffer) => {
-          const frame = JSON.parse(data.toString()) as { op: string; guildId?: string; type?: string; sessionId?: string };
+        const opened = await openRaw(node, userId, 'bench-ws-json/1');
+        if (node === first) sessionId = opened.sessionId;
+        opened.ws.on('message', (data: Buffer) => {
+          const frame = JSON.parse(data.toString()) as { op: string; guildId?: string; type?: string };
           if (frame.op === 'playerUpdate') onUpdate(frame.guildId!);
           else if (frame.op === 'event') onTrack(frame.guildId!, frame.type!);
-          else if (frame.op === 'ready' && node === nodes[0]) sessionId = frame.sessionId!;
         });
-        // Usable once the node's `ready` came (its session id is in it).
-        await new Promise<void>((resolve, reject) => {
-          ws.once('message', () => resolve());
-          ws.once('error', reject);
-        });
-        sockets.push(ws);
+        sockets.push(opened.ws);
       }
     },
     async createPlayers() {},
@@ -38,7 +33,7 @@ export default function create(): BenchClient {
       onTrack = listener;
     },
     async close() {
-      await Promise.all(sockets.map((ws) => new Promise((resolve) => (ws.once('close', resolve), ws.close()))));
+      await closeAll(sockets);
     },
   };
 }

@@ -3,19 +3,12 @@ import { describe, test } from 'node:test';
 import { Manager, type NodeStats } from '../../src/index.js';
 import { kHandleEvent } from '../../src/internal.js';
 import { EventKind } from '../../src/ipc/events.js';
+import { emptyStats } from '../../src/protocol/messages.js';
 
 const nodes = ['idle', 'busy-cpu', 'many-players', 'dropping-frames', 'down'].map((id, i) => ({ id, host: '127.0.0.1', port: 2333 + i, password: 'pw' }));
 
 function stats(change: Partial<NodeStats>): NodeStats {
-  return {
-    players: 0,
-    playingPlayers: 0,
-    uptime: 1000,
-    memory: { free: 0, used: 0, allocated: 0, reservable: 0 },
-    cpu: { cores: 4, systemLoad: 0.05, lavalinkLoad: 0.01 },
-    frameStats: null,
-    ...change,
-  };
+  return { ...emptyStats(), uptime: 1000, cpu: { cores: 4, systemLoad: 0.05, lavalinkLoad: 0.01 }, ...change };
 }
 
 describe('Manager.ideal', () => {
