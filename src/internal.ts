@@ -24,6 +24,8 @@ export interface ManagerInternals {
   forget(socket: Socket): void;
   /** A frame for a guild: to its player, if it lives on this socket. */
   route(socket: Socket, frame: LavalinkMessage): void;
+  /** A run of plain playerUpdates (ipc/updates.ts), each to its player if it lives on this socket. */
+  routeUpdates(socket: Socket, guilds: readonly string[], values: Float64Array): void;
   /** A player changed nodes: placement counts are stale. */
   playerMoved(): void;
   /** A socket's connection closed; it will try to reconnect. */

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { ErrorCode, InvalidOptionError, LavalinkError } from './errors.js';
 import type { PlayerEvents, TrackEndReason } from './events.js';
 import { internals, kCarry, kTakeQueued } from './internal.js';
+import { FIELDS, updateState } from './ipc/updates.js';
 import type { Manager } from './manager.js';
 import type { EventMessage, PlayerUpdateMessage } from './protocol/messages.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
@@ -61,6 +62,7 @@ interface VoiceCredentials {
 
 /** Symbols the Manager uses; not part of the public API. */
 export const kPlayerFrame = Symbol('lavathread.playerFrame');
+export const kPlayerUpdate = Symbol('lavathread.playerUpdate');
 export const kVoiceState = Symbol('lavathread.voiceState');
 export const kVoiceServer = Symbol('lavathread.voiceServer');
 export const kRestore = Symbol('lavathread.restore');
@@ -352,6 +354,28 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#voice.token = token;
     this.#voice.endpoint = endpoint;
     this.#sendVoice();
+  }
+
+  /**
+   * Update `index` of a run of plain playerUpdates (ipc/updates.ts); `now` is when the run is
+   * handled. The state object is made only when someone listens (`managerHeard`: on the manager).
+   */
+  [kPlayerUpdate](values: Float64Array, index: number, now: number, managerHeard: boolean): void {
+    const at = index * FIELDS;
+    const position = values[at + 1]!;
+    const connected = values[at + 2]!;
+    const ping = values[at + 3]!;
+    if (!Number.isNaN(position)) {
+      this.#position = position;
+      this.#positionAt = now;
+    }
+    if (!Number.isNaN(connected)) this.connected = connected === 1;
+    if (!Number.isNaN(ping)) this.ping = ping;
+    const mine = this.listenerCount('playerUpdate') > 0;
+    if (!mine && !managerHeard) return;
+    const state = updateState(values, index);
+    if (mine) this.emit('playerUpdate', this, state);
+    if (managerHeard) this.manager.emit('playerUpdate', this, state);
   }
 
   /** A frame from the node for this guild. */

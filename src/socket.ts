@@ -356,6 +356,8 @@ export class Socket {
       case EventKind.Debug:
         emitter.emit('debug', `[socket ${this.id}] ${event.message}`);
         return;
+      case EventKind.Updates:
+        return this.#internals.routeUpdates(this, event.guilds, event.values);
       default:
         return assertNever(event);
     }

@@ -1,14 +1,17 @@
 /**
  * One per host: gathers every event its sockets produce and posts them to the main thread as
- * msgpack batches. Waking the main thread costs far more than decoding an event (DESIGN: 15–40 µs
- * against 0.1–0.4 µs), so `playerUpdate`/`stats` wait up to the flush window while track events
- * and state changes go at once. When the main thread stops acking (a stall), the batcher keeps
- * only the latest `playerUpdate` per guild and the latest `stats` per socket; nothing else is
- * ever dropped.
+ * msgpack batches. Waking the main thread costs far more than decoding an event (100–250 µs
+ * measured here, against ~0.03 µs per columnar update), so `playerUpdate`/`stats` wait up to the
+ * flush window while track events and state changes go at once. Plain playerUpdates travel as
+ * columns (ipc/updates.ts): a socket's run of them is one Updates event, ended by any other event
+ * of that socket, so the order of each socket's events holds. When the main thread stops acking
+ * (a stall), the batcher keeps only the latest `playerUpdate` per guild and the latest `stats`
+ * per socket; nothing else is ever dropped.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { BatchEncoder } from '../ipc/codec.js';
 import { EventKind, type BatchAck, type HostEvent } from '../ipc/events.js';
+import { appendUpdate, FIELDS } from '../ipc/updates.js';
 
 export interface BatcherOptions {
   /** ms a low-priority event may wait; 0 = next turn of the event loop. */
@@ -19,6 +22,27 @@ export interface BatcherOptions {
   readonly maxUnacked?: number;
 }
 
+/** A socket's playerUpdates since its last other event; a null guild was replaced by a newer one. */
+class UpdateRun {
+  readonly guilds: (string | null)[] = [];
+  readonly values: number[] = [];
+  constructor(readonly socket: string) {}
+
+  toEvent(): HostEvent | null {
+    const guilds: string[] = [];
+    const values = new Float64Array(this.values.length);
+    let n = 0;
+    this.guilds.forEach((guildId, i) => {
+      if (guildId === null) return;
+      guilds.push(guildId);
+      for (let f = 0; f < FIELDS; f++) values[n * FIELDS + f] = this.values[i * FIELDS + f]!;
+      n++;
+    });
+    if (n === 0) return null;
+    return { kind: EventKind.Updates, socket: this.socket, guilds, values: n * FIELDS === values.length ? values : values.slice(0, n * FIELDS) };
+  }
+}
+
 export class Batcher {
   readonly #port: MessagePort;
   readonly #encoder = new BatchEncoder();
@@ -26,17 +50,21 @@ export class Batcher {
   readonly #maxEvents: number;
   readonly #maxUnacked: number;
   /** Waiting events; a slot is null where a newer event of the same key replaced it. */
-  #events: (HostEvent | null)[] = [];
-  /** Index in #events of the latest low-priority event per key, while coalescing. */
+  #events: (HostEvent | UpdateRun | null)[] = [];
+  /** Events waiting, each playerUpdate of a run counted. */
+  #count = 0;
+  /** Per socket, the run still taking playerUpdates. */
+  #open = new Map<string, UpdateRun>();
+  /** Index in #events of the latest stats per socket, while coalescing. */
   #latest = new Map<string, number>();
+  /** Where the latest playerUpdate per socket and guild waits, while coalescing. */
+  #latestUpdate = new Map<string, { run: UpdateRun; index: number }>();
   #seq = 0;
   #acked = 0;
   #timer: NodeJS.Timeout | undefined;
   #urgent = false;
   /** Events replaced by newer ones while the main thread was behind. */
   coalesced = 0;
-  /** Events the encoder could not take (never a Lavalink frame the connection let through). */
-  dropped = 0;
 
   constructor(port: MessagePort, options: BatcherOptions) {
     this.#port = port;
@@ -47,25 +75,76 @@ export class Batcher {
       const wasBehind = this.#behind;
       if (typeof message?.ack === 'number' && message.ack > this.#acked) this.#acked = message.ack;
       // Held back while behind: send what waited now. Otherwise the window decides, not the ack.
-      if (wasBehind && !this.#behind && this.#events.length > 0) this.#schedule(true);
+      if (wasBehind && !this.#behind && this.#count > 0) this.#schedule(true);
     });
+  }
+
+  /** Events the encoder could not take (never a Lavalink frame the connection let through). */
+  get dropped(): number {
+    return this.#encoder.dropped;
   }
 
   /** Queues an event; `urgent` ones (track events, state) flush at the next microtask. */
   push(event: HostEvent, urgent: boolean): void {
+    if (!urgent && event.kind === EventKind.Frame && this.#pushUpdate(event.socket, event.frame)) return;
+    // Any other event of the socket ends its run: later updates go after it.
+    this.#open.delete(event.socket);
     const key = urgent ? undefined : coalescingKey(event);
     if (key !== undefined && this.#behind) {
       // The stale one leaves its slot; the new one goes last, so order with track events holds.
       const at = this.#latest.get(key);
       if (at !== undefined) {
         this.#events[at] = null;
+        this.#count--;
         this.coalesced++;
       }
       this.#latest.set(key, this.#events.length);
     }
     this.#events.push(event);
+    this.#count++;
     if (this.#behind) return; // waits for the next ack
-    this.#schedule(urgent || this.#events.length >= this.#maxEvents);
+    this.#schedule(urgent || this.#count >= this.#maxEvents);
+  }
+
+  /** Adds a plain playerUpdate to its socket's run; false for any other frame. */
+  #pushUpdate(socket: string, frame: Record<string, unknown>): boolean {
+    const open = this.#open.get(socket);
+    const run = open ?? new UpdateRun(socket);
+    const guildId = appendUpdate(frame, run.values);
+    if (guildId === null) return false;
+    if (!open) {
+      this.#open.set(socket, run);
+      this.#events.push(run);
+    }
+    if (this.#behind && this.#coalesce(socket, guildId, run)) return true;
+    run.guilds.push(guildId);
+    this.#count++;
+    if (this.#behind) return true; // waits for the next ack
+    this.#schedule(this.#count >= this.#maxEvents);
+    return true;
+  }
+
+  /**
+   * While behind, only the latest update per guild waits. One in the same run is overwritten in
+   * place (no other event of the socket lies between); one in an earlier run leaves it. Answers
+   * whether the new values (just appended to `run.values`) took an older update's place.
+   */
+  #coalesce(socket: string, guildId: string, run: UpdateRun): boolean {
+    const key = `${socket}\u0000${guildId}`;
+    const at = this.#latestUpdate.get(key);
+    if (at?.run === run) {
+      const added = run.values.splice(run.values.length - FIELDS, FIELDS);
+      for (let f = 0; f < FIELDS; f++) run.values[at.index * FIELDS + f] = added[f]!;
+      this.coalesced++;
+      return true;
+    }
+    if (at) {
+      at.run.guilds[at.index] = null;
+      this.#count--;
+      this.coalesced++;
+    }
+    this.#latestUpdate.set(key, { run, index: run.guilds.length });
+    return false;
   }
 
   /** Sends what is waiting now (used before a socket task ends). */
@@ -73,31 +152,21 @@ export class Batcher {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#urgent = false;
-    if (this.#events.length === 0) return;
-    const events = this.#latest.size > 0 ? this.#events.filter((e): e is HostEvent => e !== null) : (this.#events as HostEvent[]);
+    const waiting = this.#events;
     this.#events = [];
+    this.#count = 0;
+    this.#open.clear();
     this.#latest.clear();
-    let bytes: Uint8Array;
-    try {
-      bytes = this.#encoder.encode({ seq: this.#seq + 1, events });
-    } catch {
-      // One event the encoder cannot take must not cost the others: send them one by one.
-      bytes = this.#encoder.encode({ seq: this.#seq + 1, events: events.filter((event) => this.#encodable(event)) });
+    this.#latestUpdate.clear();
+    const events: HostEvent[] = [];
+    for (const item of waiting) {
+      const event = item instanceof UpdateRun ? item.toEvent() : item;
+      if (event) events.push(event);
     }
-    this.#seq++;
+    if (events.length === 0) return;
+    const bytes = this.#encoder.encode({ seq: ++this.#seq, events });
     this.#port.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
   }
-
-  #encodable(event: HostEvent): boolean {
-    try {
-      this.#encoder.encode({ seq: 0, events: [event] });
-      return true;
-    } catch {
-      this.dropped++;
-      return false;
-    }
-  }
-
   get #behind(): boolean {
     return this.#seq - this.#acked >= this.#maxUnacked;
   }
@@ -122,7 +191,7 @@ export class Batcher {
   }
 }
 
-/** Low-priority events that a newer one of the same key makes stale. */
+/** Low-priority frames (other than plain playerUpdates) that a newer one of the same key makes stale. */
 function coalescingKey(event: HostEvent): string | undefined {
   if (event.kind !== EventKind.Frame) return undefined;
   const { op, guildId } = event.frame as { op?: unknown; guildId?: unknown };

@@ -1,6 +1,13 @@
-/** msgpack encoding of event batches, with the frozen shared structures of structures.ts. */
+/**
+ * msgpack encoding of event batches, with the frozen shared structures of structures.ts.
+ *
+ * One encoder per event port, one decoder per port on the other side: {@link EventKind.Updates}
+ * events name guilds by slot in a table both keep (a guild's id travels once, the first time it
+ * is named), so the main thread never hashes a freshly decoded id string. Batches arrive in order
+ * and whole, which is all the table needs to stay the same on both sides.
+ */
 import { Packr, Unpackr } from 'msgpackr';
-import type { EventBatch } from './events.js';
+import { EventKind, type EventBatch, type HostEvent } from './events.js';
 import { sharedStructures } from './structures.js';
 
 const options = () => ({
@@ -10,22 +17,104 @@ const options = () => ({
   useRecords: true,
 });
 
+/** Past this many guilds the table starts over (slot 0 again), so it cannot grow for ever. */
+const MAX_SLOTS = 65_536;
+
+/**
+ * An Updates event as it travels. `first`: the slot of `names[0]`, the guilds named for the first
+ * time here; the decoder's table is cut to `first` and extended (0 after a start-over).
+ */
+export interface WireUpdates {
+  readonly kind: typeof EventKind.Updates;
+  readonly socket: string;
+  readonly first: number;
+  readonly names: readonly string[];
+  /** Uint32 slots, as bytes. */
+  readonly slots: Uint8Array;
+  /** Float64 values, as bytes (msgpack has no typed arrays). */
+  readonly values: Uint8Array;
+}
+
 export class BatchEncoder {
   readonly #packr = new Packr(options());
+  readonly #slots = new Map<string, number>();
+  /** Events the encoder could not take (never a Lavalink frame the connection let through). */
+  dropped = 0;
 
   /**
    * Encodes into an exact-size copy: `pack()` returns a view of msgpackr's shared buffer, which the
-   * next `pack()` overwrites, and which must not be transferred.
+   * next `pack()` overwrites, and which must not be transferred. An event that cannot be encoded
+   * is dropped (and counted) without costing the others.
    */
   encode(batch: EventBatch): Uint8Array {
-    return new Uint8Array(this.#packr.pack(batch));
+    // Slots are given out once, before packing: a retry must not name a guild twice or never.
+    const events = batch.events.map((event) => (event.kind === EventKind.Updates ? this.#toWire(event) : event));
+    try {
+      return new Uint8Array(this.#packr.pack({ seq: batch.seq, events }));
+    } catch {
+      const kept = events.filter((event) => {
+        try {
+          this.#packr.pack(event);
+          return true;
+        } catch {
+          this.dropped++;
+          return false;
+        }
+      });
+      return new Uint8Array(this.#packr.pack({ seq: batch.seq, events: kept }));
+    }
+  }
+
+  #toWire(event: Extract<HostEvent, { kind: typeof EventKind.Updates }>): WireUpdates {
+    if (this.#slots.size + event.guilds.length > MAX_SLOTS) this.#slots.clear();
+    const first = this.#slots.size;
+    const names: string[] = [];
+    const slots = new Uint32Array(event.guilds.length);
+    event.guilds.forEach((guildId, i) => {
+      let slot = this.#slots.get(guildId);
+      if (slot === undefined) {
+        slot = this.#slots.size;
+        this.#slots.set(guildId, slot);
+        names.push(guildId);
+      }
+      slots[i] = slot;
+    });
+    return { kind: event.kind, socket: event.socket, first, names, slots: bytes(slots), values: bytes(event.values) };
   }
 }
 
 export class BatchDecoder {
   readonly #unpackr = new Unpackr(options());
+  readonly #names: string[] = [];
 
   decode(bytes: Uint8Array): EventBatch {
-    return this.#unpackr.unpack(bytes) as EventBatch;
+    const batch = this.#unpackr.unpack(bytes) as { seq: number; events: (HostEvent | WireUpdates)[] };
+    const events = batch.events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (event.kind === EventKind.Updates && 'slots' in event) events[i] = this.#fromWire(event);
+    }
+    return batch as EventBatch;
   }
+
+  #fromWire(event: WireUpdates): HostEvent {
+    const names = this.#names;
+    names.length = event.first;
+    for (const name of event.names) names.push(name);
+    const slots = new Uint32Array(copy(event.slots));
+    const guilds = new Array<string>(slots.length);
+    for (let i = 0; i < slots.length; i++) guilds[i] = names[slots[i]!]!;
+    return { kind: EventKind.Updates, socket: event.socket, guilds, values: new Float64Array(copy(event.values)) };
+  }
+}
+
+function bytes(array: Uint32Array | Float64Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** Typed arrays need their own aligned buffer, not a view into the batch (a Buffer's slice is one). */
+function copy(view: Uint8Array): ArrayBuffer {
+  const out = new Uint8Array(view.byteLength);
+  out.set(view);
+  return out.buffer;
 }

@@ -30,6 +30,8 @@ export const EventKind = {
   /** Reconnect tries ran out; the socket is finished. */
   Disconnect: 5,
   Debug: 6,
+  /** A run of plain playerUpdates from one socket, as columns (ipc/updates.ts). */
+  Updates: 7,
 } as const;
 
 export type HostEvent =
@@ -39,7 +41,9 @@ export type HostEvent =
   | { readonly kind: typeof EventKind.Close; readonly socket: string; readonly code: number; readonly reason: string }
   | { readonly kind: typeof EventKind.Error; readonly socket: string; readonly error: WireError }
   | { readonly kind: typeof EventKind.Disconnect; readonly socket: string }
-  | { readonly kind: typeof EventKind.Debug; readonly socket: string; readonly message: string };
+  | { readonly kind: typeof EventKind.Debug; readonly socket: string; readonly message: string }
+  /** `values` holds FIELDS numbers per guild (ipc/updates.ts); order is the order they came in. */
+  | { readonly kind: typeof EventKind.Updates; readonly socket: string; readonly guilds: readonly string[]; readonly values: Float64Array };
 
 /** A batch as it travels: sequence number (for acks) and events. */
 export interface EventBatch {

@@ -9,6 +9,7 @@ export const sharedStructures: readonly (readonly string[])[] = [
   ['seq', 'events'],
   ['kind', 'socket', 'frame'],
   ['kind', 'socket', 'state'],
+  ['kind', 'socket', 'first', 'names', 'slots', 'values'],
   // Lavalink frames, v4 field order
   ['op', 'guildId', 'state'],
   ['time', 'position', 'connected', 'ping'],

@@ -5,7 +5,6 @@ import type { BatchAck, EventBatch } from '../ipc/events.js';
 import type { EventHandler } from './transport.js';
 
 export class EventReceiver {
-  readonly #decoder = new BatchDecoder();
   readonly #ports = new Set<MessagePort>();
   readonly #handler: EventHandler;
 
@@ -15,10 +14,12 @@ export class EventReceiver {
 
   listen(port: MessagePort): void {
     this.#ports.add(port);
+    // One decoder per port: each port's encoder keeps its own table of guild ids (ipc/codec.ts).
+    const decoder = new BatchDecoder();
     port.on('message', (bytes: Uint8Array) => {
       let batch: EventBatch;
       try {
-        batch = this.#decoder.decode(bytes);
+        batch = decoder.decode(bytes);
       } catch {
         return; // cannot happen for what the batcher encodes; never worth the main thread
       }

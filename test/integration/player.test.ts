@@ -257,6 +257,54 @@ describe('player events from the node', () => {
     });
   }
 
+  for (const transport of transports) {
+    test(`${transport}: playerUpdates reach the player, the manager and raw exactly as the node sent them`, async (t) => {
+      const sim = await startSimulator(t, { protocol: 4, playerUpdateIntervalMs: 600_000 });
+      const manager = createManager(t, transport, [nodeFor(sim)]);
+      manager.init(USER_ID);
+      await manager.sockets.get('main')!.onReady();
+      const player = manager.create(GUILD);
+      const quiet = manager.create('1000000000000000099'); // nobody listens on it
+      voiceEvents(manager);
+      voiceEvents(manager, quiet.guildId, '2000000000000000099');
+      // The node sends an update of its own when voice connects; ours (time < 100) go after it.
+      const ours = (message: any): boolean => message.op === 'event' || message.state?.time < 100;
+      const raw: unknown[] = [];
+      const connected = new Set<string>();
+      manager.on('raw', (_socket, message) => {
+        if (ours(message)) raw.push(message);
+        else if (message.op === 'playerUpdate') connected.add(String(message.guildId));
+      });
+      await until(() => connected.size === 2, 3000, 'the node\'s own update for each player');
+      const states: unknown[] = [];
+      player.on('playerUpdate', (_p, state) => {
+        if (state.time < 100) states.push(state);
+      });
+      let managerSaw = 0;
+      manager.on('playerUpdate', (_p, state) => {
+        if (state.time < 100) managerSaw++;
+      });
+      const frames: Record<string, unknown>[] = [
+        { op: 'playerUpdate', guildId: GUILD, state: { time: 1, position: 1000, connected: true, ping: 20 } },
+        { op: 'playerUpdate', guildId: quiet.guildId, state: { time: 1, position: 5000, connected: false, ping: 7 } },
+        { op: 'playerUpdate', guildId: GUILD, state: { time: 2, position: 2000 } },
+        { op: 'event', type: 'SomePluginEvent', guildId: GUILD },
+        { op: 'playerUpdate', guildId: GUILD, state: { time: 3, position: 3000, connected: true, ping: 21, extra: 'kept' } },
+        { op: 'playerUpdate', guildId: '1000000000000000777', state: { time: 4, position: 1 } }, // no such player
+        { op: 'playerUpdate', guildId: GUILD, state: { time: 5, position: 4000, connected: false, ping: 22 } },
+      ];
+      for (const frame of frames) sim.sendRaw(JSON.stringify(frame));
+      await until(() => raw.length === frames.length, 3000, 'every frame on raw');
+      assert.deepEqual(raw, frames, 'raw sees each frame as sent, in order');
+      assert.deepEqual(states, [frames[0]!.state, frames[2]!.state, frames[4]!.state, frames[6]!.state]);
+      assert.equal(managerSaw, 5, 'the manager hears every player\'s updates');
+      assert.equal(player.connected, false);
+      assert.equal(player.ping, 22);
+      assert.equal(quiet.connected, false);
+      assert.equal(quiet.ping, 7, 'players nobody listens to still take their updates');
+    });
+  }
+
   test('the REST facade: info, stats, version, route planner, players of the session', async (t) => {
     const sim = await startSimulator(t, { routePlanner: true });
     sim.routePlanner!.markFailing('10.0.0.7');

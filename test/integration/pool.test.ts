@@ -68,6 +68,39 @@ describe('piscina, configured for long-lived socket tasks', () => {
     assert.equal([...manager.sockets.values()].filter((s) => s.connected).length, 5);
   });
 
+  test('several workers: every player gets exactly its own updates (each worker names guilds its own way)', async (t) => {
+    const sims = await Promise.all(Array.from({ length: 4 }, () => startSimulator(t, { playerUpdateIntervalMs: 600_000 })));
+    const manager = createManager(t, 'worker', sims.map((sim, i) => nodeFor(sim, `node-${i}`)), { workers: 2 });
+    manager.init(USER_ID);
+    await Promise.all([...manager.sockets.values()].map((socket) => socket.onReady()));
+    const players = Array.from({ length: 40 }, (_, i) => {
+      const player = manager.create(String(3000000000000000000n + BigInt(i)));
+      manager.handleRaw({ t: 'VOICE_STATE_UPDATE', d: { guild_id: player.guildId, channel_id: '1', user_id: USER_ID, session_id: `s${i}` } });
+      manager.handleRaw({ t: 'VOICE_SERVER_UPDATE', d: { token: `t${i}`, guild_id: player.guildId, endpoint: 'e.discord.media:443' } });
+      return player;
+    });
+    await until(() => sims.reduce((n, sim) => n + sim.players().filter((p) => p.voiceConnected).length, 0) === 40, 5000, 'every player on its node');
+    await sleep(100); // the nodes' own voice-connect updates
+    const counts = new Map<string, number>();
+    manager.on('playerUpdate', (player) => {
+      counts.set(player.guildId, (counts.get(player.guildId) ?? 0) + 1);
+    });
+    const results = await Promise.all(
+      sims.map((sim, i) => {
+        const guildIds = players.filter((p) => p.socket.id === `node-${i}`).map((p) => p.guildId);
+        return guildIds.length === 0 ? Promise.resolve(null) : sim.flood({ rate: 2000, guilds: guildIds.length, durationMs: 300, guildIds });
+      }),
+    );
+    const expected = new Map<string, number>();
+    for (const result of results) {
+      if (!result) continue;
+      result.guildIds.forEach((guildId, i) => expected.set(guildId, Math.floor(result.frames / result.guildIds.length) + (i < result.frames % result.guildIds.length ? 1 : 0)));
+    }
+    await until(() => [...expected].every(([guildId, n]) => (counts.get(guildId) ?? 0) >= n), 5000, 'every update delivered');
+    await sleep(100);
+    assert.deepEqual(new Map([...counts].sort()), new Map([...expected].sort()));
+  });
+
   test('a socket worker refuses any task that is not a socket: CPU jobs cannot land on it', async (t) => {
     const workerFile = new URL('../../workers/socket-worker.ts', import.meta.url).href;
     const pool = new Piscina({ filename: workerFile, minThreads: 1, maxThreads: 1, atomics: 'disabled' });

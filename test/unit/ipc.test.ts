@@ -6,6 +6,7 @@ import { Batcher } from '../../src/host/batcher.js';
 import { BatchDecoder, BatchEncoder } from '../../src/ipc/codec.js';
 import { EventKind, type EventBatch, type HostEvent } from '../../src/ipc/events.js';
 import { sharedStructures } from '../../src/ipc/structures.js';
+import { appendUpdate, updateFrame } from '../../src/ipc/updates.js';
 import { toPlayerUpdate } from '../../src/protocol/v4/adapter.js';
 
 const update = (guildId: string, position: number): HostEvent => ({
@@ -13,6 +14,19 @@ const update = (guildId: string, position: number): HostEvent => ({
   socket: 's',
   frame: { op: 'playerUpdate', guildId, state: { time: 1, position, connected: true, ping: 0 } },
 });
+/** Batches as frames: each Updates run read back into the playerUpdates it carries. */
+const frames = (events: readonly HostEvent[]): Record<string, unknown>[] =>
+  events.flatMap((e) => {
+    if (e.kind === EventKind.Updates) return e.guilds.map((guildId, i) => ({ ...updateFrame(guildId, e.values, i) }));
+    return e.kind === EventKind.Frame ? [e.frame] : [{ kind: e.kind }];
+  });
+/** The one event of a batch, which must be a run of updates. */
+function onlyRun(batch: EventBatch): Extract<HostEvent, { kind: typeof EventKind.Updates }> {
+  const [event] = batch.events;
+  assert.equal(batch.events.length, 1);
+  if (event?.kind !== EventKind.Updates) throw new Error(`not a run: ${JSON.stringify(event)}`);
+  return event;
+}
 const trackEvent = (type: string): HostEvent => ({ kind: EventKind.Frame, socket: 's', frame: { op: 'event', type, guildId: '1', track: { encoded: 'x' } } });
 
 describe('the event codec', () => {
@@ -40,6 +54,89 @@ describe('the event codec', () => {
   });
 });
 
+describe('playerUpdates as columns', () => {
+  const plain = [
+    { op: 'playerUpdate', guildId: '1', state: { time: 1700000000000, position: 1234, connected: true, ping: 12 } },
+    { op: 'playerUpdate', guildId: '2', state: { time: 5, position: 0, connected: false, ping: -1 } },
+    { op: 'playerUpdate', guildId: '3', state: { time: 5 } },
+    { op: 'playerUpdate', guildId: '4', state: { time: 5, position: 7 } },
+    { op: 'playerUpdate', guildId: '5', state: { time: 5, connected: true } },
+  ];
+
+  test('plain updates read back exactly as the node sent them, absent fields absent', () => {
+    for (const frame of plain) {
+      const values: number[] = [];
+      const guildId = appendUpdate(frame, values);
+      assert.equal(guildId, frame.guildId);
+      assert.deepEqual(updateFrame(guildId, Float64Array.from(values), 0), frame);
+    }
+  });
+
+  test('anything else is not taken (it travels whole, as a Frame)', () => {
+    const others: Record<string, unknown>[] = [
+      { op: 'playerUpdate', guildId: '1', state: { time: 1, position: 2 }, extra: true },
+      { op: 'playerUpdate', guildId: '1', state: { time: 1, position: 2, volume: 100 } },
+      { op: 'playerUpdate', guildId: '1', state: { position: 2 } },
+      { op: 'playerUpdate', guildId: '1', state: { time: '1' } },
+      { op: 'playerUpdate', guildId: '1', state: { time: 1, connected: 1 } },
+      { op: 'playerUpdate', guildId: '1', state: { time: 1, ping: null } },
+      { op: 'playerUpdate', guildId: 1, state: { time: 1 } },
+      { op: 'playerUpdate', guildId: '1', state: null },
+      { op: 'playerUpdate', guildId: '1' },
+      { op: 'stats', players: 1 },
+    ];
+    for (const frame of others) {
+      const values: number[] = [];
+      assert.equal(appendUpdate(frame, values), null, JSON.stringify(frame));
+      assert.equal(values.length, 0);
+    }
+  });
+
+  test('the batcher sends runs of updates as columns, and odd ones whole, in their order', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const batcher = new Batcher(port2, { flushWindowMs: 0 });
+    const decoder = new BatchDecoder();
+    const received: HostEvent[] = [];
+    port1.on('message', (bytes: Uint8Array) => received.push(...decoder.decode(bytes).events));
+    const odd = { op: 'playerUpdate', guildId: '9', state: { time: 1, filters: {} } };
+    const sent: Record<string, unknown>[] = [plain[0]!, plain[1]!, odd, plain[2]!, plain[3]!, plain[4]!];
+    for (const frame of sent) batcher.push({ kind: EventKind.Frame, socket: 's', frame }, false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(frames(received), sent);
+    assert.deepEqual(received.map((e) => e.kind), [EventKind.Updates, EventKind.Frame, EventKind.Updates]);
+    port1.close();
+  });
+
+  test('a guild id travels once per port', () => {
+    const encoder = new BatchEncoder();
+    const decoder = new BatchDecoder();
+    const guilds = Array.from({ length: 500 }, (_, i) => String(100000000000000000n + BigInt(i)));
+    const run = (position: number): HostEvent => ({ kind: EventKind.Updates, socket: 's', guilds, values: new Float64Array(guilds.length * 4).fill(position) });
+    const first = encoder.encode({ seq: 1, events: [run(1)] });
+    const second = encoder.encode({ seq: 2, events: [run(2)] });
+    assert.ok(second.byteLength < first.byteLength - guilds.length * 18, `ids not sent again (${first.byteLength} then ${second.byteLength} bytes)`);
+    for (const [bytes, position] of [[first, 1], [second, 2]] as const) {
+      const event = onlyRun(decoder.decode(bytes));
+      assert.deepEqual(event.guilds, guilds);
+      assert.deepEqual([...event.values], new Array(guilds.length * 4).fill(position));
+    }
+  });
+
+  test('the guild table starts over past 65,536 ids, on both sides together', () => {
+    const encoder = new BatchEncoder();
+    const decoder = new BatchDecoder();
+    let next = 0;
+    for (let batch = 1; batch <= 5; batch++) {
+      const guilds = Array.from({ length: 20_000 }, () => String(next++));
+      const bytes = encoder.encode({ seq: batch, events: [{ kind: EventKind.Updates, socket: 's', guilds, values: new Float64Array(guilds.length * 4) }] });
+      assert.deepEqual(onlyRun(decoder.decode(bytes)).guilds, guilds, `batch ${batch}`);
+    }
+    // An id from before the start-over is named again, not read from a stale slot.
+    const again = encoder.encode({ seq: 6, events: [{ kind: EventKind.Updates, socket: 's', guilds: ['0', '99999'], values: new Float64Array(8) }] });
+    assert.deepEqual(onlyRun(decoder.decode(again)).guilds, ['0', '99999']);
+  });
+});
+
 describe('the batcher', () => {
   function harness(flushWindowMs: number, maxUnacked = 4) {
     const { port1, port2 } = new MessageChannel();
@@ -62,7 +159,8 @@ describe('the batcher', () => {
     batcher.push(trackEvent('TrackStartEvent'), true);
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(batches.length, 1, 'an urgent event flushes everything waiting, in order');
-    assert.deepEqual(batches[0]!.events.map((e) => (e.kind === EventKind.Frame ? e.frame.op : e.kind)), ['playerUpdate', 'playerUpdate', 'event']);
+    assert.deepEqual(frames(batches[0]!.events).map((f) => f.op), ['playerUpdate', 'playerUpdate', 'event']);
+    assert.equal(batches[0]!.events[0]!.kind, EventKind.Updates, 'the two updates travel as one run');
     batcher.push(update('1', 2), false);
     await new Promise((resolve) => setTimeout(resolve, 80));
     assert.equal(batches.length, 2, 'the window flushed');
@@ -87,7 +185,7 @@ describe('the batcher', () => {
     await once(port1, 'message');
     await new Promise((resolve) => setTimeout(resolve, 5));
     const last = batches.at(-1)!.events;
-    const kept = last.map((e) => (e.kind === EventKind.Frame ? [e.frame.op, (e.frame as any).type ?? (e.frame as any).guildId, (e.frame as any).state?.position] : []));
+    const kept = frames(last).map((f: any) => [f.op, f.type ?? f.guildId, f.state?.position]);
     assert.deepEqual(kept, [
       ['playerUpdate', '1', 97],
       ['playerUpdate', '2', 98],
