@@ -14,6 +14,7 @@ export const kClose = Symbol('lavathread.close');
 export const kResumeFrom = Symbol('lavathread.resumeFrom');
 export const kTakeQueued = Symbol('lavathread.takeQueued');
 export const kCarry = Symbol('lavathread.carry');
+export const kDecode = Symbol('lavathread.decode');
 
 export interface ManagerInternals {
   readonly options: ResolvedManagerOptions;

@@ -6,14 +6,15 @@
  */
 import { inspect } from 'node:util';
 import { fromWire, InvalidOptionError, LavalinkError, SocketClosedError, TimeoutError, WorkerExitedError, ErrorCode } from './errors.js';
-import { internals, kCarry, kClose, kHandleEvent, kResumeFrom, kTakeQueued, type ManagerInternals } from './internal.js';
+import { internals, kCarry, kClose, kDecode, kHandleEvent, kResumeFrom, kTakeQueued, type ManagerInternals } from './internal.js';
 import type { Outcome, SocketControl } from './ipc/control.js';
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
 import type { Manager } from './manager.js';
 import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './options.js';
 import { emptyStats, type LavalinkMessage, type NodeStats } from './protocol/messages.js';
 import { validateOp, type OutgoingOp } from './protocol/ops.js';
-import type { RestRequest, RestResult } from './protocol/rest.js';
+import type { RestRequest, RestResult, Track } from './protocol/rest.js';
+import { unpackPayload } from './ipc/payload.js';
 import type { SocketChannel } from './transport/transport.js';
 import { backoff } from './backoff.js';
 
@@ -223,12 +224,21 @@ export class Socket {
 
   /** A REST call to the node, made by the worker (e.g. `rest('GET', '/v4/info')`). */
   async rest(method: string, path: string, body?: unknown): Promise<unknown> {
-    return this.#call((control) => control.rest(method, path, body), this.#config.restTimeout + 5000);
+    return unpackPayload(await this.#call((control) => control.rest(method, path, body), this.#config.restTimeout + 5000));
   }
 
   /** A typed REST request made by the worker, answered in one shape for both versions. */
   async request<R extends RestRequest>(request: R): Promise<RestResult<R['kind']>> {
-    return (await this.#call((control) => control.request(request), this.#config.restTimeout + 5000)) as RestResult<R['kind']>;
+    return unpackPayload(await this.#call((control) => control.request(request), this.#config.restTimeout + 5000)) as RestResult<R['kind']>;
+  }
+
+  /**
+   * Decodes tracks with the codec on the worker's thread: for a long list the main thread pays
+   * only the unpacking (~0.4 µs a track against ~4 µs to decode one). Null when no host runs.
+   */
+  async [kDecode](tracks: readonly string[]): Promise<Track[] | null> {
+    if (!this.#channel || this.#closed) return null;
+    return unpackPayload(await this.#call((control) => control.decode(tracks), 30_000)) as Track[];
   }
 
   /** Whether a session is open: ops go out now rather than waiting. */

@@ -7,6 +7,8 @@ import * as Comlink from 'comlink';
 import { isMainThread, type MessagePort } from 'node:worker_threads';
 import { LavalinkError, toWire } from '../errors.js';
 import type { CrashKind, Outcome, SocketControl, SocketTaskInit } from '../ipc/control.js';
+import { packPayload } from '../ipc/payload.js';
+import { decodeTracks } from '../protocol/track-codec.js';
 import { Batcher } from './batcher.js';
 import { Connection } from './connection.js';
 
@@ -22,6 +24,12 @@ async function outcome<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   } catch (error) {
     return { ok: false, error: toWire(error) };
   }
+}
+
+/** A bulk answer, packed and moved (ipc/payload.ts). */
+async function packed(work: () => Promise<unknown>): Promise<Outcome<Uint8Array>> {
+  const result = await outcome(async () => packPayload(await work()));
+  return result.ok ? Comlink.transfer(result, [result.value.buffer as ArrayBuffer]) : result;
 }
 
 export class SocketHost {
@@ -50,8 +58,9 @@ export class SocketHost {
       configureResuming: () => outcome(() => connection.configureResuming()),
       close: (code, reason) => outcome(() => connection.close(code, reason)),
       cancel: (guildId) => connection.cancel(guildId),
-      rest: (method, path, body) => outcome(() => connection.rest(method, path, body)),
-      request: (request) => outcome(() => connection.request(request)),
+      rest: (method, path, body) => packed(() => connection.rest(method, path, body)),
+      request: (request) => packed(() => connection.request(request)),
+      decode: (tracks) => packed(() => Promise.resolve(decodeTracks(tracks))),
       crash: (kind: CrashKind) => crash(kind),
       prototypeTouched: () => Object.getOwnPropertyNames(Object.prototype).length !== PROTOTYPE_KEYS,
     };

@@ -1,6 +1,7 @@
 /**
  * Main → host calls, carried by comlink over each socket's control port. Low volume only:
- * connect, send, configure, close, REST. Events never travel this way.
+ * connect, send, configure, close, REST. Events never travel this way; bulk answers travel as
+ * packed bytes (ipc/payload.ts), moved, not cloned.
  */
 import type { WireError } from '../errors.js';
 import type { SocketConfig } from '../options.js';
@@ -39,10 +40,12 @@ export interface SocketControl {
   cancel(guildId: string): number;
   /** Closes for good; queued ops reject with SocketClosedError. */
   close(code: number, reason: string): Promise<Outcome<void>>;
-  /** A REST call to the node through the host (GET /v4/info, loadtracks...). */
-  rest(method: string, path: string, body?: unknown): Promise<Outcome<unknown>>;
-  /** A typed REST request, answered in the version-neutral shapes of protocol/rest.ts. */
-  request(request: RestRequest): Promise<Outcome<unknown>>;
+  /** A REST call to the node through the host (GET /v4/info, loadtracks...); the answer packed (ipc/payload.ts). */
+  rest(method: string, path: string, body?: unknown): Promise<Outcome<Uint8Array>>;
+  /** A typed REST request, answered packed in the version-neutral shapes of protocol/rest.ts. */
+  request(request: RestRequest): Promise<Outcome<Uint8Array>>;
+  /** Decodes tracks with the track codec on the host's thread; the Track[] packed. */
+  decode(tracks: readonly string[]): Promise<Outcome<Uint8Array>>;
   /** Test hook: exits the worker, or throws an uncaught error in it. */
   crash(kind: CrashKind): void;
   /** Test hook: whether anything was added to this thread's Object.prototype. */

@@ -5,6 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { ErrorCode, TrackCodecError, describe } from '../errors.js';
+import type { Track } from './rest.js';
 
 export type TrackMessageVersion = 1 | 2 | 3;
 
@@ -280,4 +281,9 @@ export function encodeTrack(track: EncodableTrack, version: TrackMessageVersion 
     const why = err instanceof Error ? err.message : describe(err);
     throw new TrackCodecError(ErrorCode.TrackUnencodable, `Track could not be encoded: ${why}`, { cause: err });
   }
+}
+
+/** Encoded tracks as the REST shape of protocol/rest.ts; throws TrackCodecError on the first it cannot read. */
+export function decodeTracks(list: readonly string[]): Track[] {
+  return list.map((encoded) => ({ encoded, info: decodeTrack(encoded).info, pluginInfo: {}, userData: {} }));
 }

@@ -192,6 +192,16 @@ describe('Manager REST', () => {
       const remote = await manager.decode([encoded], { rest: true });
       assert.equal(remote[0]!.info.title, local.info.title);
       assert.equal(sim.requests.at(-1)!.path.endsWith('/decodetracks'), true);
+
+      // A long list is decoded on the worker, to the same tracks, still without the node.
+      const tracks = playlist.loadType === 'playlist' ? playlist.playlist.tracks : [];
+      const requests = sim.requests.length;
+      const long = await manager.decode(tracks.map((track) => track.encoded));
+      assert.deepEqual(long, tracks.map((track) => ({ ...track, pluginInfo: {}, userData: {} })));
+      assert.equal(sim.requests.length, requests, 'decoded on the worker');
+      // One the codec cannot read sends the list to the node (which refuses this one too).
+      await assert.rejects(manager.decode([...tracks.map((track) => track.encoded), '!!']), { code: ErrorCode.RestError });
+      assert.equal(sim.requests.at(-1)!.path.endsWith('/decodetracks'), true);
     });
   }
 
