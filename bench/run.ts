@@ -2,13 +2,22 @@
  * `npm run bench`: every scenario, every client, side by side in one run. See bench/README.md.
  *
  *   npm run bench -- [--quick] [--only flood] [--clients lavathread-worker,shoukaku] [--reps 3] [--seconds 3]
+ *   npm run bench -- --only realistic,stall,load,memory [--players 10000] [--stall-ms 5000]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
+import { loadHeadline, loadMarkdown, loadTable } from './reports/load.js';
+import { memoryMarkdown, memoryTable } from './reports/memory.js';
+import { realisticHeadline, realisticMarkdown, realisticTable, summariseRealistic } from './reports/realistic.js';
+import { stallMarkdown, stallTable, summariseStall } from './reports/stall.js';
 import { runCommands } from './scenarios/commands.js';
+import { runLoad } from './scenarios/load.js';
+import { memorySkips, runMemory } from './scenarios/memory.js';
+import { runRealistic } from './scenarios/realistic.js';
+import { runStall, stallSkips } from './scenarios/stall.js';
 import { runStartup } from './scenarios/startup.js';
 import { clientProtocols, runFlood } from './scenarios/flood.js';
 
@@ -20,11 +29,15 @@ const { values } = parseArgs({
     reps: { type: 'string' },
     seconds: { type: 'string' },
     rates: { type: 'string' },
+    players: { type: 'string' },
+    'stall-ms': { type: 'string' },
   },
 });
 
-const scenarios = ['flood', 'commands', 'startup'];
-const only = values.only?.split(',') ?? scenarios;
+const scenarios = ['flood', 'commands', 'startup', 'realistic', 'stall', 'load', 'memory'];
+/** What `--quick` runs when `--only` is not given (memory is left out: see bench/README.md). */
+const quickScenarios = ['flood', 'commands', 'startup', 'realistic', 'stall', 'load'];
+const only = values.only?.split(',') ?? (values.quick ? quickScenarios : scenarios);
 for (const name of only) if (!scenarios.includes(name)) throw new Error(`unknown scenario ${name} (known: ${scenarios.join(', ')})`);
 
 // Peers run only where their package is installed (devDependencies).
@@ -39,6 +52,11 @@ const reps = Number(values.reps ?? (quick ? 1 : 3));
 const seconds = Number(values.seconds ?? (quick ? 1.5 : 3));
 const rates = (values.rates ?? (quick ? '5000,50000' : '5000,20000,50000,100000')).split(',').map(Number);
 if (!(reps >= 1 && reps <= 20) || !(seconds > 0 && seconds <= 30) || rates.some((r) => !(r > 0 && r <= 200_000))) throw new Error('bad --reps, --seconds or --rates');
+const players = Number(values.players ?? 10_000);
+const stallMs = Number(values['stall-ms'] ?? 5000);
+if (!(Number.isInteger(players) && players >= 8 && players <= 50_000) || !(stallMs >= 1500 && stallMs <= 30_000)) throw new Error('bad --players (8 to 50000) or --stall-ms (1500 to 30000)');
+/** Realistic traffic runs longer than a flood by default: at 5 s per update, 3 s gives each guild at most one. */
+const realisticSeconds = values.seconds !== undefined ? seconds : quick ? 2 : 10;
 
 /** The version of each client package in this run. */
 function versions(): Record<string, string> {
@@ -102,6 +120,69 @@ if (only.includes('startup')) {
   const written = await writeResults(`${meta.date.slice(0, 10)}-startup`, {
     '.json': `${JSON.stringify({ scenario: 'startup', ...meta, rows }, null, 2)}\n`,
     '.md': `# startup: nodes ready\n\n| client | nodes | ms |\n|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.nodes} | ${r.readyMs.toFixed(0)} |`).join('\n')}\n`,
+  });
+  console.log(`written: ${written.join(', ')}`);
+}
+
+const stamp = meta.date.slice(0, 10);
+// Each scenario below runs every client it can; a client that crashes or hangs is reported FAILED
+// for that scenario (every wait is bounded) and the run goes on.
+if (only.includes('realistic')) {
+  const realisticClients = clients.filter((c) => c !== 'dropper');
+  console.log(`\nrealistic: ${players} players over 8 nodes, a playerUpdate each per 5 s, a track change each per 180 s, ${realisticSeconds} s x ${reps}`);
+  const runs = await runRealistic({ clients: realisticClients, players, nodes: 8, seconds: realisticSeconds, reps, updateIntervalMs: 5000, trackMs: 180_000, warmupSeconds: quick ? 0.5 : 3 }, (line) => console.log(line));
+  const rows = summariseRealistic(runs);
+  console.log(`\n${realisticTable(rows)}`);
+  const headline = realisticHeadline(rows);
+  if (headline) console.log(`\n${headline}`);
+  const runMeta = { ...meta, seconds: realisticSeconds, guilds: players, nodes: 8, updateIntervalMs: 5000, trackMs: 180_000 };
+  const written = await writeResults(`${stamp}-realistic`, {
+    '.json': `${JSON.stringify({ scenario: 'realistic', ...runMeta, clients: realisticClients, rows, runs }, null, 2)}\n`,
+    '.md': realisticMarkdown(rows, runMeta),
+  });
+  console.log(`written: ${written.join(', ')}`);
+}
+if (only.includes('stall')) {
+  const stallClients = clients.filter((c) => c !== 'dropper' && !(c in stallSkips));
+  const skipped = Object.fromEntries(Object.entries(stallSkips).filter(([c]) => clients.includes(c)));
+  const options = { clients: stallClients, reps, stallMs, guilds: 1000, trackGuilds: 100, rate: 5000, heartbeat: { intervalMs: 250, timeoutMs: 1000 } };
+  console.log(`\nstall: main thread busy ${stallMs} ms in a 5000/s flood; the node drops a client missing a pong for 1 s; 100 track changes mid-stall`);
+  const samples = await runStall(options, (line) => console.log(line));
+  const rows = summariseStall(samples, skipped);
+  console.log(`\n${stallTable(rows)}`);
+  const runMeta = { ...meta, seconds: stallMs / 1000, guilds: 1000, stallMs, floodRate: 5000, heartbeat: '250 ms pings, dropped after 1000 ms without a pong', trackEvents: 200 };
+  const written = await writeResults(`${stamp}-stall`, {
+    '.json': `${JSON.stringify({ scenario: 'stall', ...runMeta, clients: stallClients, skipped, rows, samples }, null, 2)}\n`,
+    '.md': stallMarkdown(rows, runMeta),
+  });
+  console.log(`written: ${written.join(', ')}`);
+}
+if (only.includes('load')) {
+  const loadClients = clients.filter((c) => c !== 'dropper');
+  const loadReps = values.reps !== undefined ? reps : quick ? 5 : 10;
+  console.log(`\nload: sim:playlist?size=1000 loaded and its tracks decoded, ${loadReps} repetitions after a warm-up`);
+  const rows = await runLoad(loadClients, loadReps, (line) => console.log(line));
+  console.log(`\n${loadTable(rows)}`);
+  const headline = loadHeadline(rows);
+  if (headline) console.log(`\n${headline}`);
+  const runMeta = { ...meta, reps: loadReps, seconds: 0, guilds: 0, playlist: 1000 };
+  const written = await writeResults(`${stamp}-load`, {
+    '.json': `${JSON.stringify({ scenario: 'load', ...runMeta, clients: loadClients, rows }, null, 2)}\n`,
+    '.md': loadMarkdown(rows, runMeta),
+  });
+  console.log(`written: ${written.join(', ')}`);
+}
+if (only.includes('memory')) {
+  const memoryClients = clients.filter((c) => c !== 'dropper' && !(c in memorySkips));
+  const skipped = Object.fromEntries(Object.entries(memorySkips).filter(([c]) => clients.includes(c)));
+  const counts = [...new Set([Math.min(1000, players), players])];
+  console.log(`\nmemory: RSS and heap after GC at 0, ${counts.join(', ')} players (a fresh process with --expose-gc)`);
+  const rows = await runMemory(memoryClients, counts, (line) => console.log(line));
+  console.log(`\n${memoryTable(rows, skipped)}`);
+  const runMeta = { ...meta, reps: 1, seconds: 0, guilds: players, counts: counts.join(',') };
+  const written = await writeResults(`${stamp}-memory`, {
+    '.json': `${JSON.stringify({ scenario: 'memory', ...runMeta, clients: memoryClients, skipped, rows }, null, 2)}\n`,
+    '.md': memoryMarkdown(rows, skipped, runMeta),
   });
   console.log(`written: ${written.join(', ')}`);
 }
