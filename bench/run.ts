@@ -53,8 +53,8 @@ const seconds = Number(values.seconds ?? (quick ? 1.5 : 3));
 const rates = (values.rates ?? (quick ? '5000,50000' : '5000,20000,50000,100000')).split(',').map(Number);
 if (!(reps >= 1 && reps <= 20) || !(seconds > 0 && seconds <= 30) || rates.some((r) => !(r > 0 && r <= 200_000))) throw new Error('bad --reps, --seconds or --rates');
 const players = Number(values.players ?? 10_000);
-const stallMs = Number(values['stall-ms'] ?? 5000);
-if (!(Number.isInteger(players) && players >= 8 && players <= 50_000) || !(stallMs >= 1500 && stallMs <= 30_000)) throw new Error('bad --players (8 to 50000) or --stall-ms (1500 to 30000)');
+const stallMs = Number(values['stall-ms'] ?? (quick ? 2000 : 5000));
+if (!(Number.isInteger(players) && players >= 8 && players <= 50_000) || !(stallMs >= 2000 && stallMs <= 30_000)) throw new Error('bad --players (8 to 50000) or --stall-ms (2000 to 30000)');
 /** Realistic traffic runs longer than a flood by default: at 5 s per update, 3 s gives each guild at most one. */
 const realisticSeconds = values.seconds !== undefined ? seconds : quick ? 2 : 10;
 
@@ -83,6 +83,10 @@ const meta = {
 };
 
 console.log(`lavathread bench: ${clients.join(', ')}; ${reps} repetition(s) of ${seconds} s; ${meta.cores} cores (${meta.cpu})`);
+/** Seconds since the current scenario began (each `if` below resets it). */
+let scenarioStart = performance.now();
+const took = (): string => `${((performance.now() - scenarioStart) / 1000).toFixed(0)} s`;
+
 if (only.includes('flood')) {
   console.log(`\nflood: playerUpdates over 1000 guilds at ${rates.join(', ')} per second`);
   const samples = await runFlood({ clients, rates, seconds, reps, guilds: 1000, warmupSeconds: quick ? 1 : 3 }, (line) => console.log(line));
@@ -94,10 +98,11 @@ if (only.includes('flood')) {
     '.md': markdown(rows, meta),
     '.svg': svgChart(rows),
   });
-  console.log(`\nwritten: ${written.join(', ')}`);
+  console.log(`\nwritten: ${written.join(', ')} (${took()})`);
   if (rows.some((r) => r.rejected)) console.log('\nSome runs were REJECTED: a client did not receive every event it was sent; its figures do not count.');
 }
 if (only.includes('commands')) {
+  scenarioStart = performance.now();
   // The floor and ws-json send REST by hand; the dropper is for the harness's own test.
   const commandClients = clients.filter((c) => c !== 'dropper');
   const sequential = quick ? 200 : 1000;
@@ -110,9 +115,10 @@ if (only.includes('commands')) {
     '.json': `${JSON.stringify({ scenario: 'commands', ...meta, sequential, rows }, null, 2)}\n`,
     '.md': `# commands: setVolume round trips\n\n| client | p50 ms | p99 ms | 1000 at once, ms |\n|---|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.burstMs.toFixed(0)} |`).join('\n')}\n`,
   });
-  console.log(`written: ${written.join(', ')}`);
+  console.log(`written: ${written.join(', ')} (${took()})`);
 }
 if (only.includes('startup')) {
+  scenarioStart = performance.now();
   const counts = [1, 8, 32];
   const startupClients = clients.filter((c) => c !== 'dropper');
   console.log(`\nstartup: time until ${counts.join(', ')} nodes have a usable session`);
@@ -121,13 +127,14 @@ if (only.includes('startup')) {
     '.json': `${JSON.stringify({ scenario: 'startup', ...meta, rows }, null, 2)}\n`,
     '.md': `# startup: nodes ready\n\n| client | nodes | ms |\n|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.nodes} | ${r.readyMs.toFixed(0)} |`).join('\n')}\n`,
   });
-  console.log(`written: ${written.join(', ')}`);
+  console.log(`written: ${written.join(', ')} (${took()})`);
 }
 
 const stamp = meta.date.slice(0, 10);
 // Each scenario below runs every client it can; a client that crashes or hangs is reported FAILED
 // for that scenario (every wait is bounded) and the run goes on.
 if (only.includes('realistic')) {
+  scenarioStart = performance.now();
   const realisticClients = clients.filter((c) => c !== 'dropper');
   console.log(`\nrealistic: ${players} players over 8 nodes, a playerUpdate each per 5 s, a track change each per 180 s, ${realisticSeconds} s x ${reps}`);
   const runs = await runRealistic({ clients: realisticClients, players, nodes: 8, seconds: realisticSeconds, reps, updateIntervalMs: 5000, trackMs: 180_000, warmupSeconds: quick ? 0.5 : 3 }, (line) => console.log(line));
@@ -140,9 +147,10 @@ if (only.includes('realistic')) {
     '.json': `${JSON.stringify({ scenario: 'realistic', ...runMeta, clients: realisticClients, rows, runs }, null, 2)}\n`,
     '.md': realisticMarkdown(rows, runMeta),
   });
-  console.log(`written: ${written.join(', ')}`);
+  console.log(`written: ${written.join(', ')} (${took()})`);
 }
 if (only.includes('stall')) {
+  scenarioStart = performance.now();
   const stallClients = clients.filter((c) => c !== 'dropper' && !(c in stallSkips));
   const skipped = Object.fromEntries(Object.entries(stallSkips).filter(([c]) => clients.includes(c)));
   const options = { clients: stallClients, reps, stallMs, guilds: 1000, trackGuilds: 100, rate: 5000, heartbeat: { intervalMs: 250, timeoutMs: 1000 } };
@@ -155,9 +163,10 @@ if (only.includes('stall')) {
     '.json': `${JSON.stringify({ scenario: 'stall', ...runMeta, clients: stallClients, skipped, rows, samples }, null, 2)}\n`,
     '.md': stallMarkdown(rows, runMeta),
   });
-  console.log(`written: ${written.join(', ')}`);
+  console.log(`written: ${written.join(', ')} (${took()})`);
 }
 if (only.includes('load')) {
+  scenarioStart = performance.now();
   const loadClients = clients.filter((c) => c !== 'dropper');
   const loadReps = values.reps !== undefined ? reps : quick ? 5 : 10;
   console.log(`\nload: sim:playlist?size=1000 loaded and its tracks decoded, ${loadReps} repetitions after a warm-up`);
@@ -170,9 +179,10 @@ if (only.includes('load')) {
     '.json': `${JSON.stringify({ scenario: 'load', ...runMeta, clients: loadClients, rows }, null, 2)}\n`,
     '.md': loadMarkdown(rows, runMeta),
   });
-  console.log(`written: ${written.join(', ')}`);
+  console.log(`written: ${written.join(', ')} (${took()})`);
 }
 if (only.includes('memory')) {
+  scenarioStart = performance.now();
   const memoryClients = clients.filter((c) => c !== 'dropper' && !(c in memorySkips));
   const skipped = Object.fromEntries(Object.entries(memorySkips).filter(([c]) => clients.includes(c)));
   const counts = [...new Set([Math.min(1000, players), players])];
@@ -184,5 +194,5 @@ if (only.includes('memory')) {
     '.json': `${JSON.stringify({ scenario: 'memory', ...runMeta, clients: memoryClients, skipped, rows }, null, 2)}\n`,
     '.md': memoryMarkdown(rows, skipped, runMeta),
   });
-  console.log(`written: ${written.join(', ')}`);
+  console.log(`written: ${written.join(', ')} (${took()})`);
 }

@@ -21,6 +21,8 @@ export interface RealisticOptions {
   readonly trackMs: number;
   /** Unmeasured traffic first, so hot code is compiled. */
   readonly warmupSeconds: number;
+  /** How long to wait, after the traffic, for what is still on its way. @default 10000 */
+  readonly collectTimeoutMs?: number;
 }
 
 export interface RealisticSample {
@@ -77,7 +79,8 @@ async function trafficRound(sims: SimGroup, runner: ClientRunner, options: Reali
   const trackEventsSent = sum(trackEvents);
   // The floor counts every frame as one update: it waits for the sum.
   const expected = totalsOnly ? { expected: updatesSent + trackEventsSent } : { expected: updatesSent, expectedTrackEvents: trackEventsSent };
-  const result = await runner.send({ type: 'collect', ...expected, timeoutMs: 10_000 }, 'result', 30_000);
+  const timeoutMs = options.collectTimeoutMs ?? 10_000;
+  const result = await runner.send({ type: 'collect', ...expected, timeoutMs }, 'result', timeoutMs + 20_000);
   return { updates, trackEvents, updatesSent, trackEventsSent, result };
 }
 

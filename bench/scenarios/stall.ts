@@ -45,9 +45,19 @@ interface SessionSnapshot {
 
 /** Flood before the stall, and after it (the catch-up needs fresh updates and time to arrive). */
 const LEAD_MS = 500;
-const TAIL_MS = 2000;
-/** Into the stall, after the heartbeat had time to drop a client that stopped answering. */
-const SEND_AT_MS_MAX = 2000;
+const TAIL_MS = 1500;
+/**
+ * When the track changes are sent, into the stall: after the heartbeat (a ping every 250 ms, a
+ * drop after 1 s without a pong) had time to drop a client that stopped answering, so a client
+ * that lost its connection cannot have had them in its socket buffer already; and well before the
+ * loop ends.
+ */
+export function sendAtMs(stallMs: number, heartbeat: StallOptions['heartbeat']): number {
+  const afterDrop = heartbeat.intervalMs + heartbeat.timeoutMs + 250;
+  const beforeEnd = stallMs - 400;
+  if (beforeEnd < afterDrop) throw new Error(`a ${stallMs} ms stall is too short to send track events after a heartbeat drop (${afterDrop} ms in) and before its end`);
+  return Math.min(afterDrop + 500, beforeEnd);
+}
 
 async function oneStall(client: string, rep: number, options: StallOptions, sim: SimProcess, runner: ClientRunner, guildIds: readonly string[]): Promise<StallSample> {
   const before = await sim.control<SessionSnapshot[]>('GET', 'sessions');
@@ -60,7 +70,7 @@ async function oneStall(client: string, rep: number, options: StallOptions, sim:
   const stalled = runner.send({ type: 'stall', ms: options.stallMs, expectedTrackEvents: trackGuilds.length * 2, timeoutMs: TAIL_MS }, 'stalled', options.stallMs + TAIL_MS + 30_000);
   stalled.catch(() => {});
   // Mid-stall: past the heartbeat's timeout, well before the loop ends.
-  await sleep(Math.min(SEND_AT_MS_MAX, options.stallMs / 2));
+  await sleep(sendAtMs(options.stallMs, options.heartbeat));
   const sentFrom = Date.now();
   await sim.control('POST', 'track-change', { guildIds: trackGuilds });
   const sentUntil = Date.now();
@@ -102,7 +112,8 @@ export async function runStall(options: StallOptions, log: (line: string) => voi
         log(`  ${client.padEnd(18)} rep ${rep + 1}: FAILED: ${failure}`);
         samples.push({ client, rep, connectionKept: false, trackEventsSent: options.trackGuilds * 2, trackEventsLost: options.trackGuilds * 2, catchUpMs: null, valid: false, metTarget: false, heartbeatDrops: 0, report: null, failure });
       } finally {
-        await runner?.stop().catch(() => {});
+        // No graceful close: a client that lost its node may take long to give up on it.
+        await runner?.kill();
         await sim?.stop().catch(() => {});
       }
     }
