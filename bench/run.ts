@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
 import { loadHeadline, loadMarkdown, loadTable } from './reports/load.js';
-import { memoryMarkdown, memoryTable } from './reports/memory.js';
+import { memoryHeadline, memoryMarkdown, memoryTable } from './reports/memory.js';
 import { realisticHeadline, realisticMarkdown, realisticTable, summariseRealistic } from './reports/realistic.js';
-import { stallMarkdown, stallTable, summariseStall } from './reports/stall.js';
+import { stallHeadline, stallMarkdown, stallTable, summariseStall } from './reports/stall.js';
 import { runCommands } from './scenarios/commands.js';
 import { runLoad } from './scenarios/load.js';
 import { memorySkips, runMemory } from './scenarios/memory.js';
@@ -55,6 +55,12 @@ if (!(reps >= 1 && reps <= 20) || !(seconds > 0 && seconds <= 30) || rates.some(
 const players = Number(values.players ?? 10_000);
 const stallMs = Number(values['stall-ms'] ?? (quick ? 2000 : 5000));
 if (!(Number.isInteger(players) && players >= 8 && players <= 50_000) || !(stallMs >= 2000 && stallMs <= 30_000)) throw new Error('bad --players (8 to 50000) or --stall-ms (2000 to 30000)');
+/**
+ * Realistic: 10,000 players, an update each per 5 s, a track change each per 180 s. `--quick` keeps
+ * those rates (2,000 updates and ~56 track changes a second) over 4,000 players: creating 10,000
+ * players takes most of the scenario's time (up to 8 s per client).
+ */
+const realisticShape = values.players === undefined && quick ? { players: 4000, updateIntervalMs: 2000, trackMs: 72_000 } : { players, updateIntervalMs: 5000, trackMs: 180_000 };
 /** Realistic traffic runs longer than a flood by default: at 5 s per update, 3 s gives each guild at most one. */
 const realisticSeconds = values.seconds !== undefined ? seconds : quick ? 2 : 10;
 
@@ -136,13 +142,14 @@ const stamp = meta.date.slice(0, 10);
 if (only.includes('realistic')) {
   scenarioStart = performance.now();
   const realisticClients = clients.filter((c) => c !== 'dropper');
-  console.log(`\nrealistic: ${players} players over 8 nodes, a playerUpdate each per 5 s, a track change each per 180 s, ${realisticSeconds} s x ${reps}`);
-  const runs = await runRealistic({ clients: realisticClients, players, nodes: 8, seconds: realisticSeconds, reps, updateIntervalMs: 5000, trackMs: 180_000, warmupSeconds: quick ? 0.5 : 3 }, (line) => console.log(line));
+  const shape = realisticShape;
+  console.log(`\nrealistic: ${shape.players} players over 8 nodes, a playerUpdate each per ${shape.updateIntervalMs / 1000} s, a track change each per ${shape.trackMs / 1000} s, ${realisticSeconds} s x ${reps}`);
+  const runs = await runRealistic({ clients: realisticClients, ...shape, nodes: 8, seconds: realisticSeconds, reps, warmupSeconds: quick ? 0.25 : 3 }, (line) => console.log(line));
   const rows = summariseRealistic(runs);
   console.log(`\n${realisticTable(rows)}`);
   const headline = realisticHeadline(rows);
   if (headline) console.log(`\n${headline}`);
-  const runMeta = { ...meta, seconds: realisticSeconds, guilds: players, nodes: 8, updateIntervalMs: 5000, trackMs: 180_000 };
+  const runMeta = { ...meta, seconds: realisticSeconds, guilds: shape.players, nodes: 8, updateIntervalMs: shape.updateIntervalMs, trackMs: shape.trackMs };
   const written = await writeResults(`${stamp}-realistic`, {
     '.json': `${JSON.stringify({ scenario: 'realistic', ...runMeta, clients: realisticClients, rows, runs }, null, 2)}\n`,
     '.md': realisticMarkdown(rows, runMeta),
@@ -158,6 +165,8 @@ if (only.includes('stall')) {
   const samples = await runStall(options, (line) => console.log(line));
   const rows = summariseStall(samples, skipped);
   console.log(`\n${stallTable(rows)}`);
+  const stallLine = stallHeadline(rows);
+  if (stallLine) console.log(`\n${stallLine}`);
   const runMeta = { ...meta, seconds: stallMs / 1000, guilds: 1000, stallMs, floodRate: 5000, heartbeat: '250 ms pings, dropped after 1000 ms without a pong', trackEvents: 200 };
   const written = await writeResults(`${stamp}-stall`, {
     '.json': `${JSON.stringify({ scenario: 'stall', ...runMeta, clients: stallClients, skipped, rows, samples }, null, 2)}\n`,
@@ -189,6 +198,8 @@ if (only.includes('memory')) {
   console.log(`\nmemory: RSS and heap after GC at 0, ${counts.join(', ')} players (a fresh process with --expose-gc)`);
   const rows = await runMemory(memoryClients, counts, (line) => console.log(line));
   console.log(`\n${memoryTable(rows, skipped)}`);
+  const memoryLine = memoryHeadline(rows);
+  if (memoryLine) console.log(`\n${memoryLine}`);
   const runMeta = { ...meta, reps: 1, seconds: 0, guilds: players, counts: counts.join(',') };
   const written = await writeResults(`${stamp}-memory`, {
     '.json': `${JSON.stringify({ scenario: 'memory', ...runMeta, clients: memoryClients, skipped, rows }, null, 2)}\n`,

@@ -30,3 +30,13 @@ export const memoryTable = (rows: readonly MemoryRow[], skipped: Readonly<Record
 export function memoryMarkdown(rows: readonly MemoryRow[], skipped: Readonly<Record<string, string>>, meta: Record<string, unknown>): string {
   return `# memory: RSS and main-thread heap per 1000 players (after forced GC)\n\nlavathread worker: the worker thread's heap is in the process RSS, not in the heap column.\n\n${metaList(meta)}\n\n${markdownTable(header, cells(rows, skipped))}\n`;
 }
+
+/** One line: lavathread worker's growth per 1000 players at the largest count against the best peer's. */
+export function memoryHeadline(rows: readonly MemoryRow[]): string | null {
+  const rss = vsBestPeer(rows, 'lavathread-worker', (x) => last(x)?.rssMb ?? null);
+  const heap = vsBestPeer(rows, 'lavathread-worker', (x) => last(x)?.heapMb ?? null);
+  const own = rows.find((r) => r.client === 'lavathread-worker');
+  const mine = own ? last(own) : null;
+  if (!rss || !heap || !mine) return null;
+  return `lavathread worker per 1000 players: RSS ${mine.rssMb.toFixed(2)} MB against ${rss.best.toFixed(2)} (${rss.peer}), ${rss.ratio.toFixed(2)}x; main heap ${mine.heapMb.toFixed(2)} MB against ${heap.best.toFixed(2)} (${heap.peer}), ${heap.ratio.toFixed(2)}x`;
+}

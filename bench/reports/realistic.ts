@@ -64,7 +64,7 @@ function cells(rows: readonly RealisticRow[]): Cells[] {
 export const realisticTable = (rows: readonly RealisticRow[]): string => textTable(header, cells(rows));
 
 export function realisticMarkdown(rows: readonly RealisticRow[], meta: Record<string, unknown>): string {
-  return `# realistic: 10,000 players over 8 nodes, playerUpdates every 5 s, track changes\n\n${metaList(meta)}\n\n${markdownTable(header, cells(rows))}\n`;
+  return `# realistic: ${String(meta['guilds'])} players over 8 nodes, a playerUpdate each per ${Number(meta['updateIntervalMs']) / 1000} s, a track change each per ${Number(meta['trackMs']) / 1000} s\n\n${metaList(meta)}\n\n${markdownTable(header, cells(rows))}\n`;
 }
 
 /** One line: lavathread worker against the best peer. */

@@ -1,6 +1,7 @@
 /** The stall scenario's table: per client, over repetitions. */
 import { CATCH_UP_TARGET_MS } from '../harness/stall-outcome.js';
 import { median, spread } from '../harness/stats.js';
+import { PEERS } from '../harness/report.js';
 import { markdownTable, metaList, textTable, type Cells } from '../harness/tables.js';
 import type { StallSample } from '../scenarios/stall.js';
 
@@ -64,4 +65,22 @@ export const stallTable = (rows: readonly StallRow[]): string => textTable(heade
 
 export function stallMarkdown(rows: readonly StallRow[], meta: Record<string, unknown>): string {
   return `# stall: a busy main thread against a node that drops clients missing a pong\n\n${metaList(meta)}\n\n${markdownTable(header, cells(rows))}\n`;
+}
+
+/** One line: lavathread worker against the peer that came out best (kept first, then fewest lost, then fastest). */
+export function stallHeadline(rows: readonly StallRow[]): string | null {
+  const describe = (r: StallRow): string => {
+    const counted = r.runs - r.failed - r.invalid;
+    const caught = r.catchUpMs.length === 0 ? 'never caught up' : `caught up in ${median(r.catchUpMs).toFixed(1)} ms`;
+    return `connection kept ${r.kept}/${counted}, ${r.lost.length === 0 ? '-' : median(r.lost)}/${r.sent} track events lost, ${caught}`;
+  };
+  const own = rows.find((r) => r.client === 'lavathread-worker' && r.skipped === null);
+  const score = (r: StallRow): [number, number, number] => [-r.kept, r.lost.length === 0 ? Infinity : median(r.lost), r.catchUpMs.length === 0 ? Infinity : median(r.catchUpMs)];
+  const peers = rows.filter((r) => PEERS.includes(r.client) && r.skipped === null && r.runs > r.failed);
+  const best = [...peers].sort((a, b) => {
+    const [x, y] = [score(a), score(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  })[0];
+  if (!own) return null;
+  return `lavathread worker: ${describe(own)}${best ? `; best peer ${best.client}: ${describe(best)}` : ''}`;
 }
