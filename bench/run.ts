@@ -2,13 +2,22 @@
  * `npm run bench`: every scenario, every client, side by side in one run. See bench/README.md.
  *
  *   npm run bench -- [--quick] [--only flood] [--clients lavathread-worker,shoukaku] [--reps 3] [--seconds 3]
+ *   npm run bench -- --only realistic,stall,load,memory [--players 10000] [--stall-ms 5000]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
+import { loadHeadline, loadMarkdown, loadTable } from './reports/load.js';
+import { memoryHeadline, memoryMarkdown, memoryTable } from './reports/memory.js';
+import { realisticHeadline, realisticMarkdown, realisticTable, summariseRealistic } from './reports/realistic.js';
+import { stallHeadline, stallMarkdown, stallTable, summariseStall } from './reports/stall.js';
 import { runCommands } from './scenarios/commands.js';
+import { runLoad } from './scenarios/load.js';
+import { memorySkips, runMemory } from './scenarios/memory.js';
+import { runRealistic } from './scenarios/realistic.js';
+import { runStall, stallSkips } from './scenarios/stall.js';
 import { runStartup } from './scenarios/startup.js';
 import { clientProtocols, runFlood } from './scenarios/flood.js';
 
@@ -20,11 +29,15 @@ const { values } = parseArgs({
     reps: { type: 'string' },
     seconds: { type: 'string' },
     rates: { type: 'string' },
+    players: { type: 'string' },
+    'stall-ms': { type: 'string' },
   },
 });
 
-const scenarios = ['flood', 'commands', 'startup'];
-const only = values.only?.split(',') ?? scenarios;
+const scenarios = ['flood', 'commands', 'startup', 'realistic', 'stall', 'load', 'memory'];
+/** What `--quick` runs when `--only` is not given (memory is left out: see bench/README.md). */
+const quickScenarios = ['flood', 'commands', 'startup', 'realistic', 'stall', 'load'];
+const only = values.only?.split(',') ?? (values.quick ? quickScenarios : scenarios);
 for (const name of only) if (!scenarios.includes(name)) throw new Error(`unknown scenario ${name} (known: ${scenarios.join(', ')})`);
 
 // Peers run only where their package is installed (devDependencies).
@@ -39,6 +52,17 @@ const reps = Number(values.reps ?? (quick ? 1 : 3));
 const seconds = Number(values.seconds ?? (quick ? 1.5 : 3));
 const rates = (values.rates ?? (quick ? '5000,50000' : '5000,20000,50000,100000')).split(',').map(Number);
 if (!(reps >= 1 && reps <= 20) || !(seconds > 0 && seconds <= 30) || rates.some((r) => !(r > 0 && r <= 200_000))) throw new Error('bad --reps, --seconds or --rates');
+const players = Number(values.players ?? 10_000);
+const stallMs = Number(values['stall-ms'] ?? (quick ? 2000 : 5000));
+if (!(Number.isInteger(players) && players >= 8 && players <= 50_000) || !(stallMs >= 2000 && stallMs <= 30_000)) throw new Error('bad --players (8 to 50000) or --stall-ms (2000 to 30000)');
+/**
+ * Realistic: 10,000 players, an update each per 5 s, a track change each per 180 s. `--quick` keeps
+ * those rates (2,000 updates and ~56 track changes a second) over 4,000 players: creating 10,000
+ * players takes most of the scenario's time (up to 8 s per client).
+ */
+const realisticShape = values.players === undefined && quick ? { players: 4000, updateIntervalMs: 2000, trackMs: 72_000 } : { players, updateIntervalMs: 5000, trackMs: 180_000 };
+/** Realistic traffic runs longer than a flood by default: at 5 s per update, 3 s gives each guild at most one. */
+const realisticSeconds = values.seconds !== undefined ? seconds : quick ? 2 : 10;
 
 /** The version of each client package in this run. */
 function versions(): Record<string, string> {
@@ -65,6 +89,10 @@ const meta = {
 };
 
 console.log(`lavathread bench: ${clients.join(', ')}; ${reps} repetition(s) of ${seconds} s; ${meta.cores} cores (${meta.cpu})`);
+/** Seconds since the current scenario began (each `if` below resets it). */
+let scenarioStart = performance.now();
+const took = (): string => `${((performance.now() - scenarioStart) / 1000).toFixed(0)} s`;
+
 if (only.includes('flood')) {
   console.log(`\nflood: playerUpdates over 1000 guilds at ${rates.join(', ')} per second`);
   const samples = await runFlood({ clients, rates, seconds, reps, guilds: 1000, warmupSeconds: quick ? 1 : 3 }, (line) => console.log(line));
@@ -76,10 +104,11 @@ if (only.includes('flood')) {
     '.md': markdown(rows, meta),
     '.svg': svgChart(rows),
   });
-  console.log(`\nwritten: ${written.join(', ')}`);
+  console.log(`\nwritten: ${written.join(', ')} (${took()})`);
   if (rows.some((r) => r.rejected)) console.log('\nSome runs were REJECTED: a client did not receive every event it was sent; its figures do not count.');
 }
 if (only.includes('commands')) {
+  scenarioStart = performance.now();
   // The floor and ws-json send REST by hand; the dropper is for the harness's own test.
   const commandClients = clients.filter((c) => c !== 'dropper');
   const sequential = quick ? 200 : 1000;
@@ -92,9 +121,10 @@ if (only.includes('commands')) {
     '.json': `${JSON.stringify({ scenario: 'commands', ...meta, sequential, rows }, null, 2)}\n`,
     '.md': `# commands: setVolume round trips\n\n| client | p50 ms | p99 ms | 1000 at once, ms |\n|---|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.burstMs.toFixed(0)} |`).join('\n')}\n`,
   });
-  console.log(`written: ${written.join(', ')}`);
+  console.log(`written: ${written.join(', ')} (${took()})`);
 }
 if (only.includes('startup')) {
+  scenarioStart = performance.now();
   const counts = [1, 8, 32];
   const startupClients = clients.filter((c) => c !== 'dropper');
   console.log(`\nstartup: time until ${counts.join(', ')} nodes have a usable session`);
@@ -103,5 +133,77 @@ if (only.includes('startup')) {
     '.json': `${JSON.stringify({ scenario: 'startup', ...meta, rows }, null, 2)}\n`,
     '.md': `# startup: nodes ready\n\n| client | nodes | ms |\n|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.nodes} | ${r.readyMs.toFixed(0)} |`).join('\n')}\n`,
   });
-  console.log(`written: ${written.join(', ')}`);
+  console.log(`written: ${written.join(', ')} (${took()})`);
+}
+
+const stamp = meta.date.slice(0, 10);
+// Each scenario below runs every client it can; a client that crashes or hangs is reported FAILED
+// for that scenario (every wait is bounded) and the run goes on.
+if (only.includes('realistic')) {
+  scenarioStart = performance.now();
+  const realisticClients = clients.filter((c) => c !== 'dropper');
+  const shape = realisticShape;
+  console.log(`\nrealistic: ${shape.players} players over 8 nodes, a playerUpdate each per ${shape.updateIntervalMs / 1000} s, a track change each per ${shape.trackMs / 1000} s, ${realisticSeconds} s x ${reps}`);
+  const runs = await runRealistic({ clients: realisticClients, ...shape, nodes: 8, seconds: realisticSeconds, reps, warmupSeconds: quick ? 0.25 : 3 }, (line) => console.log(line));
+  const rows = summariseRealistic(runs);
+  console.log(`\n${realisticTable(rows)}`);
+  const headline = realisticHeadline(rows);
+  if (headline) console.log(`\n${headline}`);
+  const runMeta = { ...meta, seconds: realisticSeconds, guilds: shape.players, nodes: 8, updateIntervalMs: shape.updateIntervalMs, trackMs: shape.trackMs };
+  const written = await writeResults(`${stamp}-realistic`, {
+    '.json': `${JSON.stringify({ scenario: 'realistic', ...runMeta, clients: realisticClients, rows, runs }, null, 2)}\n`,
+    '.md': realisticMarkdown(rows, runMeta),
+  });
+  console.log(`written: ${written.join(', ')} (${took()})`);
+}
+if (only.includes('stall')) {
+  scenarioStart = performance.now();
+  const stallClients = clients.filter((c) => c !== 'dropper' && !(c in stallSkips));
+  const skipped = Object.fromEntries(Object.entries(stallSkips).filter(([c]) => clients.includes(c)));
+  const options = { clients: stallClients, reps, stallMs, guilds: 1000, trackGuilds: 100, rate: 5000, heartbeat: { intervalMs: 250, timeoutMs: 1000 } };
+  console.log(`\nstall: main thread busy ${stallMs} ms in a 5000/s flood; the node drops a client missing a pong for 1 s; 100 track changes mid-stall`);
+  const samples = await runStall(options, (line) => console.log(line));
+  const rows = summariseStall(samples, skipped);
+  console.log(`\n${stallTable(rows)}`);
+  const stallLine = stallHeadline(rows);
+  if (stallLine) console.log(`\n${stallLine}`);
+  const runMeta = { ...meta, seconds: stallMs / 1000, guilds: 1000, stallMs, floodRate: 5000, heartbeat: '250 ms pings, dropped after 1000 ms without a pong', trackEvents: 200 };
+  const written = await writeResults(`${stamp}-stall`, {
+    '.json': `${JSON.stringify({ scenario: 'stall', ...runMeta, clients: stallClients, skipped, rows, samples }, null, 2)}\n`,
+    '.md': stallMarkdown(rows, runMeta),
+  });
+  console.log(`written: ${written.join(', ')} (${took()})`);
+}
+if (only.includes('load')) {
+  scenarioStart = performance.now();
+  const loadClients = clients.filter((c) => c !== 'dropper');
+  const loadReps = values.reps !== undefined ? reps : quick ? 5 : 10;
+  console.log(`\nload: sim:playlist?size=1000 loaded and its tracks decoded, ${loadReps} repetitions after a warm-up`);
+  const rows = await runLoad(loadClients, loadReps, (line) => console.log(line));
+  console.log(`\n${loadTable(rows)}`);
+  const headline = loadHeadline(rows);
+  if (headline) console.log(`\n${headline}`);
+  const runMeta = { ...meta, reps: loadReps, seconds: 0, guilds: 0, playlist: 1000 };
+  const written = await writeResults(`${stamp}-load`, {
+    '.json': `${JSON.stringify({ scenario: 'load', ...runMeta, clients: loadClients, rows }, null, 2)}\n`,
+    '.md': loadMarkdown(rows, runMeta),
+  });
+  console.log(`written: ${written.join(', ')} (${took()})`);
+}
+if (only.includes('memory')) {
+  scenarioStart = performance.now();
+  const memoryClients = clients.filter((c) => c !== 'dropper' && !(c in memorySkips));
+  const skipped = Object.fromEntries(Object.entries(memorySkips).filter(([c]) => clients.includes(c)));
+  const counts = [...new Set([Math.min(1000, players), players])];
+  console.log(`\nmemory: RSS and heap after GC at 0, ${counts.join(', ')} players (a fresh process with --expose-gc)`);
+  const rows = await runMemory(memoryClients, counts, (line) => console.log(line));
+  console.log(`\n${memoryTable(rows, skipped)}`);
+  const memoryLine = memoryHeadline(rows);
+  if (memoryLine) console.log(`\n${memoryLine}`);
+  const runMeta = { ...meta, reps: 1, seconds: 0, guilds: players, counts: counts.join(',') };
+  const written = await writeResults(`${stamp}-memory`, {
+    '.json': `${JSON.stringify({ scenario: 'memory', ...runMeta, clients: memoryClients, skipped, rows }, null, 2)}\n`,
+    '.md': memoryMarkdown(rows, skipped, runMeta),
+  });
+  console.log(`written: ${written.join(', ')} (${took()})`);
 }

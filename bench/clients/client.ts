@@ -22,14 +22,25 @@ export interface BenchClient {
    * the client chooses.
    */
   createPlayers(guildIds: readonly string[]): Promise<void>;
-  /** Calls `listener(guildId)` for every playerUpdate a player (not just the socket) received. */
-  onPlayerUpdate(listener: (guildId: string) => void): void;
+  /**
+   * Calls `listener(guildId, position)` for every playerUpdate a player (not just the socket)
+   * received, with the frame's `state.position` where the library exposes it (the stall scenario
+   * floods with wall-clock positions to tell frames sent after a moment).
+   */
+  onPlayerUpdate(listener: (guildId: string, position?: number) => void): void;
   /** Calls `listener(guildId, type)` for every track event a player received. */
   onTrackEvent(listener: (guildId: string, type: string) => void): void;
   /** Sets a guild player's volume through the library's player API; settles when its promise does. */
   setVolume(guildId: string, volume: number): Promise<void>;
   /** Loads an identifier through the library's REST API; answers how many tracks it got. */
   loadTracks(identifier: string): Promise<number>;
+  /**
+   * Loads `identifier` through the library's REST API, then decodes every encoded track of the
+   * answer through the library's decode API; answers how many tracks each step gave.
+   */
+  loadAndDecode(identifier: string): Promise<{ tracks: number; decoded: number }>;
+  /** How `loadAndDecode` decodes (a local decoder, REST decodetracks, one REST call per track...). */
+  readonly decodeVia: string;
   /** Loads `identifier` and plays its first track on the guild's player, through the library. */
   play(guildId: string, identifier: string): Promise<void>;
   close(): Promise<void>;

@@ -8,7 +8,7 @@
  * state into the player (`connected`, `lastPosition`, then `lastUpdate`). So updates are counted
  * at that write, by an accessor on the player's `lastUpdate`.
  */
-import { Cluster, type ClusterNode, type Player, type VoiceServerUpdate, type VoiceStateUpdate } from 'lavaclient';
+import { Cluster, decode, type ClusterNode, type Player, type VoiceServerUpdate, type VoiceStateUpdate } from 'lavaclient';
 import { fakeVoice, type BenchClient } from './client.js';
 
 /**
@@ -41,13 +41,13 @@ const VOICE_TIMEOUT_MS = 15_000;
 export default function create(): BenchClient {
   let cluster: Cluster | null = null;
   let voiceIndex = 0;
-  let onUpdate: (guildId: string) => void = () => {};
+  let onUpdate: (guildId: string, position?: number) => void = () => {};
   let onTrack: (guildId: string, type: string) => void = () => {};
 
   /** Hooks the player's events; resolves on its first playerUpdate. */
   const attach = (player: Player<ClusterNode>): Promise<void> => {
     const guildId = player.guildId;
-    const updated = watchUpdates(player, () => onUpdate(guildId));
+    const updated = watchUpdates(player, () => onUpdate(guildId, player.lastPosition));
     player.on('trackStart', () => onTrack(guildId, 'TrackStartEvent'));
     player.on('trackEnd', () => onTrack(guildId, 'TrackEndEvent'));
     player.on('trackException', () => onTrack(guildId, 'TrackExceptionEvent'));
@@ -136,6 +136,14 @@ export default function create(): BenchClient {
       if (!rest) throw new Error('lavaclient has no connected node');
       // Every v3 answer has `tracks` (empty for NO_MATCHES and LOAD_FAILED).
       return (await rest.loadTracks(identifier)).tracks.length;
+    },
+    decodeVia: 'local decoder (the exported decode())',
+    async loadAndDecode(identifier) {
+      const rest = cluster!.rest;
+      if (!rest) throw new Error('lavaclient has no connected node');
+      const tracks = (await rest.loadTracks(identifier)).tracks;
+      const decoded = tracks.filter((t) => decode(t.track) !== null).length;
+      return { tracks: tracks.length, decoded };
     },
     async play(guildId, identifier) {
       const player = playerOf(guildId);

@@ -60,7 +60,7 @@ function nodesReady(manager: LavalinkManager): Promise<void> {
 export default function create(): BenchClient {
   let manager: LavalinkManager | null = null;
   let voiceIndex = 0;
-  let onUpdate: (guildId: string) => void = () => {};
+  let onUpdate: (guildId: string, position?: number) => void = () => {};
   let onTrack: (guildId: string, type: string) => void = () => {};
 
   const playerOf = (guildId: string): Player => {
@@ -79,7 +79,7 @@ export default function create(): BenchClient {
       });
       manager = lavalink;
       // The library's per-player events (its Player is no emitter: the manager emits them with the player).
-      lavalink.on('playerUpdate', (_old, player) => onUpdate(player.guildId));
+      lavalink.on('playerUpdate', (_old, player) => onUpdate(player.guildId, player.lastPosition));
       lavalink.on('trackStart', (player, _track, event) => onTrack(player.guildId, event.type));
       lavalink.on('trackEnd', (player, _track, event) => onTrack(player.guildId, event.type));
       // A TrackEndEvent with nothing queued is emitted as `queueEnd` instead of `trackEnd`.
@@ -122,6 +122,15 @@ export default function create(): BenchClient {
       const node = manager!.nodeManager.leastUsedNodes()[0];
       if (!node) throw new Error('lavalink-client has no connected node');
       return (await node.search(asIdentifier(identifier), undefined)).tracks.length;
+    },
+    decodeVia: 'REST decodetracks (node.decode.multipleTracks)',
+    async loadAndDecode(identifier) {
+      const node = manager!.nodeManager.leastUsedNodes()[0];
+      if (!node) throw new Error('lavalink-client has no connected node');
+      const tracks = (await node.search(asIdentifier(identifier), undefined)).tracks;
+      const encoded = tracks.map((t) => t.encoded).filter((e): e is string => typeof e === 'string');
+      const decoded = await node.decode.multipleTracks(encoded, undefined);
+      return { tracks: tracks.length, decoded: decoded.length };
     },
     async play(guildId, identifier) {
       const player = playerOf(guildId);

@@ -4,7 +4,7 @@ import { BENCH_USER_ID, fakeVoice, type BenchClient } from './client.js';
 
 export function lavathread(workers: number): BenchClient {
   let manager: Manager | null = null;
-  let onUpdate: (guildId: string) => void = () => {};
+  let onUpdate: (guildId: string, position?: number) => void = () => {};
   let onTrack: (guildId: string, type: string) => void = () => {};
   return {
     protocol: 4,
@@ -13,7 +13,7 @@ export function lavathread(workers: number): BenchClient {
         nodes.map((n) => ({ ...n, version: 4 as const })),
         { send: () => {}, workers, userId },
       );
-      manager.on('playerUpdate', (player) => onUpdate(player.guildId));
+      manager.on('playerUpdate', (player, state) => onUpdate(player.guildId, state.position));
       manager.on('trackStart', (player) => onTrack(player.guildId, 'TrackStartEvent'));
       manager.on('trackEnd', (player) => onTrack(player.guildId, 'TrackEndEvent'));
       manager.init(userId);
@@ -50,6 +50,13 @@ export function lavathread(workers: number): BenchClient {
         default:
           return 0;
       }
+    },
+    decodeVia: 'local decoder (manager.decode)',
+    async loadAndDecode(identifier) {
+      const result = await manager!.load(identifier);
+      const tracks = result.loadType === 'playlist' ? result.playlist.tracks : result.loadType === 'search' ? result.tracks : result.loadType === 'track' ? [result.track] : [];
+      const decoded = await manager!.decode(tracks.map((t) => t.encoded));
+      return { tracks: tracks.length, decoded: decoded.length };
     },
     async play(guildId, identifier) {
       const result = await manager!.load(identifier);

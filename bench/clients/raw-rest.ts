@@ -1,6 +1,6 @@
 /** Sockets and REST for the raw `ws` clients (floor, ws-json): what a hand-written client does. */
 import WebSocket from 'ws';
-import type { BenchNode } from './client.js';
+import { fakeVoice, type BenchNode } from './client.js';
 
 /** Opens a plain v4 socket and waits for `ready`; answers the socket and its session id. */
 export async function openRaw(node: BenchNode, userId: string, clientName: string): Promise<{ ws: WebSocket; sessionId: string | null }> {
@@ -19,6 +19,8 @@ export function closeAll(sockets: readonly WebSocket[]): Promise<unknown> {
 export interface RawRest {
   setVolume(guildId: string, volume: number): Promise<void>;
   loadTracks(identifier: string): Promise<number>;
+  loadAndDecode(identifier: string): Promise<{ tracks: number; decoded: number }>;
+  readonly decodeVia: string;
   play(guildId: string, identifier: string): Promise<void>;
 }
 
@@ -47,6 +49,13 @@ export function rawRest(node: () => BenchNode, sessionId: () => string | null): 
       if (loadType === 'playlist') return (data as { tracks: unknown[] }).tracks.length;
       return 0;
     },
+    decodeVia: 'REST decodetracks (POST /v4/decodetracks by hand)',
+    async loadAndDecode(identifier) {
+      const { loadType, data } = await load(identifier);
+      const tracks = (loadType === 'playlist' ? (data as { tracks: { encoded: string }[] }).tracks : loadType === 'search' ? (data as { encoded: string }[]) : loadType === 'track' ? [data as { encoded: string }] : []).map((t) => t.encoded);
+      const decoded = (await call('POST', '/v4/decodetracks', tracks)) as unknown[];
+      return { tracks: tracks.length, decoded: decoded.length };
+    },
     async play(guildId, identifier) {
       const { loadType, data } = await load(identifier);
       const track = loadType === 'track' ? data : loadType === 'search' ? (data as unknown[])[0] : loadType === 'playlist' ? (data as { tracks: unknown[] }).tracks[0] : null;
@@ -54,4 +63,29 @@ export function rawRest(node: () => BenchNode, sessionId: () => string | null): 
       await call('PATCH', player(guildId), { track: { encoded: (track as { encoded: string }).encoded } });
     },
   };
+}
+
+/**
+ * Creates a player per guild by hand (a voice PATCH each, 64 at a time), round-robin over the
+ * nodes' sessions, so a node has players to send its traffic to.
+ */
+export async function createRawPlayers(sessions: readonly { node: BenchNode; sessionId: string | null }[], guildIds: readonly string[], firstIndex: number): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < guildIds.length) {
+      const i = next++;
+      const guildId = guildIds[i]!;
+      const { node, sessionId } = sessions[i % sessions.length]!;
+      const voice = fakeVoice(guildId, firstIndex + i);
+      const res = await fetch(`http://${node.host}:${node.port}/v4/sessions/${sessionId}/players/${guildId}`, {
+        method: 'PATCH',
+        headers: { Authorization: node.password, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ voice: { token: voice.server['token'], endpoint: voice.server['endpoint'], sessionId: voice.state['session_id'], channelId: voice.state['channel_id'] } }),
+      });
+      if (!res.ok) throw new Error(`voice PATCH for ${guildId}: ${res.status}`);
+      await res.arrayBuffer();
+    }
+  };
+  if (sessions.length === 0) return;
+  await Promise.all(Array.from({ length: Math.min(64, guildIds.length) }, lane));
 }

@@ -68,12 +68,12 @@ export default function create(): BenchClient {
   let manager: Shoukaku | null = null;
   let connector: BenchConnector | null = null;
   let voiceIndex = 0;
-  let onUpdate: (guildId: string) => void = () => {};
+  let onUpdate: (guildId: string, position?: number) => void = () => {};
   let onTrack: (guildId: string, type: string) => void = () => {};
 
   const attach = (player: Player): void => {
     const guildId = player.guildId;
-    player.on('update', () => onUpdate(guildId));
+    player.on('update', (data) => onUpdate(guildId, data.state.position));
     player.on('start', (event) => onTrack(guildId, event.type));
     player.on('end', (event) => onTrack(guildId, event.type));
     player.on('stuck', (event) => onTrack(guildId, event.type));
@@ -146,6 +146,17 @@ export default function create(): BenchClient {
       const node = manager!.getIdealNode();
       if (!node) throw new Error('shoukaku has no connected node');
       return tracksOf(await node.rest.resolve(identifier)).length;
+    },
+    decodeVia: 'REST decodetrack, one call per track, 32 at a time (Rest#decode; no bulk call)',
+    async loadAndDecode(identifier) {
+      const node = manager!.getIdealNode();
+      if (!node) throw new Error('shoukaku has no connected node');
+      const tracks = tracksOf(await node.rest.resolve(identifier));
+      let decoded = 0;
+      await eachLimited(tracks, 32, async (track) => {
+        if (await node.rest.decode(track.encoded)) decoded++;
+      });
+      return { tracks: tracks.length, decoded };
     },
     async play(guildId, identifier) {
       const player = playerOf(guildId);

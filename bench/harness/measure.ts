@@ -18,7 +18,7 @@ export interface Measurement {
 
 const RESOLUTION_MS = 20;
 
-function threadCpuNs(): number {
+export function threadCpuNs(): number {
   return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
 }
 

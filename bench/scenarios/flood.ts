@@ -16,6 +16,8 @@ export interface FloodOptions {
   readonly guilds: number;
   /** Unmeasured flood before the measured ones, per rate. */
   readonly warmupSeconds: number;
+  /** How long to wait, after a flood, for frames still on their way. @default 10000 */
+  readonly collectTimeoutMs?: number;
 }
 
 export interface FloodSample {
@@ -72,7 +74,7 @@ export async function runFlood(options: FloodOptions, log: (line: string) => voi
       for (const { sim, runner } of rigs) {
         await runner.send({ type: 'measure' }, 'measuring');
         const warm = await sim.control<{ frames: number }>('POST', 'flood', { rate, guilds: options.guilds, durationMs: options.warmupSeconds * 1000, guildIds });
-        await runner.send({ type: 'collect', expected: warm.frames, timeoutMs: 10_000 }, 'result', 30_000);
+        await runner.send({ type: 'collect', expected: warm.frames, timeoutMs: options.collectTimeoutMs ?? 10_000 }, 'result', 30_000);
       }
       for (let rep = 0; rep < options.reps; rep++) {
         // Clients take turns within each repetition, so drift on a shared machine hits all alike.
@@ -80,7 +82,7 @@ export async function runFlood(options: FloodOptions, log: (line: string) => voi
         for (const { client, sim, runner } of order) {
           await runner.send({ type: 'measure' }, 'measuring');
           const flood = await sim.control<{ frames: number; elapsedMs: number }>('POST', 'flood', { rate, guilds: options.guilds, durationMs: options.seconds * 1000, guildIds });
-          const result = await runner.send({ type: 'collect', expected: flood.frames, timeoutMs: 10_000 }, 'result', 30_000);
+          const result = await runner.send({ type: 'collect', expected: flood.frames, timeoutMs: options.collectTimeoutMs ?? 10_000 }, 'result', 30_000);
           const verdict = verifyFlood(flood.frames, guildIds, result.received, result.perGuild, !totalsOnly.has(client));
           const m = result.measurement;
           const sample: FloodSample = {

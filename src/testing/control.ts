@@ -10,7 +10,10 @@
  * | `POST /_simulator/silence`, `POST /_simulator/wake` | half-open on/off |
  * | `POST /_simulator/refuse {durationMs}` | refuses new connections |
  * | `POST /_simulator/rest-fault {delayMs?, status?, count?, body?}`, `DELETE /_simulator/rest-fault` | REST faults |
+ * | `POST /_simulator/traffic {durationMs, updateIntervalMs?, trackMs?}` | realistic traffic to this node's players; answers per-guild counts when done |
+ * | `POST /_simulator/track-change {guildIds}` | TrackEndEvent + TrackStartEvent now for each guild's player; answers `{changed, missing}` |
  * | `POST /_simulator/heartbeat {intervalMs, timeoutMs}` or `null` | heartbeat on/off |
+ * | `GET /_simulator/heartbeat` | `{dropped}`: clients dropped so far for a missed pong |
  * | `POST /_simulator/restart {downMs?, keepSessions?}` | restart |
  * | `POST /_simulator/raw {data, binary?, sessionId?}` | sends a raw frame (`binary`: data is base64) |
  * | `POST /_simulator/load {cores?, systemLoad?, lavalinkLoad?, frameStats?}` | overrides stats |
@@ -64,6 +67,12 @@ async function dispatch(sim: LavalinkSimulator, action: string, body: unknown): 
     case 'DELETE rest-fault':
       sim.clearRestFaults();
       return noContent;
+    case 'POST traffic':
+      return json(await sim.traffic(b as never));
+    case 'POST track-change':
+      return json(sim.changeTracks(b.guildIds as never));
+    case 'GET heartbeat':
+      return json({ dropped: sim.heartbeatDrops });
     case 'POST heartbeat':
       sim.setHeartbeat(body === null || Object.keys(b).length === 0 ? null : (b as never));
       return noContent;

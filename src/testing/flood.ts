@@ -10,6 +10,12 @@ export interface FloodOptions {
   readonly durationMs: number;
   /** Guild ids to use instead of made-up ones (length must equal `guilds`). */
   readonly guildIds?: readonly string[];
+  /**
+   * Each frame's `position` is the wall clock (Date.now()) instead of the time since the flood
+   * began: a client that exposes only the position can still tell a frame sent after a moment.
+   * @default false
+   */
+  readonly wallClockPosition?: boolean;
 }
 
 export interface FloodResult {
@@ -54,7 +60,7 @@ export function flood(sessions: () => readonly SimSession[], options: FloodOptio
       const open = sessions().filter((s) => s.state === 'open');
       targets = Math.max(targets, open.length);
       const now = Date.now();
-      const position = now - startTime;
+      const position = options.wallClockPosition === true ? now : now - startTime;
       const tail = fullState ? `,"connected":true,"ping":20}}` : '}}';
       for (; sent < due; sent++) {
         const frame = `{"op":"playerUpdate","guildId":"${guildIds[guild]}","state":{"time":${now},"position":${position}${tail}`;

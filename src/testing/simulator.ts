@@ -23,6 +23,7 @@ import { v3Dialect } from './dialect-v3.js';
 import { v4Dialect } from './dialect-v4.js';
 import { flood, type FloodOptions, type FloodResult } from './flood.js';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { changeTrack, traffic, type TrafficOptions, type TrafficResult } from './traffic.js';
 import { errorBody, HttpError, type Reply } from './http-reply.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { filterNames } from './player-patch.js';
@@ -32,7 +33,7 @@ import { buildRoutes, type Route } from './routes.js';
 import { SimSession, type SessionOwner } from './session.js';
 import type { SimPlayer } from './sim-player.js';
 import { applyV3Op } from './socket-ops-v3.js';
-import type { NodeLoad, VoiceState } from './types.js';
+import type { NodeLoad, SimTrack, VoiceState } from './types.js';
 import { InvalidOptionError } from '../errors.js';
 
 /** A REST request as the simulator received it. The password itself is never kept. */
@@ -374,6 +375,49 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     }
     const pick = (): SimSession[] => [...this.#sessions.values()].filter((s) => options.sessionId === undefined || s.id === options.sessionId);
     return flood(pick, options, this.release.fullPlayerState, this.#closing.signal);
+  }
+
+  /**
+   * Realistic traffic to the players this node holds (traffic.ts): a playerUpdate each per
+   * `updateIntervalMs`, a track change each per `trackMs`; answers what went to each guild.
+   */
+  traffic(options: TrafficOptions): Promise<TrafficResult> {
+    const limits = { durationMs: [1, FLOOD_LIMITS.durationMs], updateIntervalMs: [1, 3_600_000], trackMs: [1, 86_400_000] } as const;
+    for (const [name, [min, max]] of Object.entries(limits)) {
+      const value = (options as unknown as Record<string, unknown>)[name];
+      if (value === undefined && name !== 'durationMs') continue;
+      if (typeof value !== 'number' || !(value >= min && value <= max)) throw new InvalidOptionError(name, `a number from ${min} to ${max}`, value);
+    }
+    return traffic([...this.#sessions.values()], this.#changeTrack(options.trackMs ?? 180_000), options, this.#closing.signal);
+  }
+
+  /**
+   * A track change now (TrackEndEvent then TrackStartEvent) for each guild that has a player here.
+   * Events of a session waiting for a resume are queued, as any event is. Answers how many guilds
+   * had a player, and which did not.
+   */
+  changeTracks(guildIds: readonly string[]): { changed: number; missing: string[] } {
+    if (!Array.isArray(guildIds) || !guildIds.every((id) => typeof id === 'string')) throw new InvalidOptionError('guildIds', 'an array of guild ids', guildIds);
+    const track = this.#changeTrack(180_000);
+    let changed = 0;
+    const missing: string[] = [];
+    for (const guildId of guildIds) {
+      const session = [...this.#sessions.values()].find((s) => s.state !== 'closed' && s.players.has(guildId));
+      if (!session) {
+        missing.push(guildId);
+        continue;
+      }
+      changeTrack(session, session.players.get(guildId)!, track);
+      changed++;
+    }
+    return { changed, missing };
+  }
+
+  /** The made-up track the traffic plays: `lengthMs` long, encoded as this release writes. */
+  #changeTrack(lengthMs: number): SimTrack {
+    const result = this.catalogue.load(`sim:track?length=${Math.round(lengthMs)}&title=Traffic`);
+    if (result.kind !== 'track') throw new InvalidOptionError('trackMs', 'a positive whole number of ms', lengthMs);
+    return result.track;
   }
 
   /** Pings clients every `intervalMs` and drops those that miss a pong for `timeoutMs`; null turns it off. */

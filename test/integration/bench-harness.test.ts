@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { summarise } from '../../bench/harness/report.js';
 import { verifyFlood } from '../../bench/harness/verify.js';
 import { guildIdsFor, runFlood } from '../../bench/scenarios/flood.js';
+import { runRealistic } from '../../bench/scenarios/realistic.js';
 
 describe('benchmark harness', () => {
   test('verifyFlood counts per guild against the flood rotation', () => {
@@ -16,12 +17,28 @@ describe('benchmark harness', () => {
   });
 
   test('a run whose client dropped events on purpose is rejected; an honest one is not', async () => {
-    const samples = await runFlood({ clients: ['ws-json', 'dropper'], rates: [2000], seconds: 0.5, reps: 1, guilds: 50, warmupSeconds: 0.2 }, () => {});
+    const samples = await runFlood({ clients: ['ws-json', 'dropper'], rates: [2000], seconds: 0.5, reps: 1, guilds: 50, warmupSeconds: 0.2, collectTimeoutMs: 1000 }, () => {});
     const rows = summarise(samples);
     const honest = rows.find((r) => r.client === 'ws-json')!;
     const dropper = rows.find((r) => r.client === 'dropper')!;
     assert.equal(honest.rejected, false);
     assert.equal(dropper.rejected, true);
     assert.equal(samples.find((s) => s.client === 'dropper')!.verdict.missing, 100, 'one in ten of 1000 frames');
+  });
+});
+
+describe('benchmark scenarios', () => {
+  test('realistic: an honest client passes the per-guild checks over several nodes; one that drops updates is rejected', async () => {
+    const runs = await runRealistic(
+      { clients: ['ws-json', 'dropper'], players: 40, nodes: 2, seconds: 0.6, reps: 1, updateIntervalMs: 100, trackMs: 300, warmupSeconds: 0, collectTimeoutMs: 1000 },
+      () => {},
+    );
+    const honest = runs.find((r) => r.client === 'ws-json')!;
+    const dropper = runs.find((r) => r.client === 'dropper')!;
+    assert.equal(honest.failure, null);
+    assert.deepEqual(honest.placement, [20, 20], 'ws-json places round-robin');
+    assert.equal(honest.samples[0]!.verdict.ok, true, String(honest.samples[0]!.verdict.reason));
+    assert.ok(honest.samples[0]!.trackEventsSent > 0, 'track changes were sent');
+    assert.equal(dropper.samples[0]!.verdict.ok, false);
   });
 });

@@ -1,0 +1,87 @@
+/** The benchmark's own arithmetic: verdicts, catch-up, memory per 1000 players, medians. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { perThousand } from '../../bench/harness/memory-figures.js';
+import { catchUpMs, stallOutcome, type StallObservations } from '../../bench/harness/stall-outcome.js';
+import { median, spread, withSpread } from '../../bench/harness/stats.js';
+import { vsBestPeer } from '../../bench/harness/tables.js';
+import { mergeCounts, verifyPerGuild } from '../../bench/harness/verify.js';
+import { sendAtMs } from '../../bench/scenarios/stall.js';
+
+const MB = 1024 * 1024;
+
+describe('bench figures', () => {
+  test('verifyPerGuild rejects any guild that got less than it was sent, and allows extra', () => {
+    assert.deepEqual(verifyPerGuild({ a: 2, b: 1 }, { a: 3, b: 1 }, 'playerUpdates'), { ok: true, missing: 0, reason: null });
+    const short = verifyPerGuild({ a: 2, b: 1, c: 4 }, { a: 1, b: 1 }, 'track events');
+    assert.equal(short.ok, false);
+    assert.equal(short.missing, 5);
+    assert.match(short.reason!, /5 track events lost over 2 guilds/);
+  });
+
+  test('mergeCounts adds the nodes’ per-guild counts', () => {
+    assert.deepEqual(mergeCounts([{ a: 1, b: 2 }, { b: 3, c: 1 }, {}]), { a: 1, b: 5, c: 1 });
+  });
+
+  test('catch-up is the later of the last track event and the first fresh playerUpdate; never if either never came', () => {
+    assert.equal(catchUpMs({ trackCaughtUpMs: 7, freshUpdateMs: 12 }), 12);
+    assert.equal(catchUpMs({ trackCaughtUpMs: 30, freshUpdateMs: 2 }), 30);
+    assert.equal(catchUpMs({ trackCaughtUpMs: null, freshUpdateMs: 2 }), null);
+    assert.equal(catchUpMs({ trackCaughtUpMs: 1, freshUpdateMs: null }), null);
+  });
+
+  test('stall outcome: kept, lost, valid and the target', () => {
+    const base: StallObservations = {
+      report: { type: 'stalled', startedAt: 1000, endedAt: 6000, trackEvents: 200, trackCaughtUpMs: 5, freshUpdateMs: 9 },
+      trackEventsSent: 200,
+      sentFrom: 3000,
+      sentUntil: 3010,
+      heartbeatDrops: 0,
+      sessionStillOpen: true,
+    };
+    assert.deepEqual(stallOutcome(base), { connectionKept: true, trackEventsSent: 200, trackEventsLost: 0, catchUpMs: 9, valid: true, metTarget: true });
+    assert.equal(stallOutcome({ ...base, report: { ...base.report, freshUpdateMs: 25 } }).metTarget, false, 'over 20 ms');
+    const dropped = stallOutcome({ ...base, heartbeatDrops: 1, report: { ...base.report, trackEvents: 150 } });
+    assert.equal(dropped.connectionKept, false);
+    assert.equal(dropped.trackEventsLost, 50);
+    assert.equal(dropped.metTarget, false);
+    assert.equal(stallOutcome({ ...base, sessionStillOpen: false }).connectionKept, false, 'a new session is a lost connection');
+    assert.equal(stallOutcome({ ...base, sentUntil: 6001 }).valid, false, 'sent after the stall ended');
+  });
+
+  test('the stall sends its track events after a heartbeat drop and before the loop ends', () => {
+    const heartbeat = { intervalMs: 250, timeoutMs: 1000 };
+    assert.equal(sendAtMs(5000, heartbeat), 2000);
+    assert.equal(sendAtMs(2000, heartbeat), 1600);
+    assert.throws(() => sendAtMs(1500, heartbeat), /too short/);
+  });
+
+  test('perThousand: growth from the reading with no players, per 1000 players', () => {
+    const readings = [
+      { players: 0, rssBytes: 100 * MB, heapUsedBytes: 10 * MB },
+      { players: 1000, rssBytes: 112 * MB, heapUsedBytes: 12 * MB },
+      { players: 10_000, rssBytes: 150 * MB, heapUsedBytes: 30 * MB },
+    ];
+    assert.deepEqual(perThousand(readings), [
+      { players: 1000, rssMb: 12, heapMb: 2 },
+      { players: 10_000, rssMb: 5, heapMb: 2 },
+    ]);
+    assert.deepEqual(perThousand([]), []);
+  });
+
+  test('median, spread and the best peer', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 2, 3]), 2.5);
+    assert.deepEqual(spread([3, 1, 2]), [1, 3]);
+    assert.equal(withSpread([1, 2, 3], 1), '2.0 (1.0–3.0)');
+    const rows = [
+      { client: 'lavathread-worker', v: 5 },
+      { client: 'shoukaku', v: 20 },
+      { client: 'lavaclient', v: 10 },
+      { client: 'lavalink-client', v: null },
+      { client: 'ws-json', v: 1 },
+    ];
+    assert.deepEqual(vsBestPeer(rows, 'lavathread-worker', (r) => r.v), { ratio: 0.5, best: 10, peer: 'lavaclient' }, 'ws-json is no peer; a null figure does not count');
+    assert.equal(vsBestPeer(rows, 'nobody', (r) => r.v), null);
+  });
+});
