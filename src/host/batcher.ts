@@ -13,6 +13,9 @@ import { BatchEncoder } from '../ipc/codec.js';
 import { EventKind, type BatchAck, type HostEvent } from '../ipc/events.js';
 import { appendUpdate, FIELDS } from '../ipc/updates.js';
 
+/** Behind the main thread this long counts as a stall, not load (ms). */
+const STALL_MS = 100;
+
 export interface BatcherOptions {
   /** ms a low-priority event may wait; 0 = next turn of the event loop. */
   readonly flushWindowMs: number;
@@ -61,6 +64,10 @@ export class Batcher {
   #latestUpdate = new Map<string, { run: UpdateRun; index: number }>();
   #seq = 0;
   #acked = 0;
+  /** Until then (performance.now()), low-priority events go at once: just back from a stall. */
+  #eagerUntil = 0;
+  /** When the main thread fell behind (performance.now()); 0 while it keeps up. */
+  #behindSince = 0;
   #timer: NodeJS.Timeout | undefined;
   #urgent = false;
   /** Events replaced by newer ones while the main thread was behind. */
@@ -74,8 +81,16 @@ export class Batcher {
     port.on('message', (message: BatchAck) => {
       const wasBehind = this.#behind;
       if (typeof message?.ack === 'number' && message.ack > this.#acked) this.#acked = message.ack;
-      // Held back while behind: send what waited now. Otherwise the window decides, not the ack.
-      if (wasBehind && !this.#behind && this.#count > 0) this.#schedule(true);
+      if (wasBehind && !this.#behind) {
+        // Back: what waited goes now. After a real stall, for one window what comes goes as it
+        // comes too: the bot's view of its players is fresh at once, not a window later, for a few
+        // wake-ups once per stall. A short spell behind is load, not a stall: there, extra
+        // wake-ups would cost the main thread when it can least afford them.
+        const now = performance.now();
+        if (now - this.#behindSince >= STALL_MS) this.#eagerUntil = now + this.#windowMs;
+        this.#behindSince = 0;
+        if (this.#count > 0) this.#schedule(true);
+      }
     });
   }
 
@@ -103,7 +118,7 @@ export class Batcher {
     this.#events.push(event);
     this.#count++;
     if (this.#behind) return; // waits for the next ack
-    this.#schedule(urgent || this.#count >= this.#maxEvents);
+    this.#schedule(urgent || this.#count >= this.#maxEvents || this.#eager());
   }
 
   /** Adds a plain playerUpdate to its socket's run; false for any other frame. */
@@ -120,7 +135,7 @@ export class Batcher {
     run.guilds.push(guildId);
     this.#count++;
     if (this.#behind) return true; // waits for the next ack
-    this.#schedule(this.#count >= this.#maxEvents);
+    this.#schedule(this.#count >= this.#maxEvents || this.#eager());
     return true;
   }
 
@@ -166,7 +181,15 @@ export class Batcher {
     if (events.length === 0) return;
     const bytes = this.#encoder.encode({ seq: ++this.#seq, events });
     this.#port.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
+    if (this.#behind && this.#behindSince === 0) this.#behindSince = performance.now();
   }
+  #eager(): boolean {
+    if (this.#eagerUntil === 0) return false;
+    if (performance.now() < this.#eagerUntil) return true;
+    this.#eagerUntil = 0;
+    return false;
+  }
+
   get #behind(): boolean {
     return this.#seq - this.#acked >= this.#maxUnacked;
   }

@@ -194,6 +194,45 @@ describe('the batcher', () => {
     ], 'the latest update per guild, in the order they came relative to track events');
     close();
   });
+
+  test('back from a stall, updates go as they come for one window; a short spell behind changes nothing', async () => {
+    const { batcher, batches, port1, close } = harness(300, 2);
+    const sleep = (ms: number): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, ms));
+    const fallBehind = async (): Promise<number> => {
+      batcher.push(trackEvent('a'), true);
+      await sleep(5);
+      batcher.push(trackEvent('b'), true);
+      await sleep(5);
+      batcher.push(update('1', 1), false); // held: 2 unacked
+      return batches.at(-1)!.seq;
+    };
+    // A short spell behind (load): released at the ack, then the window as usual.
+    port1.postMessage({ ack: await fallBehind() });
+    await sleep(20);
+    const afterLoad = batches.length;
+    batcher.push(update('1', 2), false);
+    await sleep(20);
+    assert.equal(batches.length, afterLoad, 'after load, updates wait for the window');
+    await sleep(320);
+    assert.equal(batches.length, afterLoad + 1);
+    // A stall (behind past 100 ms): released at the ack, then updates go at once for a window.
+    const last = await fallBehind();
+    await sleep(150);
+    port1.postMessage({ ack: last });
+    await sleep(20);
+    const afterStall = batches.length;
+    batcher.push(update('1', 3), false);
+    await sleep(20);
+    assert.equal(batches.length, afterStall + 1, 'fresh at once after a stall');
+    assert.deepEqual(frames(batches.at(-1)!.events).map((f: any) => f.state.position), [3]);
+    port1.postMessage({ ack: batches.at(-1)!.seq });
+    await sleep(320);
+    batcher.push(update('1', 4), false);
+    await sleep(20);
+    assert.equal(batches.length, afterStall + 1, 'one window later, the window decides again');
+    batcher.flush();
+    close();
+  });
 });
 
 describe('the v4 adapter', () => {
