@@ -3,6 +3,7 @@
  * voice events) against the simulator, through both transports and both protocols.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { describe, test } from 'node:test';
 import { ErrorCode, type Manager, type Player, type TrackEndReason } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
@@ -312,6 +313,34 @@ describe('player events from the node', () => {
       assert.equal(player.ping, 22);
       assert.equal(quiet.connected, false);
       assert.equal(quiet.ping, 7, 'players nobody listens to still take their updates');
+
+      // Listeners that come and go, with nobody on the manager: once, events.once, off, removeAll.
+      manager.removeAllListeners('playerUpdate');
+      const update = (time: number): void => void sim.sendRaw(JSON.stringify({ op: 'playerUpdate', guildId: GUILD, state: { time, position: time, ping: time } }));
+      const onceSeen: number[] = [];
+      player.once('playerUpdate', (_p, state) => onceSeen.push(state.time));
+      const awaited = once(player, 'playerUpdate');
+      const counted = states.length;
+      update(10);
+      update(11);
+      await until(() => raw.length === frames.length + 2, 3000, 'two more updates');
+      assert.deepEqual(onceSeen, [10]);
+      assert.equal(((await awaited) as [Player, { time: number }])[1].time, 10);
+      assert.equal(states.length, counted + 2, 'the first listener still hears every update');
+      player.removeAllListeners();
+      update(12);
+      await until(() => raw.length === frames.length + 3, 3000, 'one more update');
+      assert.equal(states.length, counted + 2, 'removed listeners hear nothing');
+      assert.equal(player.ping, 12, 'the update still applies');
+      const late: number[] = [];
+      const listener = (_p: Player, state: { time: number }): void => void late.push(state.time);
+      player.on('playerUpdate', listener);
+      update(13);
+      await until(() => late.length === 1, 3000, 'a listener added later');
+      player.off('playerUpdate', listener);
+      update(14);
+      await until(() => raw.length === frames.length + 5, 3000, 'the last update');
+      assert.deepEqual(late, [13]);
     });
   }
 
