@@ -6,6 +6,7 @@ import type { EventEmitter } from 'node:events';
 import type { ManagerEvents } from './events.js';
 import type { ResolvedManagerOptions } from './options.js';
 import type { Transport } from './transport/transport.js';
+import type { EventKind, HostEvent } from './ipc/events.js';
 import type { LavalinkMessage } from './protocol/messages.js';
 import type { Socket } from './socket.js';
 
@@ -26,7 +27,7 @@ export interface ManagerInternals {
   /** A frame for a guild: to its player, if it lives on this socket. */
   route(socket: Socket, frame: LavalinkMessage): void;
   /** A run of plain playerUpdates (ipc/updates.ts), each to its player if it lives on this socket. */
-  routeUpdates(socket: Socket, guilds: readonly string[], values: Float64Array): void;
+  routeUpdates(socket: Socket, run: Extract<HostEvent, { kind: typeof EventKind.Updates }>): void;
   /** A player changed nodes: placement counts are stale. */
   playerMoved(): void;
   /** A socket's connection closed; it will try to reconnect. */

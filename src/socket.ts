@@ -367,7 +367,7 @@ export class Socket {
         emitter.emit('debug', `[socket ${this.id}] ${event.message}`);
         return;
       case EventKind.Updates:
-        return this.#internals.routeUpdates(this, event.guilds, event.values);
+        return this.#internals.routeUpdates(this, event);
       default:
         return assertNever(event);
     }

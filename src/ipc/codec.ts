@@ -85,26 +85,27 @@ export class BatchEncoder {
 
 export class BatchDecoder {
   readonly #unpackr = new Unpackr(options());
-  readonly #names: string[] = [];
+  #names: string[] = [];
 
   decode(bytes: Uint8Array): EventBatch {
     const batch = this.#unpackr.unpack(bytes) as { seq: number; events: (HostEvent | WireUpdates)[] };
     const events = batch.events;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      if (event.kind === EventKind.Updates && 'slots' in event) events[i] = this.#fromWire(event);
+      if (event.kind === EventKind.Updates && 'first' in event) events[i] = this.#fromWire(event);
     }
     return batch as EventBatch;
   }
 
   #fromWire(event: WireUpdates): HostEvent {
+    // A start-over is a new table, so nothing cached by slot for the old one is ever read again.
+    if (event.first < this.#names.length) this.#names = [];
     const names = this.#names;
-    names.length = event.first;
     for (const name of event.names) names.push(name);
     const slots = new Uint32Array(copy(event.slots));
     const guilds = new Array<string>(slots.length);
     for (let i = 0; i < slots.length; i++) guilds[i] = names[slots[i]!]!;
-    return { kind: EventKind.Updates, socket: event.socket, guilds, values: new Float64Array(copy(event.values)) };
+    return { kind: EventKind.Updates, socket: event.socket, guilds, values: new Float64Array(copy(event.values)), slots, table: names };
   }
 }
 

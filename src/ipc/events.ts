@@ -43,7 +43,18 @@ export type HostEvent =
   | { readonly kind: typeof EventKind.Disconnect; readonly socket: string }
   | { readonly kind: typeof EventKind.Debug; readonly socket: string; readonly message: string }
   /** `values` holds FIELDS numbers per guild (ipc/updates.ts); order is the order they came in. */
-  | { readonly kind: typeof EventKind.Updates; readonly socket: string; readonly guilds: readonly string[]; readonly values: Float64Array };
+  | {
+      readonly kind: typeof EventKind.Updates;
+      readonly socket: string;
+      readonly guilds: readonly string[];
+      readonly values: Float64Array;
+      /**
+       * Main side only: each guild's slot in `table`, its port's guild table (the same array for
+       * the port's life, a new one when it starts over), so lookups can be cached per slot.
+       */
+      readonly slots?: Uint32Array;
+      readonly table?: readonly string[];
+    };
 
 /** A batch as it travels: sequence number (for acks) and events. */
 export interface EventBatch {

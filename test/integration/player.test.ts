@@ -341,6 +341,17 @@ describe('player events from the node', () => {
       update(14);
       await until(() => raw.length === frames.length + 5, 3000, 'the last update');
       assert.deepEqual(late, [13]);
+
+      // A guild that had no player when its updates came (remembered as nobody's) gets one.
+      const newcomer = manager.create('1000000000000000777');
+      voiceEvents(manager, newcomer.guildId, '2000000000000000777');
+      await until(() => sim.players().some((p) => p.guildId === newcomer.guildId), 3000, 'the newcomer on the node');
+      sim.sendRaw(JSON.stringify({ op: 'playerUpdate', guildId: newcomer.guildId, state: { time: 20, position: 1, ping: 77 } }));
+      await until(() => newcomer.ping === 77, 3000, 'the newcomer hears its updates');
+      await manager.destroy(newcomer.guildId);
+      sim.sendRaw(JSON.stringify({ op: 'playerUpdate', guildId: newcomer.guildId, state: { time: 21, position: 1, ping: 78 } }));
+      await until(() => raw.length === frames.length + 7, 3000, 'the update after destroy');
+      assert.equal(newcomer.ping, 77, 'a destroyed player hears nothing');
     });
   }
 
