@@ -105,7 +105,8 @@ export interface ManagerOptions {
    * 0 = at the next turn of its event loop. Track events and state changes never wait.
    * Each wake-up costs the main thread 100–250 µs in steady state (cold caches after the thread
    * slept), measured here: at 5k events/s, 10 ms spends 17 ms of main CPU a second, 25 ms 11 ms,
-   * 50 ms 8 ms. Position updates arrive every few seconds, so 25 ms of delay is invisible.
+   * 50 ms 8 ms. Position updates arrive every few seconds, so 25 ms of delay is invisible. Right
+   * after a stall (the main thread behind for 100 ms or more) they go at once for one window.
    * @default 25
    */
   flushWindowMs?: number;
