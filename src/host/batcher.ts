@@ -187,6 +187,8 @@ export class Batcher {
     this.#port.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
     if (this.#behind && this.#behindSince === 0) this.#behindSince = performance.now();
   }
+
+  /** Whether low-priority events go at once (the window after a stall); ends itself. */
   #eager(): boolean {
     if (this.#eagerUntil === 0) return false;
     if (performance.now() < this.#eagerUntil) return true;
