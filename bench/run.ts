@@ -9,6 +9,8 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
+import { withSpread } from './harness/stats.js';
+import { metaList } from './harness/tables.js';
 import { loadHeadline, loadMarkdown, loadTable } from './reports/load.js';
 import { memoryHeadline, memoryMarkdown, memoryTable } from './reports/memory.js';
 import { realisticHeadline, realisticMarkdown, realisticTable, summariseRealistic } from './reports/realistic.js';
@@ -113,13 +115,13 @@ if (only.includes('commands')) {
   const commandClients = clients.filter((c) => c !== 'dropper');
   const sequential = quick ? 200 : 1000;
   console.log(`\ncommands: ${sequential} setVolume round trips one after another, then 1000 players at once`);
-  const rows = await runCommands(commandClients, sequential, 1000, (line) => console.log(line));
+  const rows = await runCommands(commandClients, sequential, 1000, reps, (line) => console.log(line));
   const inline = rows.find((r) => r.client === 'lavathread-inline');
   const worker = rows.find((r) => r.client === 'lavathread-worker');
   if (inline && worker) console.log(`\nlavathread worker p50 ${worker.p50Ms.toFixed(3)} ms against inline ${inline.p50Ms.toFixed(3)} ms: +${(worker.p50Ms - inline.p50Ms).toFixed(3)} ms (target <= +0.3 ms)`);
   const written = await writeResults(`${meta.date.slice(0, 10)}-commands`, {
     '.json': `${JSON.stringify({ scenario: 'commands', ...meta, sequential, rows }, null, 2)}\n`,
-    '.md': `# commands: setVolume round trips\n\n| client | p50 ms | p99 ms | 1000 at once, ms |\n|---|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.burstMs.toFixed(0)} |`).join('\n')}\n`,
+    '.md': `# commands: setVolume round trips\n\n${metaList({ ...meta, sequential })}\n\nMedians of ${reps} repetition(s) (spread).\n\n| client | p50 ms | p99 ms | 1000 at once, ms |\n|---|---|---|---|\n${rows.map((r) => `| ${r.client} | ${withSpread(r.samples.map((x) => x.p50Ms), 3)} | ${withSpread(r.samples.map((x) => x.p99Ms), 3)} | ${withSpread(r.samples.map((x) => x.burstMs), 0)} |`).join('\n')}\n`,
   });
   console.log(`written: ${written.join(', ')} (${took()})`);
 }
@@ -128,10 +130,10 @@ if (only.includes('startup')) {
   const counts = [1, 8, 32];
   const startupClients = clients.filter((c) => c !== 'dropper');
   console.log(`\nstartup: time until ${counts.join(', ')} nodes have a usable session`);
-  const rows = await runStartup(startupClients, counts, (line) => console.log(line));
+  const rows = await runStartup(startupClients, counts, reps, (line) => console.log(line));
   const written = await writeResults(`${meta.date.slice(0, 10)}-startup`, {
     '.json': `${JSON.stringify({ scenario: 'startup', ...meta, rows }, null, 2)}\n`,
-    '.md': `# startup: nodes ready\n\n| client | nodes | ms |\n|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.nodes} | ${r.readyMs.toFixed(0)} |`).join('\n')}\n`,
+    '.md': `# startup: nodes ready\n\n${metaList(meta)}\n\nMedians of ${reps} repetition(s) (spread).\n\n| client | nodes | ms |\n|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.nodes} | ${withSpread(r.samples, 0)} |`).join('\n')}\n`,
   });
   console.log(`written: ${written.join(', ')} (${took()})`);
 }
