@@ -213,11 +213,17 @@ describe('chaos', () => {
         assert.deepEqual(firsts, intent.volumes, `guild ${guildId}: every volume once, in order (got ${got.join(',')})`);
       }
 
+      // A session the bot no longer holds (it opened a new one rather than resume it) keeps its
+      // players on the node until its resume timeout; Lavalink drops it then, and so do we.
+      await until(() => sims.every((sim) => sim.sessions().every((session) => session.state !== 'paused')), 10_000, 'detached sessions to time out');
+
       // Every player exists once, on the node its handle names, with the state last set.
+      const states = new Map(sims.flatMap((sim) => sim.sessions().map((session) => [session.id, session.state] as const)));
       const onNodes = sims.flatMap((sim, i) => sim.players().map((p) => ({ ...p, node: `node-${i}` })));
       for (const player of players) {
         const copies = onNodes.filter((p) => p.guildId === player.guildId && p.track !== null);
-        assert.equal(copies.length, 1, `guild ${player.guildId} plays on exactly one node (${copies.map((c) => c.node).join(',')})`);
+        const where = copies.map((c) => `${c.node} session ${c.sessionId} ${states.get(c.sessionId)}`).join(', ');
+        assert.equal(copies.length, 1, `guild ${player.guildId} plays on exactly one node (${where})`);
         const [copy] = copies;
         const intent = intents.get(player.guildId)!;
         assert.equal(copy!.node, player.socket.id, `guild ${player.guildId} is where its handle says`);
