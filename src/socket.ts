@@ -5,7 +5,7 @@
  * synchronous, and forwards calls over the control port.
  */
 import { inspect } from 'node:util';
-import { fromWire, InvalidOptionError, LavalinkError, SocketClosedError, TimeoutError, WorkerExitedError, ErrorCode } from './errors.js';
+import { fromWire, InvalidOptionError, LavalinkError, SocketClosedError, WorkerExitedError, ErrorCode } from './errors.js';
 import { internals, kCarry, kClose, kDecode, kHandleEvent, kResumeFrom, kTakeQueued, type ManagerInternals } from './internal.js';
 import type { Outcome, SocketControl } from './ipc/control.js';
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
@@ -15,7 +15,7 @@ import { emptyStats, type LavalinkMessage, type NodeStats } from './protocol/mes
 import { validateOp, type OutgoingOp } from './protocol/ops.js';
 import type { RestRequest, RestResult, Track } from './protocol/rest.js';
 import { unpackPayload } from './ipc/payload.js';
-import type { SocketChannel } from './transport/transport.js';
+import type { WorkerLink } from './transport/worker-link.js';
 import { backoff } from './backoff.js';
 
 /** A host that ran this long before dying was not in a crash loop. */
@@ -67,7 +67,7 @@ export class Socket {
    * frames its kernel had not yet delivered are lost with the connection, so they are replayed.
    */
   readonly #recentlyWritten: { readonly op: OutgoingOp; readonly at: number }[] = [];
-  #channel: SocketChannel | null = null;
+  #channel: WorkerLink | null = null;
   #generation = 0;
   #connected = false;
   #ready = false;
@@ -80,8 +80,6 @@ export class Socket {
   /** A session was open before: a new one (not resumed) means the node lost our players. */
   #hadSession = false;
   #restartTimer: NodeJS.Timeout | undefined;
-  /** Calls waiting for the host, rejected when the socket closes. */
-  readonly #inFlight = new Set<(error: LavalinkError) => void>();
   /** When the current host last became ready; a crash loop is judged from it. */
   #readySince = 0;
 
@@ -180,7 +178,7 @@ export class Socket {
     if (this.#closed) throw new SocketClosedError(`Socket ${this.id} is closed`);
     if (userId === undefined) throw new InvalidOptionError('userId', 'the bot user id (pass it to connect() or init())', userId);
     if (this.#channel === null) this.#start(userId, this.#resumeFrom);
-    else this.#channel.control.connect(userId).catch(() => {});
+    else this.#channel.call((control) => control.connect(userId), null).catch(() => {});
     return this;
   }
 
@@ -250,14 +248,14 @@ export class Socket {
   async crashWorker(kind: 'exit' | 'throw'): Promise<void> {
     const channel = this.#channel;
     if (!channel) throw new SocketClosedError(`Socket ${this.id} has not started`);
-    await raceDeath(channel.control.crash(kind), channel.done);
+    await channel.call((control) => control.crash(kind), null);
   }
 
   /** Test hook: whether the hosting thread's Object.prototype was touched (polluted). */
   async hostPrototypeTouched(): Promise<boolean> {
     const channel = this.#channel;
     if (!channel) throw new SocketClosedError(`Socket ${this.id} has not started`);
-    return raceDeath(channel.control.prototypeTouched(), channel.done);
+    return channel.call((control) => control.prototypeTouched(), 5000);
   }
 
   /** Hands ops not yet given to the current host over to it, in order. */
@@ -286,7 +284,7 @@ export class Socket {
     const taken = this.#pending.filter((p) => p.op.guildId === guildId && p.op.op !== 'destroy');
     if (taken.length === 0) return [];
     for (const pending of taken) this.#pending.splice(this.#pending.indexOf(pending), 1);
-    this.#channel?.control.cancel(guildId).catch(() => {});
+    this.#channel?.call((control) => control.cancel(guildId), null).catch(() => {});
     return taken;
   }
 
@@ -305,15 +303,14 @@ export class Socket {
     this.#closed = true;
     clearTimeout(this.#restartTimer);
     const channel = this.#channel;
-    this.#failWaiters(new SocketClosedError(`Socket ${this.id} was closed`));
-    for (const abandon of this.#inFlight) abandon(new SocketClosedError(`Socket ${this.id} was closed`));
+    const closed = new SocketClosedError(`Socket ${this.id} was closed`);
+    this.#failWaiters(closed);
     if (channel) {
-      await Promise.race([
-        channel.control.close(1000, 'destroy').catch(() => undefined),
-        channel.done.catch(() => undefined),
-        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
-      ]);
-      channel.release();
+      // Calls still out settle now, not when (or if) the host answers them.
+      channel.abandon(closed);
+      const closing = channel.call((control) => control.close(1000, 'destroy'), 5000);
+      await Promise.race([closing.catch(() => undefined), channel.done.catch(() => undefined)]);
+      channel.release(closed);
     }
     for (const pending of this.#pending.splice(0)) pending.reject(new SocketClosedError(`Socket ${this.id} was closed`));
     this.#connected = false;
@@ -395,9 +392,9 @@ export class Socket {
   }
 
   /** The worker died: show disconnected, come back on a new worker with the resume key, resend. */
-  #onHostLost(channel: SocketChannel, userId: string, error: unknown): void {
+  #onHostLost(channel: WorkerLink, userId: string, error: unknown): void {
     if (this.#closed || channel !== this.#channel) return;
-    channel.release();
+    channel.release(new WorkerExitedError());
     this.#connected = false;
     this.#ready = false;
     const reason = error instanceof LavalinkError ? error : new WorkerExitedError();
@@ -433,11 +430,9 @@ export class Socket {
 
   #dispatch(pending: PendingOp, replay: boolean): void {
     const channel = this.#channel!;
-    const generation = this.#generation;
-    pending.generation = generation;
-    const control = channel.control as unknown as SocketControl;
-    const call: Promise<Outcome<void>> = replay ? control.replay(pending.op) : control.send(pending.op);
-    raceDeath(call, channel.done).then(
+    pending.generation = this.#generation;
+    const call = channel.call((control) => (replay ? control.replay(pending.op) : control.send(pending.op)), null);
+    call.then(
       (outcome) => {
         const index = this.#pending.indexOf(pending);
         if (index === -1) return; // settled already (closed)
@@ -449,9 +444,15 @@ export class Socket {
           pending.reject(fromWire(outcome.error));
         }
       },
-      () => {
+      (error: unknown) => {
         // The host died with the op in hand: it stays pending and is sent again (replayed) by
-        // the next host, unless a newer host already took it.
+        // the next host, unless a newer host already took it. An op the host could never be
+        // handed (a value that cannot be copied to it) fails alone.
+        if (error instanceof WorkerExitedError || error instanceof SocketClosedError) return;
+        const index = this.#pending.indexOf(pending);
+        if (index === -1) return;
+        this.#pending.splice(index, 1);
+        pending.reject(error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.BadOp, String(error)));
       },
     );
   }
@@ -460,12 +461,7 @@ export class Socket {
   async #call<T>(call: (control: SocketControl) => Promise<Outcome<T>>, timeoutMs: number | null): Promise<T> {
     const channel = this.#channel;
     if (!channel || this.#closed) throw new SocketClosedError(`Socket ${this.id} is not running`);
-    // Closing the socket settles every call still out: the port may take their answers with it.
-    let abandon!: (error: LavalinkError) => void;
-    const abandoned = new Promise<never>((_, reject) => (abandon = reject));
-    this.#inFlight.add(abandon);
-    const raced = Promise.race([raceDeath(call(channel.control as unknown as SocketControl), channel.done), abandoned]).finally(() => this.#inFlight.delete(abandon));
-    const outcome = await (timeoutMs === null ? raced : withTimeout(raced, timeoutMs, `Socket ${this.id}: the worker did not answer`));
+    const outcome = await channel.call(call, timeoutMs, `Socket ${this.id}`);
     if (!outcome.ok) throw fromWire(outcome.error);
     return outcome.value;
   }
@@ -508,26 +504,6 @@ function readStats(frame: Record<string, unknown>): NodeStats {
     cpu: { cores: n(cpu.cores), systemLoad: n(cpu.systemLoad), lavalinkLoad: n(cpu.lavalinkLoad) },
     frameStats: frames ? { sent: n(frames.sent), nulled: n(frames.nulled), deficit: n(frames.deficit) } : null,
   };
-}
-
-/** Settles like `call`, but rejects with WorkerExitedError as soon as the host dies. */
-function raceDeath<T>(call: Promise<T>, done: Promise<void>): Promise<T> {
-  const death = done.then(
-    () => new Promise<never>(() => {}), // a clean end is not a death; the call settles itself
-    () => {
-      throw new WorkerExitedError();
-    },
-  );
-  return Promise.race([call, death]);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(message)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function assertNever(value: never): never {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, test } from 'node:test';
 import { Piscina } from 'piscina';
+import { SocketClosedError } from '../../src/errors.js';
 import { EventKind, type HostEvent } from '../../src/ipc/events.js';
 import type { SocketConfig } from '../../src/options.js';
 import { defaultSocketOptions } from '../../src/options.js';
@@ -41,9 +42,9 @@ describe('piscina, configured for long-lived socket tasks', () => {
     t.after(() => pool.close());
     const first = pool.start({ config: configFor(sim, 'first'), userId: USER_ID, resume: null, flushWindowMs: 0 });
     await until(() => events.some((e) => e.socket === 'first' && e.kind === EventKind.Ready), 5000, 'the first socket');
-    await first.control.close(1000, 'done');
+    await first.call((control) => control.close(1000, 'done'), 5000);
     await first.done;
-    first.release();
+    first.release(new SocketClosedError('done'));
     await sleep(300); // the worker now runs no task at all: with atomics it would sleep in Atomics.wait
 
     const second = pool.start({ config: configFor(sim, 'second'), userId: USER_ID, resume: null, flushWindowMs: 0 });
@@ -52,7 +53,7 @@ describe('piscina, configured for long-lived socket tasks', () => {
     await sleep(200);
     assert.ok(events.filter((e) => e.socket === 'second' && e.kind === EventKind.Frame).length > statsBefore, 'its timers and events keep running');
     assert.equal(pool.threads.length, 1);
-    await second.control.close(1000, 'done');
+    await second.call((control) => control.close(1000, 'done'), 5000);
   });
 
   test('more sockets than threads all connect (no socket waits in the task queue)', async (t) => {
