@@ -78,6 +78,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
   readonly #toAdopt = new Map<string, StoredPlayer[]>();
   #storeTimer: NodeJS.Timeout | undefined;
   #lastSaved = '';
+  /** When the snapshot being adopted was saved (its players' positions are from then). */
+  #storedAt = 0;
 
   constructor(nodes: readonly SocketData[], options: ManagerOptions) {
     super();
@@ -147,6 +149,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       this.emit('debug', `[manager] the session store could not be read: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (this.#closed) return;
+    this.#storedAt = snapshot?.savedAt ?? 0;
     for (const stored of snapshot?.sessions ?? []) this.sockets.get(stored.socketId)?.[kResumeFrom](stored);
     for (const player of snapshot?.players ?? []) {
       const socketId = this.sockets.has(player.socketId) ? player.socketId : '';
@@ -190,9 +193,12 @@ export class Manager extends EventEmitter<ManagerEvents> {
       if (this.players.has(saved.guildId)) continue; // the bot made it again already
       const node = onNode.get(saved.guildId);
       const kept = resumed && saved.socketId === socket.id && (socket.version === 3 || node !== undefined);
+      const track = node ? node.track : saved.track ? await this.#safeDecode(saved.track) : null;
+      // A node that kept the session (v3 cannot list its players) played on since the snapshot.
+      const playedSince = kept && !node && track && !saved.paused ? Math.max(0, Date.now() - this.#storedAt) : 0;
       const state: AdoptedState = {
-        track: node ? node.track : saved.track ? await this.#safeDecode(saved.track) : null,
-        position: node ? node.position : saved.position,
+        track,
+        position: node ? node.position : saved.position + playedSince,
         paused: node ? node.paused : saved.paused,
         volume: node ? node.volume : saved.volume,
         filters: (node ? node.filters : saved.filters),

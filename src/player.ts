@@ -404,8 +404,9 @@ export class Player extends EventEmitter<PlayerEvents> {
         return;
       case 'TrackEndEvent': {
         const reason = v3Reasons[String(frame.reason)] ?? (frame.reason as TrackEndReason);
-        // A replaced track's end arrives after the new one was asked for: keep the new one.
-        if (reason !== 'replaced' || this.track?.encoded === track?.encoded) {
+        // A replaced track's end arrives after the new one was asked for: the player already
+        // holds the new one, which may be the same track again (a restore, a replay).
+        if (reason !== 'replaced') {
           this.track = null;
           this.#setPosition(0);
         }
