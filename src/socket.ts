@@ -5,7 +5,7 @@
  * synchronous, and forwards calls over the control port.
  */
 import { inspect } from 'node:util';
-import { fromWire, InvalidOptionError, LavalinkError, SocketClosedError, WorkerExitedError, ErrorCode } from './errors.js';
+import { fromWire, InvalidOptionError, LavalinkError, NoNodeError, SocketClosedError, WorkerExitedError, ErrorCode } from './errors.js';
 import { internals, kCarry, kClose, kDecode, kHandleEvent, kResumeFrom, kTakeQueued, type ManagerInternals } from './internal.js';
 import type { Outcome, SocketControl } from './ipc/control.js';
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
@@ -30,6 +30,8 @@ export interface PendingOp {
   reject(error: LavalinkError): void;
   /** The channel generation it was handed to; -1 = not yet handed to a host. */
   generation: number;
+  /** Epoch ms by which a session must take it (`readyTimeout` after it was sent); else LAVALINK_NO_NODE. */
+  readonly deadline: number;
 }
 
 export class Socket {
@@ -68,7 +70,15 @@ export class Socket {
    */
   readonly #recentlyWritten: { readonly op: OutgoingOp; readonly at: number }[] = [];
   #channel: WorkerLink | null = null;
+  /** The channel's host runs (false before the first start and between a host's death and its restart). */
+  #hostLive = false;
   #generation = 0;
+  /** Rejects ops that no live host holds once their deadline passes (a host enforces it for its own). */
+  #expiryTimer: NodeJS.Timeout | undefined;
+  /** A refused password was shown as a process warning (once), for bots that do not listen to socketError. */
+  #warned = false;
+  /** False once the node showed it cannot resume: a drop loses its players at once. */
+  #resumable: boolean;
   #connected = false;
   #ready = false;
   #closed = false;
@@ -97,6 +107,7 @@ export class Socket {
     this.options = resolveSocketOptions(inside.options.defaultSocketOptions, data.options, `${path}.options`);
     this.remaining = this.options.maxTries;
     this.resumeKey = undefined;
+    this.#resumable = inside.options.resuming;
     this.version = data.version === 3 || data.version === 4 ? data.version : null;
     this.#config = {
       ...this.options,
@@ -111,6 +122,7 @@ export class Socket {
       clientName: inside.options.clientName,
       resuming: inside.options.resuming,
       restTimeout: inside.options.restTimeout,
+      readyTimeout: inside.options.readyTimeout,
     };
   }
 
@@ -122,6 +134,14 @@ export class Socket {
   /** Whether the WebSocket to the node is open. */
   get connected(): boolean {
     return this.#connected;
+  }
+
+  /**
+   * Whether a drop of this node keeps its players for `resumeTimeout` (resuming configured and
+   * supported). Some Lavalink-compatible servers cannot resume; their players fail over at once.
+   */
+  get resumable(): boolean {
+    return this.#resumable;
   }
 
   /** Ops sent but not yet acknowledged by the node, oldest first. */
@@ -196,9 +216,10 @@ export class Socket {
     }
     if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is closed`));
     return new Promise((resolve, reject) => {
-      const pending: PendingOp = { op, resolve, reject, generation: -1 };
+      const pending: PendingOp = { op, resolve, reject, generation: -1, deadline: Date.now() + this.#config.readyTimeout };
       this.#pending.push(pending);
-      if (this.#channel) this.#dispatch(pending, false);
+      if (this.#hostLive) this.#dispatch(pending, false);
+      else this.#armExpiry();
     });
   }
 
@@ -213,7 +234,10 @@ export class Socket {
     if (key !== null) this.resumeKey = key;
   }
 
-  /** Resolves when the socket is ready (a session is open); rejects if it closes for good first. */
+  /**
+   * Resolves when the socket is ready (a session is open); rejects if it closes for good first (or
+   * its password is refused). A node whose tries ran out is still probed: this goes on waiting.
+   */
   onReady(): Promise<void> {
     if (this.#ready) return Promise.resolve();
     if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is closed`));
@@ -260,6 +284,7 @@ export class Socket {
 
   /** Hands ops not yet given to the current host over to it, in order. */
   protected flush(): Promise<void> {
+    if (!this.#hostLive) return Promise.resolve();
     for (const pending of this.#pending) {
       // An op a dead host had taken may have reached the node: the new host replays it carefully.
       if (pending.generation !== this.#generation) this.#dispatch(pending, pending.generation !== -1);
@@ -293,8 +318,9 @@ export class Socket {
     for (const pending of taken) {
       pending.generation = -1;
       this.#pending.push(pending);
-      if (this.#channel) this.#dispatch(pending, false);
+      if (this.#hostLive) this.#dispatch(pending, false);
     }
+    this.#armExpiry();
   }
 
   /** Closes for good (Manager.close): no reconnect; queued ops reject. */
@@ -302,6 +328,7 @@ export class Socket {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#restartTimer);
+    clearTimeout(this.#expiryTimer);
     const channel = this.#channel;
     const closed = new SocketClosedError(`Socket ${this.id} was closed`);
     this.#failWaiters(closed);
@@ -348,18 +375,31 @@ export class Socket {
         emitter.emit('socketClose', this, event.code, event.reason);
         this.#internals.connectionLost(this);
         return;
-      case EventKind.Error:
-        emitter.emit('socketError', this, fromWire(event.error));
+      case EventKind.Error: {
+        const error = fromWire(event.error);
+        if (error.code === ErrorCode.AuthFailed && !this.#warned && emitter.listenerCount('socketError') === 0) {
+          // A bot that listens to nothing must still learn why its node never comes up.
+          this.#warned = true;
+          process.emitWarning(error.message, { code: error.code });
+        }
+        emitter.emit('socketError', this, error);
         return;
-      case EventKind.Disconnect:
-        this.#closed = true;
+      }
+      case EventKind.Disconnect: {
         this.#ready = false;
         this.#connected = false;
-        this.#failWaiters(new SocketClosedError(`Socket ${this.id} gave up reconnecting`));
-        for (const pending of this.#pending.splice(0)) pending.reject(new SocketClosedError(`Socket ${this.id} gave up reconnecting`));
-        this.#internals.forget(this);
-        emitter.emit('socketDisconnect', this);
+        const error = event.error ? fromWire(event.error) : null;
+        if (event.final) {
+          this.#closed = true;
+          clearTimeout(this.#expiryTimer);
+          const reason = error ?? new SocketClosedError(`Socket ${this.id} stopped`);
+          this.#failWaiters(reason);
+          for (const pending of this.#pending.splice(0)) pending.reject(reason);
+        }
+        this.#internals.forget(this, event.final, error);
+        emitter.emit('socketDisconnect', this, error);
         return;
+      }
       case EventKind.Debug:
         emitter.emit('debug', `[socket ${this.id}] ${event.message}`);
         return;
@@ -377,12 +417,14 @@ export class Socket {
     if (state.sessionId !== undefined) this.sessionId = state.sessionId;
     if (state.version !== undefined && state.version !== null) this.version = state.version;
     if (state.ping !== undefined) this.ping = state.ping;
+    if (state.resumable !== undefined) this.#resumable = state.resumable;
   }
 
   /** Starts (or restarts, after a worker died) this socket on a host. */
   #start(userId: string, resume: { version: 3 | 4; key: string; sessionId: string | null } | null): void {
     const channel = this.#internals.transport().start({ config: this.#config, userId, resume, flushWindowMs: this.#internals.options.flushWindowMs });
     this.#channel = channel;
+    this.#hostLive = true;
     this.#generation++;
     channel.done.then(
       () => undefined,
@@ -394,6 +436,7 @@ export class Socket {
   /** The worker died: show disconnected, come back on a new worker with the resume key, resend. */
   #onHostLost(channel: WorkerLink, userId: string, error: unknown): void {
     if (this.#closed || channel !== this.#channel) return;
+    this.#hostLive = false;
     channel.release(new WorkerExitedError());
     this.#connected = false;
     this.#ready = false;
@@ -404,14 +447,16 @@ export class Socket {
     // Frames the dead worker wrote just before it died go again, ahead of what it had not sent.
     const cutoff = Date.now() - WRITTEN_REPLAY_MS;
     const rewrite = this.#recentlyWritten.splice(0).filter((entry) => entry.at >= cutoff);
-    this.#pending.unshift(...rewrite.map((entry): PendingOp => ({ op: entry.op, resolve: () => {}, reject: () => {}, generation: this.#generation })));
+    const deadline = Date.now() + this.#config.readyTimeout;
+    this.#pending.unshift(...rewrite.map((entry): PendingOp => ({ op: entry.op, resolve: () => {}, reject: () => {}, generation: this.#generation, deadline })));
     compactReplay(this.#pending);
     // A host that ran well for a while died by accident; one that keeps dying right after its
     // start is a crash loop: it backs off, and counts against maxTries like failed connections.
     if (this.#readySince !== 0 && Date.now() - this.#readySince > STABLE_HOST_MS) this.#hostLosses = 0;
     this.#readySince = 0;
+    this.#armExpiry();
     if (this.options.maxTries !== -1 && this.#hostLosses >= this.options.maxTries) {
-      this[kHandleEvent]({ kind: EventKind.Disconnect, socket: this.id });
+      this[kHandleEvent]({ kind: EventKind.Disconnect, socket: this.id, final: true, error: { name: 'WorkerExitedError', code: ErrorCode.WorkerExited, message: `Socket ${this.id}: its worker kept dying` } });
       return;
     }
     // The first restart is immediate (resume is time-bound); the next ones back off.
@@ -431,7 +476,7 @@ export class Socket {
   #dispatch(pending: PendingOp, replay: boolean): void {
     const channel = this.#channel!;
     pending.generation = this.#generation;
-    const call = channel.call((control) => (replay ? control.replay(pending.op) : control.send(pending.op)), null);
+    const call = channel.call((control) => (replay ? control.replay(pending.op, pending.deadline) : control.send(pending.op, pending.deadline)), null);
     call.then(
       (outcome) => {
         const index = this.#pending.indexOf(pending);
@@ -464,6 +509,25 @@ export class Socket {
     const outcome = await channel.call(call, timeoutMs, `Socket ${this.id}`);
     if (!outcome.ok) throw fromWire(outcome.error);
     return outcome.value;
+  }
+
+  /** Ops no live host holds wait until their deadline, then fail with NoNodeError. */
+  #armExpiry(): void {
+    if (this.#hostLive || this.#closed || this.#expiryTimer !== undefined) return;
+    let next = Infinity;
+    for (const pending of this.#pending) next = Math.min(next, pending.deadline);
+    if (next === Infinity) return;
+    this.#expiryTimer = setTimeout(() => {
+      this.#expiryTimer = undefined;
+      if (this.#hostLive || this.#closed) return;
+      const now = Date.now();
+      const why = this.#channel === null ? 'has not been started (call manager.init())' : 'is restarting on a new worker';
+      for (const pending of this.#pending.filter((p) => p.deadline <= now)) {
+        this.#pending.splice(this.#pending.indexOf(pending), 1);
+        pending.reject(new NoNodeError(`Socket ${this.id} ${why}; the op waited ${this.#config.readyTimeout} ms`));
+      }
+      this.#armExpiry();
+    }, Math.max(0, next - Date.now()));
   }
 
   #failWaiters(error: LavalinkError): void {

@@ -26,9 +26,9 @@ export interface ProtocolAdapter {
   send(op: OutgoingOp, context: AdapterContext): Promise<void>;
   /**
    * Turns resuming on for the session; answers the key to present next time (v3: the key; v4:
-   * the session id).
+   * the session id), or null when the node has no resuming (some Lavalink-compatible servers).
    */
-  configureResuming(key: string, timeoutSeconds: number, context: AdapterContext): Promise<string>;
+  configureResuming(key: string, timeoutSeconds: number, context: AdapterContext): Promise<string | null>;
   /** A REST request, answered in the version-neutral shapes of rest.ts. */
   request(request: RestRequest, context: AdapterContext): Promise<unknown>;
 }

@@ -31,6 +31,7 @@ function configFor(sim: LavalinkSimulator, id: string): SocketConfig {
     clientName: CLIENT_NAME,
     resuming: true,
     restTimeout: 5000,
+    readyTimeout: 10_000,
   };
 }
 

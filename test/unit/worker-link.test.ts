@@ -31,7 +31,7 @@ function link(t: TestContext): { link: WorkerLink; die: (error: Error) => void; 
   return { link: created, die, end, hostPort: port2 };
 }
 
-const never = (control: SocketControl) => control.send({ op: 'stop', guildId: '1' });
+const never = (control: SocketControl) => control.send({ op: 'stop', guildId: '1' }, Infinity);
 
 function code(error: unknown): string {
   return (error as LavalinkError).code;
@@ -90,7 +90,7 @@ describe('WorkerLink', () => {
     const { link: l } = link(t);
     const fn = (): void => {};
     await assert.rejects(
-      l.call((control) => control.send({ op: 'volume', guildId: '1', volume: fn as unknown as number }), null),
+      l.call((control) => control.send({ op: 'volume', guildId: '1', volume: fn as unknown as number }, Infinity), null),
       (error) => code(error) === ErrorCode.InvalidOption,
     );
     assert.equal(l.pending, 0);
