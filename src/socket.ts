@@ -17,12 +17,10 @@ import type { RestRequest, RestResult, Track } from './protocol/rest.js';
 import { unpackPayload } from './ipc/payload.js';
 import type { WorkerLink } from './transport/worker-link.js';
 import { backoff } from './backoff.js';
+import { dropSupersededPlays } from './protocol/replay.js';
 
 /** A host that ran this long before dying was not in a crash loop. */
 const STABLE_HOST_MS = 10_000;
-
-/** How far back written v3 frames are replayed after a worker crash (ops are idempotent; a play is checked). */
-const WRITTEN_REPLAY_MS = 2000;
 
 export interface PendingOp {
   readonly op: OutgoingOp;
@@ -64,11 +62,6 @@ export class Socket {
   readonly #internals: ManagerInternals;
   readonly #config: SocketConfig;
   readonly #pending: PendingOp[] = [];
-  /**
-   * v3 only: ops written lately. A written frame is not a received one; if the worker dies, the
-   * frames its kernel had not yet delivered are lost with the connection, so they are replayed.
-   */
-  readonly #recentlyWritten: { readonly op: OutgoingOp; readonly at: number }[] = [];
   #channel: WorkerLink | null = null;
   /** The channel's host runs (false before the first start and between a host's death and its restart). */
   #hostLive = false;
@@ -444,12 +437,9 @@ export class Socket {
     this.#internals.emitter.emit('socketError', this, reason);
     this.#internals.emitter.emit('debug', `[socket ${this.id}] worker lost; restarting on a new worker`);
     const resume = this.resumeKey !== undefined && this.version !== null ? { version: this.version, key: this.resumeKey, sessionId: this.sessionId } : null;
-    // Frames the dead worker wrote just before it died go again, ahead of what it had not sent.
-    const cutoff = Date.now() - WRITTEN_REPLAY_MS;
-    const rewrite = this.#recentlyWritten.splice(0).filter((entry) => entry.at >= cutoff);
-    const deadline = Date.now() + this.#config.readyTimeout;
-    this.#pending.unshift(...rewrite.map((entry): PendingOp => ({ op: entry.op, resolve: () => {}, reject: () => {}, generation: this.#generation, deadline })));
-    compactReplay(this.#pending);
+    // Ops the dead host had taken stay pending until the node confirmed them (v3: a pong after
+    // the frame), so each one it may have lost goes again from the new host.
+    dropSupersededPlays(this.#pending, (pending) => pending.generation !== -1);
     // A host that ran well for a while died by accident; one that keeps dying right after its
     // start is a crash loop: it backs off, and counts against maxTries like failed connections.
     if (this.#readySince !== 0 && Date.now() - this.#readySince > STABLE_HOST_MS) this.#hostLosses = 0;
@@ -467,12 +457,6 @@ export class Socket {
     }, delay);
   }
 
-  #remember(op: OutgoingOp): void {
-    const now = Date.now();
-    this.#recentlyWritten.push({ op, at: now });
-    while (this.#recentlyWritten.length > 0 && this.#recentlyWritten[0]!.at < now - WRITTEN_REPLAY_MS) this.#recentlyWritten.shift();
-  }
-
   #dispatch(pending: PendingOp, replay: boolean): void {
     const channel = this.#channel!;
     pending.generation = this.#generation;
@@ -483,7 +467,6 @@ export class Socket {
         if (index === -1) return; // settled already (closed)
         this.#pending.splice(index, 1);
         if (outcome.ok) {
-          if (this.version === 3) this.#remember(pending.op);
           pending.resolve();
         } else {
           pending.reject(fromWire(outcome.error));
@@ -532,24 +515,6 @@ export class Socket {
 
   #failWaiters(error: LavalinkError): void {
     for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(error);
-  }
-}
-
-/**
- * Drops, from ops about to be replayed, every `play` that a later play, stop or destroy of the
- * same guild overrides: replaying it would start a superseded track again (the other ops are
- * idempotent and go again as they are). A dropped play is settled as delivered: its effect was
- * to be replaced anyway.
- */
-function compactReplay(pending: PendingOp[]): void {
-  const overridden = new Set<string>();
-  for (let i = pending.length - 1; i >= 0; i--) {
-    const { op, generation } = pending[i]!;
-    if (op.op === 'play' && generation !== -1 && overridden.has(op.guildId)) {
-      pending.splice(i, 1)[0]!.resolve();
-      continue;
-    }
-    if (op.op === 'play' || op.op === 'stop' || op.op === 'destroy') overridden.add(op.guildId);
   }
 }
 

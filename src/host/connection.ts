@@ -12,6 +12,7 @@ import type { SocketConfig } from '../options.js';
 import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
 import { parseFrame } from '../protocol/frames.js';
 import type { OutgoingOp } from '../protocol/ops.js';
+import { dropSupersededPlays } from '../protocol/replay.js';
 import type { RestRequest } from '../protocol/rest.js';
 import { v3Adapter } from '../protocol/v3/adapter.js';
 import { isSessionGone, v4Adapter, toPlayerUpdate } from '../protocol/v4/adapter.js';
@@ -27,6 +28,8 @@ interface QueuedOp {
   tries: number;
   /** Epoch ms by which a session must be open to take it; else it rejects with NoNodeError. */
   readonly deadline: number;
+  /** v3: the write count when it was written (a pong covering it confirms it). */
+  seq?: number;
   resolve(): void;
   reject(error: LavalinkError): void;
 }
@@ -36,6 +39,9 @@ interface QueuedOp {
  * between them: a node that answers 5xx for a few seconds costs no command.
  */
 const MAX_DELIVERY_TRIES = 6;
+
+/** How long close() waits for the node to confirm v3 frames already written. */
+const CLOSE_CONFIRM_MS = 1000;
 
 export class Connection {
   readonly config: SocketConfig;
@@ -59,8 +65,18 @@ export class Connection {
   #expiryTimer: NodeJS.Timeout | undefined;
   /** What the next handshake presents to resume: v3 key or v4 session id. */
   #resumeWith: string | null;
-  /** The v3 key this socket configures; made once, kept across reconnects. */
-  readonly #v3Key: string;
+  /** v3 resume keys configured so far: each session gets its own (see #nextV3Key). */
+  #v3Keys = 0;
+  /**
+   * v3: ops written but not yet known to have been read by the node, oldest first. A pong that
+   * answers a ping sent after them confirms them (the node reads a connection in order); the
+   * ones a reset link took are written again on the next connection, resumed or not.
+   */
+  readonly #unconfirmed: QueuedOp[] = [];
+  #written = 0;
+  /** A ping asking the node to confirm what was written is out. */
+  #confirming = false;
+  #drainWaiters: (() => void)[] = [];
   #resumedHeader = false;
   /** Between the start of an attempt and its WebSocket existing (version detection runs there). */
   #opening = false;
@@ -92,7 +108,6 @@ export class Connection {
     if (init.resume) this.#adapter = init.resume.version === 3 ? v3Adapter : v4Adapter;
     this.#userId = init.userId;
     this.#resumeWith = init.resume?.key ?? null;
-    this.#v3Key = init.config.resumeKey ?? (init.resume?.version === 3 ? init.resume.key : randomUUID());
     this.#state = {
       connected: false,
       remaining: init.config.maxTries,
@@ -148,6 +163,8 @@ export class Connection {
     if (this.#closedForGood) return this.#done;
     this.#closedForGood = true;
     this.#clearTimers();
+    // v3: what was written is worth a last confirmation before the link goes.
+    if (this.#unconfirmed.length > 0) await this.#allConfirmed(CLOSE_CONFIRM_MS);
     this.#rejectQueue(new SocketClosedError('The socket was closed'));
     const ws = this.#ws;
     if (ws && ws.readyState !== WebSocket.CLOSED) {
@@ -220,8 +237,8 @@ export class Connection {
     ws.on('message', (data, binary) => {
       if (ws === this.#ws) this.#onMessage(data, binary);
     });
-    ws.on('pong', () => {
-      if (ws === this.#ws) this.#onPong();
+    ws.on('pong', (data) => {
+      if (ws === this.#ws) this.#onPong(data);
     });
     // `error` only reports; the `close` that always follows drives the reconnect.
     ws.on('error', (error: Error & { code?: string }) => {
@@ -297,6 +314,7 @@ export class Connection {
     const wasOpen = this.#state.connected;
     this.#usable = false;
     this.#stopHeartbeat();
+    this.#requeueUnconfirmed();
     this.#setState({ connected: false });
     this.#armExpiry();
     // Only a connection that was open closes; a failed attempt was told as such.
@@ -365,7 +383,8 @@ export class Connection {
     this.#pingTimer = setInterval(() => {
       if (this.#ws?.readyState !== WebSocket.OPEN) return;
       this.#pingSentAt = Date.now();
-      this.#ws.ping();
+      // Its pong confirms what was written before it, as a confirmation ping's does.
+      this.#ws.ping(`h${this.#written}`);
     }, this.config.pingInterval);
     // Checked often so a half-open connection is noticed soon after `deadAfter` of silence.
     const period = Math.max(20, Math.floor(this.config.deadAfter / 10));
@@ -391,12 +410,56 @@ export class Connection {
     this.#pingTimer = this.#deadTimer = undefined;
   }
 
-  #onPong(): void {
+  #onPong(data: Buffer): void {
     this.#lastHeard = Date.now();
-    if (this.#pingSentAt > 0) {
+    const payload = data.toString('latin1');
+    const kind = payload[0];
+    if (kind === 'h' && this.#pingSentAt > 0) {
       this.#setState({ ping: this.#lastHeard - this.#pingSentAt });
       this.#pingSentAt = 0;
     }
+    if (kind !== 'h' && kind !== 'c') return;
+    this.#confirm(Number(payload.slice(1)));
+    if (kind === 'c') {
+      this.#confirming = false;
+      this.#askConfirmation();
+    }
+  }
+
+  /** v3: ops written up to write `seq` reached the node. */
+  #confirm(seq: number): void {
+    if (!(seq > 0)) return;
+    let confirmed = 0;
+    while (this.#unconfirmed.length > 0 && this.#unconfirmed[0]!.seq! <= seq) {
+      this.#unconfirmed.shift()!.resolve();
+      confirmed++;
+    }
+    if (confirmed > 0) this.#setState({ queued: this.#held() });
+    if (this.#unconfirmed.length === 0) for (const wake of this.#drainWaiters.splice(0)) wake();
+  }
+
+  /** Resolves once nothing written is unconfirmed, or after `ms`. */
+  #allConfirmed(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#drainWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.#askConfirmation();
+    });
+  }
+
+  /** v3: one ping at a time asks the node to confirm everything written before it. */
+  #askConfirmation(): void {
+    if (this.#confirming || this.#unconfirmed.length === 0 || this.#ws?.readyState !== WebSocket.OPEN) return;
+    this.#confirming = true;
+    this.#ws.ping(`c${this.#written}`);
+  }
+
+  /** Ops this host still holds: queued, and (v3) written but unconfirmed. */
+  #held(): number {
+    return this.#queue.length + this.#unconfirmed.length;
   }
 
   // ---------------------------------------------------------------- sending
@@ -405,7 +468,7 @@ export class Connection {
     if (this.#closedForGood) return Promise.reject(new SocketClosedError('The socket is closed'));
     return new Promise((resolve, reject) => {
       this.#queue.push({ op, replay, tries: 0, deadline, resolve, reject });
-      this.#setState({ queued: this.#queue.length });
+      this.#setState({ queued: this.#held() });
       if (this.#usable) void this.#flushQueue();
       else this.#armExpiry();
     });
@@ -429,7 +492,7 @@ export class Connection {
       const expired = this.#queue.filter((item) => item.deadline <= now && item !== this.#delivering);
       if (expired.length > 0) {
         for (const item of expired) this.#queue.splice(this.#queue.indexOf(item), 1);
-        this.#setState({ queued: this.#queue.length });
+        this.#setState({ queued: this.#held() });
         const why = this.#gone ? 'is gone (its reconnect tries ran out)' : this.#state.connected ? 'has no session yet' : 'is not connected';
         for (const item of expired) item.reject(new NoNodeError(`Node ${this.config.id} ${why}; the op waited ${this.config.readyTimeout} ms`));
       }
@@ -459,12 +522,18 @@ export class Connection {
           }
           this.#queue.shift();
           item.reject(failure);
-          this.#setState({ queued: this.#queue.length });
+          this.#setState({ queued: this.#held() });
           continue;
         }
         this.#queue.shift();
-        item.resolve();
-        this.#setState({ queued: this.#queue.length });
+        if (this.#adapter!.writesNeedConfirmation && item.op !== 'configureResuming') {
+          item.seq = ++this.#written;
+          this.#unconfirmed.push(item);
+          this.#askConfirmation();
+        } else {
+          item.resolve();
+          this.#setState({ queued: this.#held() });
+        }
       }
     } finally {
       this.#flushing = false;
@@ -485,7 +554,7 @@ export class Connection {
       item.resolve(); // settled here; the main side already moved its promise to the new node
       taken++;
     }
-    if (taken > 0) this.#setState({ queued: this.#queue.length });
+    if (taken > 0) this.#setState({ queued: this.#held() });
     return taken;
   }
 
@@ -494,7 +563,7 @@ export class Connection {
     const context = this.#context();
     if (item.op === 'configureResuming') {
       if (this.#state.sessionId === null && adapter.version === 4) return;
-      const key = await adapter.configureResuming(this.#v3Key, this.config.resumeTimeout, context);
+      const key = await adapter.configureResuming(this.#nextV3Key(), this.config.resumeTimeout, context);
       if (key === null) {
         if (this.#state.resumable) this.#debug('the node cannot resume sessions: when it drops, its players move to another node at once');
         this.#resumeWith = null;
@@ -539,8 +608,35 @@ export class Connection {
   }
 
   #rejectQueue(error: LavalinkError): void {
-    for (const item of this.#queue.splice(0)) item.reject(error);
+    for (const item of [...this.#unconfirmed.splice(0), ...this.#queue.splice(0)]) item.reject(error);
     this.#setState({ queued: 0 });
+  }
+
+  /**
+   * v3: the link closed before the node confirmed these: they go first on the next connection,
+   * in order, whether the session is resumed or not (a `play` is checked before it is replayed).
+   */
+  #requeueUnconfirmed(): void {
+    this.#confirming = false;
+    if (this.#unconfirmed.length === 0) return;
+    const again = this.#unconfirmed.splice(0);
+    for (const item of again) item.replay = true;
+    this.#queue.unshift(...again);
+    dropSupersededPlays(this.#queue, (item) => item.replay);
+    this.#debug(`${again.length} ops written but unconfirmed when the link closed go again`);
+    for (const wake of this.#drainWaiters.splice(0)) wake();
+  }
+
+  /**
+   * A resume key per v3 session: one key for every session lets a node that kept an older
+   * session under it resume that one, whose players are stale. A configured `resumeKey` is
+   * used as it is for the first session.
+   */
+  #nextV3Key(): string {
+    const n = this.#v3Keys++;
+    const base = this.config.resumeKey;
+    if (base === null) return randomUUID();
+    return n === 0 ? base : `${base}-${n}`;
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -22,6 +22,12 @@ export interface ProtocolAdapter {
   readonly wsPath: string;
   /** v3 is usable as soon as the socket opens; v4 only after `ready`. */
   readonly readyOnOpen: boolean;
+  /**
+   * v3 ops are frames: a written frame is not a received one (a link held, then reset, loses
+   * it), so `send` counts only once a pong that left the node after it came back. v4 ops are
+   * REST calls, answered.
+   */
+  readonly writesNeedConfirmation: boolean;
   handshakeHeaders(config: SocketConfig, userId: string, resume: string | null): Record<string, string>;
   send(op: OutgoingOp, context: AdapterContext): Promise<void>;
   /**

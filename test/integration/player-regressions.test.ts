@@ -22,8 +22,9 @@ for (const transport of transports) {
         assert.equal(result.loadType, 'track');
         const track = result.track;
         const player = manager.create(GUILD);
+        const started = waitFor(manager, 'trackStart');
         await player.play(track);
-        await waitFor(manager, 'trackStart');
+        await started;
         // What a restore does: the same track again, further in.
         const replaced = new Promise<[Track | null, TrackEndReason]>((resolve) => player.once('trackEnd', (p, _t, reason) => resolve([p.track, reason])));
         await player.play(track, { startTime: 1000 });

@@ -56,6 +56,7 @@ export const v4Adapter: ProtocolAdapter = {
   version: 4,
   wsPath: '/v4/websocket',
   readyOnOpen: false,
+  writesNeedConfirmation: false,
   handshakeHeaders(config, userId, resume) {
     return {
       Authorization: config.password,
