@@ -232,6 +232,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
   create(guild: string | { id: string }, socket?: Socket): Player {
     this.#assertOpen();
     const guildId = guildIdOf(guild);
+    if (socket !== undefined && !(socket instanceof Socket && this.#handles.get(socket.id) === socket)) throw new InvalidOptionError('socket', 'a Socket of this manager', socket);
     const existing = this.players.get(guildId);
     if (existing) return existing;
     const target = socket ?? this.#leastLoaded() ?? [...this.sockets.values()][0];
@@ -292,6 +293,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
   /** Searches (`ytsearch:` unless another source prefix is given); a URL is loaded as it is. */
   search(query: string, source = 'ytsearch'): Promise<LoadResult> {
     if (typeof query !== 'string' || query.trim() === '') return Promise.reject(new InvalidOptionError('query', 'a non-empty string', query));
+    if (typeof source !== 'string' || !/^[a-z][a-z0-9]*$/.test(source)) return Promise.reject(new InvalidOptionError('source', 'a search source such as `ytsearch` or `scsearch`', source));
     const isUrl = /^https?:\/\//.test(query);
     const prefixed = /^[a-z]+search:/.test(query);
     return this.load(isUrl || prefixed ? query : `${source}:${query}`);
@@ -301,11 +303,13 @@ export class Manager extends EventEmitter<ManagerEvents> {
    * Decodes encoded tracks: locally with the track codec, or by the node when `rest` is set (or
    * for a track the codec cannot read, such as a plugin's).
    */
-  async decode(track: string, options?: { rest?: boolean }): Promise<Track>;
-  async decode(tracks: readonly string[], options?: { rest?: boolean }): Promise<Track[]>;
-  async decode(input: string | readonly string[], options: { rest?: boolean } = {}): Promise<Track | Track[]> {
+  async decode(track: string, options?: { rest?: boolean } | null): Promise<Track>;
+  async decode(tracks: readonly string[], options?: { rest?: boolean } | null): Promise<Track[]>;
+  async decode(input: string | readonly string[], decodeOptions?: { rest?: boolean } | null): Promise<Track | Track[]> {
     const list = typeof input === 'string' ? [input] : input;
     if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) throw new InvalidOptionError('tracks', 'an encoded track or an array of them', input);
+    const options = decodeOptions ?? {};
+    if (typeof options !== 'object' || (options.rest !== undefined && typeof options.rest !== 'boolean')) throw new InvalidOptionError('options', 'an object such as { rest: true } (or nothing)', decodeOptions);
     let tracks: Track[] | null = null;
     if (!options.rest) {
       try {

@@ -14,7 +14,8 @@ import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import { text, type Track } from './protocol/rest.js';
 import { decodeTrack } from './protocol/track-codec.js';
 import type { StoredPlayer } from './session-store/session-store.js';
-import type { Socket } from './socket.js';
+import { jsonData } from './protocol/json-data.js';
+import { Socket } from './socket.js';
 
 export interface ConnectOptions {
   /** @default false */
@@ -152,13 +153,16 @@ export class Player extends EventEmitter<PlayerEvents> {
   }
 
   /** Joins a voice channel: sends Discord's op 4 through the bot's gateway. */
-  async connect(channel: string | { id: string }, options: ConnectOptions = {}): Promise<this> {
-    const id = typeof channel === 'string' ? channel : channel?.id;
+  async connect(channel: string | { id: string }, options?: ConnectOptions | null): Promise<this> {
+    const id = typeof channel === 'string' ? channel : (channel as { id?: unknown } | null | undefined)?.id;
     if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('channel', 'a voice channel id (a string of digits)', channel);
+    const { selfDeaf = false, selfMute = false } = optionsObject(options, 'options') as ConnectOptions;
+    if (typeof selfDeaf !== 'boolean') throw new InvalidOptionError('options.selfDeaf', 'a boolean', selfDeaf);
+    if (typeof selfMute !== 'boolean') throw new InvalidOptionError('options.selfMute', 'a boolean', selfMute);
     this.#assertAlive();
     await this.manager.options.send(this.guildId, {
       op: 4,
-      d: { guild_id: this.guildId, channel_id: id, self_mute: options.selfMute ?? false, self_deaf: options.selfDeaf ?? false },
+      d: { guild_id: this.guildId, channel_id: id, self_mute: selfMute, self_deaf: selfDeaf },
     });
     return this;
   }
@@ -171,11 +175,11 @@ export class Player extends EventEmitter<PlayerEvents> {
   }
 
   /** Plays a track (encoded string or a Track from `load`/`search`). */
-  async play(track: string | Track, options: PlayOptions = {}): Promise<void> {
+  async play(track: string | Track, playOptions?: PlayOptions | null): Promise<void> {
     this.#assertAlive();
-    const encoded = typeof track === 'string' ? track : track?.encoded;
+    const encoded = typeof track === 'string' ? track : (track as Track | null | undefined)?.encoded;
     if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
-    if (options.volume !== undefined) checkVolume(options.volume);
+    const options = checkPlayOptions(playOptions);
     if (options.noReplace && this.track) return;
     // The player's state is what the bot asked for, from the moment it asks: a restore or a move
     // that happens while the op is on its way must carry the new state, not the old one.
@@ -250,7 +254,8 @@ export class Player extends EventEmitter<PlayerEvents> {
   async setFilters(filters: Filters): Promise<void> {
     this.#assertAlive();
     if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new InvalidOptionError('filters', 'an object of filters', filters);
-    await this.#command('filters', { ...filters }, this.#filtersOp(filters));
+    const copy = jsonData(filters, 'filters') as Filters;
+    await this.#command('filters', copy, this.#filtersOp(copy));
   }
 
   /** Sets the equalizer bands, keeping the other filters. */
@@ -264,6 +269,7 @@ export class Player extends EventEmitter<PlayerEvents> {
   /** Moves this player to another node with its whole state (track, position, volume, filters, pause, voice). */
   async moveTo(socket: Socket): Promise<void> {
     this.#assertAlive();
+    if (!(socket instanceof Socket) || socket.manager !== this.manager) throw new InvalidOptionError('socket', "a Socket of this player's manager", socket);
     if (socket === this.socket) return;
     const from = this.socket;
     // The old node is told to drop the player: now, or when it is back (it may resume its session
@@ -586,6 +592,41 @@ export class Player extends EventEmitter<PlayerEvents> {
   #assertAlive(): void {
     if (this.#destroyed) throw new LavalinkError(ErrorCode.BadOp, `Player ${this.guildId} was destroyed`);
   }
+}
+
+/** An options argument: an object, or null/undefined for none. */
+function optionsObject(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidOptionError(name, 'an object of options (or nothing)', value);
+  return value as Record<string, unknown>;
+}
+
+/** Every play option checked (and userData copied) before the player changes. */
+function checkPlayOptions(value: unknown): PlayOptions {
+  const o = optionsObject(value, 'options');
+  const out: PlayOptions = {};
+  for (const key of ['startTime', 'endTime'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (!Number.isSafeInteger(v) || (v as number) < 0) throw new InvalidOptionError(`options.${key}`, 'a whole number of ms, at least 0', v);
+    out[key] = v as number;
+  }
+  for (const key of ['noReplace', 'paused'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw new InvalidOptionError(`options.${key}`, 'a boolean', v);
+    out[key] = v;
+  }
+  if (o.volume !== undefined) {
+    checkVolume(o.volume as number);
+    out.volume = o.volume as number;
+  }
+  if (o.userData !== undefined) {
+    const data = jsonData(o.userData, 'options.userData');
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InvalidOptionError('options.userData', 'an object', o.userData);
+    out.userData = data as Record<string, unknown>;
+  }
+  return out;
 }
 
 function checkVolume(volume: number): void {

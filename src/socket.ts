@@ -13,11 +13,14 @@ import type { Manager } from './manager.js';
 import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './options.js';
 import { emptyStats, type LavalinkMessage, type NodeStats } from './protocol/messages.js';
 import { validateOp, type OutgoingOp } from './protocol/ops.js';
-import type { RestRequest, RestResult, Track } from './protocol/rest.js';
+import { validateRequest, type RestRequest, type RestResult, type Track } from './protocol/rest.js';
 import { unpackPayload } from './ipc/payload.js';
 import type { WorkerLink } from './transport/worker-link.js';
 import { backoff } from './backoff.js';
 import { dropSupersededPlays } from './protocol/replay.js';
+import { jsonData } from './protocol/json-data.js';
+
+const REST_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A host that ran this long before dying was not in a crash loop. */
 const STABLE_HOST_MS = 10_000;
@@ -203,7 +206,8 @@ export class Socket {
   send(data: OutgoingOp): Promise<void> {
     let op: OutgoingOp;
     try {
-      op = validateOp(data);
+      // A plain copy: what was checked is what is sent, whatever the caller's object does later.
+      op = validateOp(jsonData(data, 'op'));
     } catch (error) {
       return Promise.reject(error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.BadOp, String(error)));
     }
@@ -239,12 +243,16 @@ export class Socket {
 
   /** A REST call to the node, made by the worker (e.g. `rest('GET', '/v4/info')`). */
   async rest(method: string, path: string, body?: unknown): Promise<unknown> {
-    return unpackPayload(await this.#call((control) => control.rest(method, path, body), this.#config.restTimeout + 5000));
+    if (typeof method !== 'string' || !REST_METHODS.has(method.toUpperCase())) throw new InvalidOptionError('method', `one of ${[...REST_METHODS].join(', ')}`, method);
+    if (typeof path !== 'string' || !/^\/[\x21-\x7e]*$/.test(path)) throw new InvalidOptionError('path', 'a path starting with / (no spaces or control characters)', path);
+    const data = jsonData(body, 'body');
+    return unpackPayload(await this.#call((control) => control.rest(method.toUpperCase(), path, data), this.#config.restTimeout + 5000));
   }
 
   /** A typed REST request made by the worker, answered in one shape for both versions. */
   async request<R extends RestRequest>(request: R): Promise<RestResult<R['kind']>> {
-    return unpackPayload(await this.#call((control) => control.request(request), this.#config.restTimeout + 5000)) as RestResult<R['kind']>;
+    const data = validateRequest(jsonData(request, 'request'));
+    return unpackPayload(await this.#call((control) => control.request(data), this.#config.restTimeout + 5000)) as RestResult<R['kind']>;
   }
 
   /**
