@@ -18,6 +18,8 @@ export interface Command {
   state: 'pending' | 'resolved' | 'rejected';
   /** The LavalinkError code of a rejection, or `untyped: <message>` for anything else. */
   error?: string;
+  /** The rejection's message, with ids and paths taken out so alike reasons group together. */
+  reason?: string;
 }
 
 /** Runs a command and keeps how it settled. */
@@ -29,6 +31,7 @@ export function track(commands: Command[], command: Omit<Command, 'state' | 'iss
     (error: unknown) => {
       entry.state = 'rejected';
       entry.error = error instanceof LavalinkError ? error.code : `untyped: ${String(error)}`;
+      entry.reason = (error instanceof Error ? error.message : String(error)).replace(/\/\S*/g, '<path>').replace(/\d{5,}/g, '<id>');
     },
   );
 }
@@ -116,7 +119,7 @@ export interface Audit {
   readonly rejectedApplied: string[];
   /** Rejections without a LavalinkError code. */
   readonly untyped: string[];
-  /** Rejection codes and how often each came. */
+  /** Rejection codes and reasons, and how often each came. */
   readonly rejections: Record<string, number>;
 }
 
@@ -170,7 +173,11 @@ export function audit(commands: readonly Command[], copies: Map<string, Copy[]>,
     }
   }
   const rejections: Record<string, number> = {};
-  for (const c of commands) if (c.state === 'rejected') rejections[c.error!] = (rejections[c.error!] ?? 0) + 1;
+  for (const c of commands) {
+    if (c.state !== 'rejected') continue;
+    const key = `${c.error!}: ${c.reason ?? ''}`;
+    rejections[key] = (rejections[key] ?? 0) + 1;
+  }
   return {
     sent: commands.length,
     resolved: commands.filter((c) => c.state === 'resolved').length,

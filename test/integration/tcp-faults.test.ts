@@ -260,6 +260,8 @@ async function faultRun(t: TestContext, protocol: 3 | 4, transport: TransportNam
   console.log(line);
   const show = (items: string[]): string => `${items.slice(0, 8).join('; ')}${items.length > 8 ? `; … ${items.length - 8} more` : ''}`;
   if (result.rejected > 0) console.log(`${label}: rejected: ${show(commands.filter((c) => c.state === 'rejected').map((c) => `guild ${c.guildId} ${c.kind} ${String(c.value)} ${c.error}`))}`);
+  // Told the bot it failed, yet the node applied it: the Player put its volume back, the node did not.
+  if (result.rejectedApplied.length > 0) console.log(`${label}: rejected but applied: ${show(result.rejectedApplied)}`);
 
   const problems: string[] = [];
   if (result.pending > 0) problems.push(`${result.pending} commands never settled`);
