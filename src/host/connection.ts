@@ -35,8 +35,8 @@ interface QueuedOp {
 }
 
 /**
- * Deliveries of one op tried before it is rejected (5xx, timeouts, network), with growing waits
- * between them: a node that answers 5xx for a few seconds costs no command.
+ * Deliveries of one op tried at least before it is rejected (5xx, timeouts, network), with growing
+ * waits between them; more while its readyTimeout has not passed.
  */
 const MAX_DELIVERY_TRIES = 6;
 
@@ -514,7 +514,10 @@ export class Connection {
           const failure = error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.Connection, String(error));
           // The connection went while the op was on its way: it waits for the next session.
           if (!this.#usable) return;
-          if (retryable(failure) && ++item.tries < MAX_DELIVERY_TRIES) {
+          // A node that answers 5xx or resets its REST connections for a while costs no command:
+          // tries go on until the op's readyTimeout has passed (at least MAX_DELIVERY_TRIES).
+          item.tries++;
+          if (retryable(failure) && (item.tries < MAX_DELIVERY_TRIES || Date.now() < item.deadline)) {
             // A timed-out call may have taken effect: check before playing twice.
             if (failure instanceof TimeoutError) item.replay = true;
             this.#retryFlushTimer = setTimeout(() => void this.#flushQueue(), Math.min(2000, Math.max(100, this.config.retryDelay) * 2 ** (item.tries - 1)));
