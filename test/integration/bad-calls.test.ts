@@ -3,7 +3,7 @@
  * clear message: synchronously where the API is synchronous, as a rejection where it is async.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, FileSessionStore, LavalinkError, Manager, decodeTrack, encodeTrack } from '../../src/index.js';
 import { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, nodeFor, USER_ID } from '../helpers/manager.js';

@@ -9,7 +9,7 @@
  * CHAOS_SEEDS=3,42,99 (each `seed` or `seed:seconds`) and CHAOS_SECONDS=60 (for all).
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { inspect } from 'node:util';
 import type { Manager, Player } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, type Manager, type Player, type TrackEndReason } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, nodeFor, protocols, transports, USER_ID } from '../helpers/manager.js';

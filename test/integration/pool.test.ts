@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { Piscina } from 'piscina';
 import { EventKind, type HostEvent } from '../../src/ipc/events.js';
 import type { SocketConfig } from '../../src/options.js';

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, FileSessionStore } from '../../src/index.js';
 

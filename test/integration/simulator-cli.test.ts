@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { LavalinkSimulator } from '../../src/testing/index.js';
 import { PASSWORD, RawClient, rest, sleep, until, voice } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';

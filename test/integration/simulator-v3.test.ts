@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { decodeTrack } from '../../src/protocol/track-codec.js';
 import { Catalogue } from '../../src/testing/catalogue.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { decodeTrack } from '../../src/protocol/track-codec.js';
 import { RawClient, rest, sleep, until, voice, type Frame } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';

@@ -1,6 +1,6 @@
 /** Regressions found in review, each named after what broke. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, InvalidOptionError, Manager, type LavalinkMessage } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, fastOptions, nodeFor, transports, USER_ID, waitFor } from '../helpers/manager.js';

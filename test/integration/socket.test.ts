@@ -3,7 +3,7 @@
  * transports (worker, inline) against both protocols (v4, v3) of the real simulator.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { inspect } from 'node:util';
 import { CLIENT_NAME } from '../../src/constants.js';
 import { ErrorCode, type LavalinkMessage, type Socket } from '../../src/index.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { Manager, type NodeStats } from '../../src/index.js';
 import { kHandleEvent } from '../../src/internal.js';
 import { EventKind } from '../../src/ipc/events.js';

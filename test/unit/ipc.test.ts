@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { Batcher } from '../../src/host/batcher.js';
 import { BatchDecoder, BatchEncoder } from '../../src/ipc/codec.js';
 import { EventKind, type EventBatch, type HostEvent } from '../../src/ipc/events.js';

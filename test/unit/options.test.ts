@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { VERSION } from '../../src/constants.js';
 import { ErrorCode, InvalidOptionError, Manager } from '../../src/index.js';
 
