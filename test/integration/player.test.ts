@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, type Manager, type Player, type TrackEndReason } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
-import { createManager, nodeFor, protocols, transports, USER_ID } from '../helpers/manager.js';
+import { commandsDelivered, createManager, framesDelivered, nodeFor, protocols, transports, USER_ID } from '../helpers/manager.js';
 import { sleep, until } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
 
@@ -66,15 +66,15 @@ for (const transport of transports) {
         await started;
         assert.equal(player.track?.info.identifier, track.info.identifier);
         assert.equal(player.playing, true);
-        await sleep(250);
-        assert.ok(player.position > 0, 'the position moves between updates');
+        await until(() => player.position > 0, 3000, 'the position to move between updates');
 
         await player.pause();
         await until(() => simPlayer(sim)?.paused === true, 2000, 'pause on the node');
         assert.equal(player.playing, false);
-        await sleep(100); // the node's answer to the pause carries its exact position
+        // The node's answer to the pause carries its exact position: every frame it sent so far is in.
+        await framesDelivered(manager, sim);
         const frozen = player.position;
-        await sleep(120);
+        await sleep(120); // pacing, not a wait for a result: time passes, and a paused position must not move
         assert.equal(player.position, frozen, 'a paused position stands still');
         await player.resume();
         await player.seek(1000);
@@ -118,12 +118,12 @@ for (const transport of transports) {
         // The server half first, while Discord is still moving the voice server: wait.
         manager.serverUpdate({ token: 'voice-token', guild_id: GUILD, endpoint: null });
         manager.stateUpdate({ guild_id: GUILD, channel_id: CHANNEL, user_id: USER_ID, session_id: 'discord-session' });
-        await sleep(100);
+        const socket = manager.sockets.get('main')!;
+        await commandsDelivered(sim, socket);
         assert.deepEqual(voiceReceived(sim), [], 'nothing until both halves, with an endpoint, are known');
         manager.serverUpdate({ token: 'voice-token', guild_id: GUILD, endpoint: 'us-east1.discord.media:443' });
         voiceEvents(manager); // the same credentials again
-        await until(() => voiceReceived(sim).length === 1, 2000, 'one voice update');
-        await sleep(100);
+        await commandsDelivered(sim, socket);
         assert.equal(voiceReceived(sim).length, 1, 'the same credentials are sent once');
         assert.deepEqual(moves, [[null, CHANNEL]]);
 
@@ -141,7 +141,7 @@ for (const transport of transports) {
         assert.equal(player.connected, false);
         assert.deepEqual(moves.at(-1), [other, null]);
         manager.serverUpdate({ token: 'token-3', guild_id: GUILD, endpoint: 'late.discord.media:443' });
-        await sleep(100);
+        await commandsDelivered(sim, socket);
         assert.equal(voiceReceived(sim).length, 2, 'no voice update after leaving');
       });
 
