@@ -41,10 +41,11 @@ async function expectAsync(cases: Case[]): Promise<void> {
 }
 
 describe('bad options and calls', () => {
-  test('constructors and synchronous methods throw at once', () => {
+  test('constructors and synchronous methods throw at once', (t) => {
     const send = (): void => {};
     const node = { id: 'a', host: '127.0.0.1', port: 2333, password: 'pw' };
     const manager = new Manager([node], { send, workers: 0 });
+    t.after(() => manager.close());
     expectSync([
       ['Manager without nodes array', () => new Manager(null as never, { send }), ErrorCode.InvalidOption, /`nodes`/],
       ['Manager without options', () => new Manager([node], undefined as never), ErrorCode.InvalidOption, /`options`/],
@@ -63,7 +64,6 @@ describe('bad options and calls', () => {
       ['decodeTrack of a number', () => decodeTrack(5 as never), ErrorCode.TrackBadBase64],
       ['encodeTrack without a title', () => encodeTrack({} as never), ErrorCode.TrackUnencodable],
     ]);
-    void manager.close();
   });
 
   test('asynchronous methods reject with typed errors; calls after close() too', async (t) => {
