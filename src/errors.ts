@@ -35,6 +35,10 @@ export const ErrorCode = {
   BadOp: 'LAVALINK_BAD_OP',
   /** The WebSocket failed (handshake refused, network error). */
   Connection: 'LAVALINK_CONNECTION_ERROR',
+  /** The node refused the password (401/403). Not retried: fix the configuration. */
+  AuthFailed: 'LAVALINK_AUTH_FAILED',
+  /** No node was ready within `readyTimeout` to take a command or REST call. */
+  NoNode: 'LAVALINK_NO_NODE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -84,6 +88,25 @@ export class WorkerExitedError extends LavalinkError {
   }
 }
 
+/** The node refused the password. The socket stops trying; the password is never shown. */
+export class AuthFailedError extends LavalinkError {
+  constructor(
+    /** The node's id. */
+    readonly node: string,
+    /** The HTTP status the node answered (401 or 403). */
+    readonly status: number,
+  ) {
+    super(ErrorCode.AuthFailed, `Node ${node} refused the password (HTTP ${status}); it will not be tried again`);
+  }
+}
+
+/** No node could take a command or REST call in time. */
+export class NoNodeError extends LavalinkError {
+  constructor(message: string) {
+    super(ErrorCode.NoNode, message);
+  }
+}
+
 /** A call did not finish in time. */
 export class TimeoutError extends LavalinkError {
   constructor(message: string) {
@@ -118,6 +141,7 @@ export interface WireError {
   readonly path?: string;
   readonly body?: unknown;
   readonly closeCode?: number | null;
+  readonly node?: string;
 }
 
 export function toWire(error: unknown): WireError {
@@ -125,6 +149,7 @@ export function toWire(error: unknown): WireError {
     return { name: error.name, code: error.code, message: error.message, status: error.status, method: error.method, path: error.path, body: error.body };
   }
   if (error instanceof SocketClosedError) return { name: error.name, code: error.code, message: error.message, closeCode: error.closeCode };
+  if (error instanceof AuthFailedError) return { name: error.name, code: error.code, message: error.message, node: error.node, status: error.status };
   if (error instanceof LavalinkError) return { name: error.name, code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { name: 'LavalinkError', code: ErrorCode.Connection, message };
@@ -143,6 +168,10 @@ export function fromWire(wire: WireError): LavalinkError {
       return new WorkerExitedError(wire.message);
     case ErrorCode.Timeout:
       return new TimeoutError(wire.message);
+    case ErrorCode.AuthFailed:
+      return new AuthFailedError(wire.node ?? '', wire.status ?? 0);
+    case ErrorCode.NoNode:
+      return new NoNodeError(wire.message);
     default:
       if (code.startsWith('LAVALINK_TRACK_')) return new TrackCodecError(code, wire.message);
       if (code === ErrorCode.InvalidOption) return Object.assign(new LavalinkError(code, wire.message), { name: 'InvalidOptionError' });

@@ -27,6 +27,12 @@ export interface PlayerEvents {
   move: [player: Player, from: string | null, to: string | null];
   /** The player moved to another node (moveTo, failover). */
   nodeMove: [player: Player, from: Socket, to: Socket];
+  /**
+   * The player could not be restored (after a failover or a lost session) on any node: `track`
+   * was playing and now nothing plays; the player is `track: null`, not playing. Play it again,
+   * or move on.
+   */
+  restoreFailed: [player: Player, track: Track | null, error: LavalinkError];
 }
 
 export interface ManagerEvents {
@@ -37,8 +43,13 @@ export interface ManagerEvents {
   socketError: [socket: Socket, error: LavalinkError];
   /** The WebSocket closed; a reconnect follows unless the socket is finished. */
   socketClose: [socket: Socket, code: number, reason: string];
-  /** Reconnect tries ran out: the socket has left `manager.sockets`; its players fail over. */
-  socketDisconnect: [socket: Socket];
+  /**
+   * The node is gone: its reconnect tries ran out (it stays in `manager.sockets` and is probed
+   * every `maxRetryDelay`; `socketReady` says when it is back), or it refused the password (it
+   * leaves `manager.sockets`). Either way its players move to other nodes. Once per outage, with
+   * the last attempt's error.
+   */
+  socketDisconnect: [socket: Socket, error: LavalinkError | null];
   /** Every frame a node sent, decoded, after the socket's own handling. */
   raw: [socket: Socket, message: LavalinkMessage];
   debug: [message: string];
@@ -46,6 +57,8 @@ export interface ManagerEvents {
   playerMove: [player: Player, from: string | null, to: string | null];
   /** A player moved to another node. */
   playerNodeMove: [player: Player, from: Socket, to: Socket];
+  /** A player could not be restored on any node (see the Player's `restoreFailed`). */
+  playerRestoreFailed: PlayerEvents['restoreFailed'];
   trackStart: PlayerEvents['trackStart'];
   trackEnd: PlayerEvents['trackEnd'];
   trackException: PlayerEvents['trackException'];

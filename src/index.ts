@@ -10,9 +10,11 @@ export type { ManagerOptions, SocketData, SocketOptions, ResolvedSocketOptions }
 export type { OutgoingOp, EqualizerBand, VoiceServerEvent } from './protocol/ops.js';
 export type { LavalinkMessage, NodeStats, PlayerUpdateMessage, StatsMessage, ReadyMessage, EventMessage } from './protocol/messages.js';
 export {
+  AuthFailedError,
   ErrorCode,
   InvalidOptionError,
   LavalinkError,
+  NoNodeError,
   RestError,
   SocketClosedError,
   TimeoutError,

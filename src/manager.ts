@@ -11,13 +11,13 @@
  * manager.init(client.user.id);
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, InvalidOptionError, LavalinkError } from './errors.js';
+import { ErrorCode, InvalidOptionError, LavalinkError, NoNodeError } from './errors.js';
 import type { ManagerEvents } from './events.js';
 import { internals, kClose, kDecode, kHandleEvent, kResumeFrom, type ManagerInternals } from './internal.js';
 import type { EventKind, HostEvent } from './ipc/events.js';
 import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions, type SocketData } from './options.js';
 import { updateFrame } from './ipc/updates.js';
-import { kAdopt, kPlayerFrame, kPlayerUpdate, kRestore, kSnapshot, kVoiceServer, kVoiceState, Player, type AdoptedState } from './player.js';
+import { kAdopt, kPlayerFrame, kPlayerUpdate, kRestore, kRestoreFailed, kSnapshot, kVoiceServer, kVoiceState, Player, type AdoptedState } from './player.js';
 import type { SessionSnapshot, StoredPlayer, StoredSession } from './session-store/session-store.js';
 import type { EventMessage, LavalinkMessage, PlayerUpdateMessage } from './protocol/messages.js';
 import type { LoadResult, Track } from './protocol/rest.js';
@@ -64,6 +64,10 @@ export class Manager extends EventEmitter<ManagerEvents> {
 
   /** Every socket ever created, for routing events (a forgotten socket may still send its last ones). */
   readonly #handles = new Map<string, Socket>();
+  /** Why sockets that stopped for good did (a refused password): told when no node is ready. */
+  readonly #stopped = new Map<string, LavalinkError>();
+  /** The recovery under way for each player (see #recover). */
+  readonly #recoveries = new WeakMap<Player, object>();
   /** Players whose node is gone while no other node could take them yet. */
   readonly #stranded = new Set<Player>();
   /** Sockets that are down: once their resume timeout has passed, the node has dropped our players. */
@@ -78,6 +82,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
   readonly #toAdopt = new Map<string, StoredPlayer[]>();
   #storeTimer: NodeJS.Timeout | undefined;
   #lastSaved = '';
+  /** When the snapshot being adopted was saved (its players' positions are from then). */
+  #storedAt = 0;
 
   constructor(nodes: readonly SocketData[], options: ManagerOptions) {
     super();
@@ -89,12 +95,13 @@ export class Manager extends EventEmitter<ManagerEvents> {
       emitter: this,
       transport: () => this.#getTransport(),
       userId: () => this.userId,
-      forget: (socket) => this.#onSocketGone(socket),
+      forget: (socket, final, error) => this.#onSocketGone(socket, final, error),
       route: (socket, frame) => this.#route(socket, frame),
       routeUpdates: (socket, run) => this.#routeUpdates(socket, run),
       sessionReady: (socket, resumed, hadSession) => this.#onSessionReady(socket, resumed, hadSession),
       connectionLost: (socket) => this.#onConnectionLost(socket),
       playerMoved: () => (this.#placed = null),
+      playerDestroyed: (player) => this.#forgetPlayer(player),
     };
     internals.set(this, inside);
     nodes.forEach((node: SocketData, i) => {
@@ -147,6 +154,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       this.emit('debug', `[manager] the session store could not be read: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (this.#closed) return;
+    this.#storedAt = snapshot?.savedAt ?? 0;
     for (const stored of snapshot?.sessions ?? []) this.sockets.get(stored.socketId)?.[kResumeFrom](stored);
     for (const player of snapshot?.players ?? []) {
       const socketId = this.sockets.has(player.socketId) ? player.socketId : '';
@@ -190,9 +198,12 @@ export class Manager extends EventEmitter<ManagerEvents> {
       if (this.players.has(saved.guildId)) continue; // the bot made it again already
       const node = onNode.get(saved.guildId);
       const kept = resumed && saved.socketId === socket.id && (socket.version === 3 || node !== undefined);
+      const track = node ? node.track : saved.track ? await this.#safeDecode(saved.track) : null;
+      // A node that kept the session (v3 cannot list its players) played on since the snapshot.
+      const playedSince = kept && !node && track && !saved.paused ? Math.max(0, Date.now() - this.#storedAt) : 0;
       const state: AdoptedState = {
-        track: node ? node.track : saved.track ? await this.#safeDecode(saved.track) : null,
-        position: node ? node.position : saved.position,
+        track,
+        position: node ? node.position : saved.position + playedSince,
         paused: node ? node.paused : saved.paused,
         volume: node ? node.volume : saved.volume,
         filters: (node ? node.filters : saved.filters),
@@ -206,11 +217,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       if (!kept) restore.push(player);
     }
     this.emit('debug', `[manager] took ${stored.length - restore.length} players back from node ${socket.id}; restoring ${restore.length}`);
-    await inBatches(restore, MOVE_CONCURRENCY, (player) =>
-      player[kRestore]().catch((error: unknown) => {
-        if (error instanceof LavalinkError) this.emit('socketError', socket, error);
-      }),
-    );
+    await inBatches(restore, MOVE_CONCURRENCY, (player) => this.#recover(player, () => player[kRestore]()));
   }
 
   async #safeDecode(encoded: string): Promise<Track> {
@@ -225,10 +232,11 @@ export class Manager extends EventEmitter<ManagerEvents> {
   create(guild: string | { id: string }, socket?: Socket): Player {
     this.#assertOpen();
     const guildId = guildIdOf(guild);
+    if (socket !== undefined && !(socket instanceof Socket && this.#handles.get(socket.id) === socket)) throw new InvalidOptionError('socket', 'a Socket of this manager', socket);
     const existing = this.players.get(guildId);
     if (existing) return existing;
     const target = socket ?? this.#leastLoaded() ?? [...this.sockets.values()][0];
-    if (!target) throw new LavalinkError(ErrorCode.SocketClosed, 'No node is available to create a player on');
+    if (!target) throw new NoNodeError(`No node to create a player on: ${this.#nodesState()}`);
     const player = new Player(target, guildId);
     this.players.set(guildId, player);
     this.#placed?.set(target, (this.#placed.get(target) ?? 0) + 1);
@@ -241,14 +249,17 @@ export class Manager extends EventEmitter<ManagerEvents> {
 
   /** Destroys the guild's player (leaves voice, removes it from its node) and forgets it. */
   async destroy(guild: string | { id: string }): Promise<boolean> {
-    const guildId = guildIdOf(guild);
-    const player = this.players.get(guildId);
+    const player = this.players.get(guildIdOf(guild));
     if (!player) return false;
-    this.players.delete(guildId);
-    this.#placed = null;
-    this.#stranded.delete(player);
     await player.destroy();
     return true;
+  }
+
+  #forgetPlayer(player: Player): void {
+    if (this.players.get(player.guildId) !== player) return;
+    this.players.delete(player.guildId);
+    this.#placed = null;
+    this.#stranded.delete(player);
   }
 
   /** Routes a raw gateway packet: VOICE_STATE_UPDATE and VOICE_SERVER_UPDATE; ignores the rest. */
@@ -276,12 +287,13 @@ export class Manager extends EventEmitter<ManagerEvents> {
   /** Loads tracks by identifier (a URL, or `ytsearch:...`) through the ideal node. */
   async load(identifier: string): Promise<LoadResult> {
     if (typeof identifier !== 'string' || identifier === '') throw new InvalidOptionError('identifier', 'a non-empty string', identifier);
-    return this.#restSocket().request({ kind: 'load', identifier });
+    return (await this.#readySocket()).request({ kind: 'load', identifier });
   }
 
   /** Searches (`ytsearch:` unless another source prefix is given); a URL is loaded as it is. */
   search(query: string, source = 'ytsearch'): Promise<LoadResult> {
     if (typeof query !== 'string' || query.trim() === '') return Promise.reject(new InvalidOptionError('query', 'a non-empty string', query));
+    if (typeof source !== 'string' || !/^[a-z][a-z0-9]*$/.test(source)) return Promise.reject(new InvalidOptionError('source', 'a search source such as `ytsearch` or `scsearch`', source));
     const isUrl = /^https?:\/\//.test(query);
     const prefixed = /^[a-z]+search:/.test(query);
     return this.load(isUrl || prefixed ? query : `${source}:${query}`);
@@ -291,11 +303,13 @@ export class Manager extends EventEmitter<ManagerEvents> {
    * Decodes encoded tracks: locally with the track codec, or by the node when `rest` is set (or
    * for a track the codec cannot read, such as a plugin's).
    */
-  async decode(track: string, options?: { rest?: boolean }): Promise<Track>;
-  async decode(tracks: readonly string[], options?: { rest?: boolean }): Promise<Track[]>;
-  async decode(input: string | readonly string[], options: { rest?: boolean } = {}): Promise<Track | Track[]> {
+  async decode(track: string, options?: { rest?: boolean } | null): Promise<Track>;
+  async decode(tracks: readonly string[], options?: { rest?: boolean } | null): Promise<Track[]>;
+  async decode(input: string | readonly string[], decodeOptions?: { rest?: boolean } | null): Promise<Track | Track[]> {
     const list = typeof input === 'string' ? [input] : input;
     if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) throw new InvalidOptionError('tracks', 'an encoded track or an array of them', input);
+    const options = decodeOptions ?? {};
+    if (typeof options !== 'object' || (options.rest !== undefined && typeof options.rest !== 'boolean')) throw new InvalidOptionError('options', 'an object such as { rest: true } (or nothing)', decodeOptions);
     let tracks: Track[] | null = null;
     if (!options.rest) {
       try {
@@ -304,7 +318,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
         tracks = null; // the codec cannot read one (a plugin's track?): the node can
       }
     }
-    tracks ??= await this.#restSocket().request({ kind: 'decode', tracks: list });
+    tracks ??= await (await this.#readySocket()).request({ kind: 'decode', tracks: list });
     return typeof input === 'string' ? tracks[0]! : tracks;
   }
 
@@ -359,10 +373,37 @@ export class Manager extends EventEmitter<ManagerEvents> {
     return best;
   }
 
-  #restSocket(): Socket {
+  /** The ideal ready socket; waits up to `readyTimeout` for one (right after init(), during an outage). */
+  async #readySocket(): Promise<Socket> {
+    const ready = this.ideal[0];
+    if (ready) return ready;
+    this.#assertOpen();
+    const timeoutMs = this.options.readyTimeout;
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.off('socketReady', done).off('socketResumed', done);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.off('socketReady', done).off('socketResumed', done);
+        reject(new NoNodeError(`No node was ready within ${timeoutMs} ms: ${this.#nodesState()}`));
+      }, timeoutMs);
+      this.on('socketReady', done).on('socketResumed', done);
+    });
     const socket = this.ideal[0];
-    if (!socket) throw new LavalinkError(ErrorCode.SocketClosed, 'No node is ready to answer REST calls');
+    if (!socket) throw new NoNodeError(`No node is ready: ${this.#nodesState()}`);
     return socket;
+  }
+
+  /** Each node and why it cannot take calls, for NoNodeError messages. */
+  #nodesState(): string {
+    const parts: string[] = [];
+    for (const socket of this.#handles.values()) {
+      const stopped = this.#stopped.get(socket.id);
+      parts.push(`${socket.id}: ${stopped ? stopped.message : socket.ready ? 'ready' : socket.connected ? 'waiting for its session' : 'not connected'}`);
+    }
+    return parts.length > 0 ? parts.join('; ') : 'no nodes are configured';
   }
 
   #getTransport(): Transport {
@@ -439,9 +480,12 @@ export class Manager extends EventEmitter<ManagerEvents> {
     if (player?.socket === socket) player[kPlayerFrame](frame as PlayerUpdateMessage | EventMessage);
   }
 
-  /** The node is gone for good: its players move to the ideal remaining node. */
-  #onSocketGone(socket: Socket): void {
-    this.sockets.delete(socket.id);
+  /** The node is gone (for good, when `final`): its players move to the ideal remaining node. */
+  #onSocketGone(socket: Socket, final: boolean, error: LavalinkError | null): void {
+    if (final) {
+      this.sockets.delete(socket.id);
+      if (error) this.#stopped.set(socket.id, error);
+    }
     clearTimeout(this.#outageTimers.get(socket));
     this.#outageTimers.delete(socket);
     const players = [...this.players.values()].filter((p) => p.socket === socket);
@@ -458,15 +502,17 @@ export class Manager extends EventEmitter<ManagerEvents> {
    */
   #onConnectionLost(socket: Socket): void {
     if (this.#outageTimers.has(socket)) return;
+    // A node that cannot resume dropped its players with the connection: they move at once.
+    const delayMs = socket.resumable ? socket.options.resumeTimeout * 1000 : 0;
     const timer = setTimeout(() => {
       this.#outageTimers.delete(socket);
       if (socket.ready) return;
       const players = [...this.players.values()].filter((p) => p.socket === socket);
       if (players.length === 0 || this.ideal.length === 0) return;
-      this.emit('debug', `[manager] node ${socket.id} stayed down past its resume timeout; moving ${players.length} players`);
+      this.emit('debug', `[manager] node ${socket.id} ${socket.resumable ? 'stayed down past its resume timeout' : 'cannot resume'}; moving ${players.length} players`);
       for (const player of players) this.#stranded.add(player);
       void this.#rehome();
-    }, socket.options.resumeTimeout * 1000);
+    }, delayMs);
     timer.unref();
     this.#outageTimers.set(socket, timer);
   }
@@ -481,11 +527,43 @@ export class Manager extends EventEmitter<ManagerEvents> {
     const players = [...this.players.values()].filter((p) => p.socket === socket);
     if (players.length === 0) return;
     this.emit('debug', `[manager] node ${socket.id} lost its session; restoring ${players.length} players`);
-    void inBatches(players, MOVE_CONCURRENCY, (player) =>
-      player[kRestore]().catch((error: unknown) => {
-        if (error instanceof LavalinkError) this.emit('socketError', socket, error);
-      }),
-    );
+    void inBatches(players, MOVE_CONCURRENCY, (player) => this.#recover(player, () => player[kRestore]()));
+  }
+
+  /**
+   * Runs a restore (or a move); if it fails, moves the player to each other ready node in turn.
+   * When none takes it, the player ends in a clear state (nothing playing) and says why: it never
+   * points at a node that does not play it while its state says it plays.
+   */
+  async #recover(player: Player, attempt: () => Promise<void>): Promise<void> {
+    // A later recovery of the same player (its new node failed too) takes over from this one.
+    const token = {};
+    this.#recoveries.set(player, token);
+    const superseded = (): boolean => this.#recoveries.get(player) !== token || player.destroyed || this.players.get(player.guildId) !== player;
+    const tried = new Set<Socket>();
+    let failure: unknown;
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      failure = error;
+    }
+    for (;;) {
+      if (superseded()) return;
+      tried.add(player.socket);
+      this.emit('debug', `[manager] restoring the player of guild ${player.guildId} on node ${player.socket.id} failed: ${String(failure)}`);
+      const next = this.ideal.find((socket) => !tried.has(socket));
+      if (!next) break;
+      try {
+        await player.moveTo(next);
+        return;
+      } catch (error) {
+        failure = error;
+      }
+    }
+    this.#placed = null;
+    this.#recoveries.delete(player);
+    player[kRestoreFailed](failure instanceof LavalinkError ? failure : new LavalinkError(ErrorCode.BadOp, String(failure)));
   }
 
   /** Moves stranded players to the ideal nodes, a few at a time; those with no node wait. */
@@ -496,12 +574,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       if (!target || !this.#stranded.has(player)) return;
       this.#stranded.delete(player);
       this.#placed = null;
-      try {
-        await player.moveTo(target);
-      } catch (error) {
-        this.#stranded.add(player);
-        if (error instanceof LavalinkError) this.emit('socketError', target, error);
-      }
+      await this.#recover(player, () => player.moveTo(target));
     });
   }
 }

@@ -121,6 +121,14 @@ export interface ManagerOptions {
    */
   restTimeout?: number;
   /**
+   * Milliseconds a command or REST call waits for a node to be ready (before `init()`, while its
+   * node reconnects, while every node is down) before it rejects with `LAVALINK_NO_NODE`. A
+   * command that a node has taken is bounded by `restTimeout` and its delivery tries instead.
+   * @default 10000
+   * @example { readyTimeout: 30_000 } // ride out longer outages, keep command handlers waiting
+   */
+  readyTimeout?: number;
+  /**
    * Keeps session ids and player snapshots so a restarted process takes its sessions back.
    * @example { sessionStore: new FileSessionStore('./lavalink-sessions.json') }
    */
@@ -142,6 +150,7 @@ export interface SocketConfig extends ResolvedSocketOptions {
   readonly clientName: string;
   readonly resuming: boolean;
   readonly restTimeout: number;
+  readonly readyTimeout: number;
 }
 
 export const defaultSocketOptions: Readonly<ResolvedSocketOptions> = {
@@ -202,6 +211,7 @@ export interface ResolvedManagerOptions {
   readonly flushWindowMs: number;
   readonly clientName: string;
   readonly restTimeout: number;
+  readonly readyTimeout: number;
   readonly sessionStore: SessionStore | null;
 }
 
@@ -216,6 +226,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
   if (o.flushWindowMs !== undefined) check(isInt(o.flushWindowMs) && (o.flushWindowMs) >= 0 && (o.flushWindowMs) <= 1000, 'options.flushWindowMs', 'an integer of milliseconds from 0 to 1000', o.flushWindowMs);
   if (o.clientName !== undefined) check(typeof o.clientName === 'string' && /^\S+$/.test(o.clientName), 'options.clientName', 'a NAME/VERSION string without spaces', o.clientName);
   if (o.restTimeout !== undefined) check(isInt(o.restTimeout) && (o.restTimeout) >= 1, 'options.restTimeout', 'an integer of milliseconds of at least 1', o.restTimeout);
+  if (o.readyTimeout !== undefined) check(isInt(o.readyTimeout) && (o.readyTimeout) >= 1 && (o.readyTimeout) <= 2 ** 31 - 1, 'options.readyTimeout', 'an integer of milliseconds from 1 to 2147483647', o.readyTimeout);
   if (o.sessionStore !== undefined) {
     const store: unknown = o.sessionStore;
     const has = (name: string): boolean => typeof store === 'object' && store !== null && typeof (store as Record<string, unknown>)[name] === 'function';
@@ -233,6 +244,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     flushWindowMs: (o.flushWindowMs as number | undefined) ?? 25,
     clientName: (o.clientName as string | undefined) ?? CLIENT_NAME,
     restTimeout: (o.restTimeout as number | undefined) ?? 10_000,
+    readyTimeout: (o.readyTimeout as number | undefined) ?? 10_000,
     sessionStore: (o.sessionStore as SessionStore | undefined) ?? null,
   };
 }

@@ -14,7 +14,8 @@ import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import { text, type Track } from './protocol/rest.js';
 import { decodeTrack } from './protocol/track-codec.js';
 import type { StoredPlayer } from './session-store/session-store.js';
-import type { Socket } from './socket.js';
+import { jsonData } from './protocol/json-data.js';
+import { Socket } from './socket.js';
 
 export interface ConnectOptions {
   /** @default false */
@@ -69,6 +70,7 @@ export const kVoiceServer = Symbol('lavathread.voiceServer');
 export const kRestore = Symbol('lavathread.restore');
 export const kSnapshot = Symbol('lavathread.snapshot');
 export const kAdopt = Symbol('lavathread.adopt');
+export const kRestoreFailed = Symbol('lavathread.restoreFailed');
 
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
 export interface AdoptedState {
@@ -110,6 +112,14 @@ export class Player extends EventEmitter<PlayerEvents> {
 
   #position = 0;
   #positionAt = 0;
+  /** Where the track asked for (play, restore) starts: its TrackStartEvent sets the position to it. */
+  #startAt: number | null = null;
+  /**
+   * Whether the bot was told (`trackStart`) that the current track plays. A restore plays the same
+   * track on another node or session, and some servers send extra starts on a seek, a filter
+   * change or a replace: none of those is a new track to the bot.
+   */
+  #announced = false;
   #voice: VoiceCredentials = { sessionId: null, token: null, endpoint: null };
   /** The token of the last voice update sent: a channel move must bring a new one. */
   #sentToken: string | null = null;
@@ -132,22 +142,27 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.track !== null && !this.paused;
   }
 
-  /** Position in the track, ms, moved on from the last playerUpdate while playing. */
+  /** Position in the track, ms, moved on from the last playerUpdate while playing. Never negative. */
   get position(): number {
     if (!this.track) return 0;
     if (this.paused || this.#positionAt === 0) return this.#position;
     const live = this.#position + (performance.now() - this.#positionAt);
-    return this.track.info.isStream ? live : Math.min(live, this.track.info.length);
+    const { isStream, length } = this.track.info;
+    // A length of -1 (or 0) is unknown (live inputs, some servers' local files): no limit.
+    return isStream || !(length > 0) ? live : Math.min(live, length);
   }
 
   /** Joins a voice channel: sends Discord's op 4 through the bot's gateway. */
-  async connect(channel: string | { id: string }, options: ConnectOptions = {}): Promise<this> {
-    const id = typeof channel === 'string' ? channel : channel?.id;
+  async connect(channel: string | { id: string }, options?: ConnectOptions | null): Promise<this> {
+    const id = typeof channel === 'string' ? channel : (channel as { id?: unknown } | null | undefined)?.id;
     if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('channel', 'a voice channel id (a string of digits)', channel);
+    const { selfDeaf = false, selfMute = false } = optionsObject(options, 'options') as ConnectOptions;
+    if (typeof selfDeaf !== 'boolean') throw new InvalidOptionError('options.selfDeaf', 'a boolean', selfDeaf);
+    if (typeof selfMute !== 'boolean') throw new InvalidOptionError('options.selfMute', 'a boolean', selfMute);
     this.#assertAlive();
     await this.manager.options.send(this.guildId, {
       op: 4,
-      d: { guild_id: this.guildId, channel_id: id, self_mute: options.selfMute ?? false, self_deaf: options.selfDeaf ?? false },
+      d: { guild_id: this.guildId, channel_id: id, self_mute: selfMute, self_deaf: selfDeaf },
     });
     return this;
   }
@@ -160,19 +175,22 @@ export class Player extends EventEmitter<PlayerEvents> {
   }
 
   /** Plays a track (encoded string or a Track from `load`/`search`). */
-  async play(track: string | Track, options: PlayOptions = {}): Promise<void> {
+  async play(track: string | Track, playOptions?: PlayOptions | null): Promise<void> {
     this.#assertAlive();
-    const encoded = typeof track === 'string' ? track : track?.encoded;
+    const encoded = typeof track === 'string' ? track : (track as Track | null | undefined)?.encoded;
     if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
-    if (options.volume !== undefined) checkVolume(options.volume);
+    const options = checkPlayOptions(playOptions);
     if (options.noReplace && this.track) return;
     // The player's state is what the bot asked for, from the moment it asks: a restore or a move
     // that happens while the op is on its way must carry the new state, not the old one.
     const previous = { track: this.track, paused: this.paused, volume: this.volume };
+    const previousStart = { startAt: this.#startAt, announced: this.#announced };
     this.track = typeof track === 'string' ? trackFromEncoded(track) : track;
     this.paused = options.paused ?? false;
     if (options.volume !== undefined) this.volume = options.volume;
     this.#setPosition(options.startTime ?? 0);
+    this.#startAt = options.startTime ?? 0;
+    this.#announced = false;
     const sent = this.#send({
       op: 'play',
       guildId: this.guildId,
@@ -187,6 +205,8 @@ export class Player extends EventEmitter<PlayerEvents> {
     await sent.catch((error: unknown) => {
       // The node refused it for good: what it plays is what it played before.
       Object.assign(this, previous);
+      this.#startAt = previousStart.startAt;
+      this.#announced = previousStart.announced;
       throw error;
     });
   }
@@ -199,9 +219,17 @@ export class Player extends EventEmitter<PlayerEvents> {
   async pause(state = true): Promise<void> {
     this.#assertAlive();
     const position = this.position;
+    const before = this.paused;
     this.paused = state;
     this.#setPosition(position);
-    await this.#send({ op: 'pause', guildId: this.guildId, pause: state });
+    await this.#send({ op: 'pause', guildId: this.guildId, pause: state }).catch((error: unknown) => {
+      if (this.paused === state) {
+        const now = this.position;
+        this.paused = before;
+        this.#setPosition(now);
+      }
+      throw error;
+    });
   }
 
   resume(): Promise<void> {
@@ -219,16 +247,15 @@ export class Player extends EventEmitter<PlayerEvents> {
   async setVolume(volume: number): Promise<void> {
     this.#assertAlive();
     checkVolume(volume);
-    this.volume = volume;
-    await this.#send({ op: 'volume', guildId: this.guildId, volume });
+    await this.#command('volume', volume, { op: 'volume', guildId: this.guildId, volume });
   }
 
   /** Replaces every filter; what `filters` leaves out is turned off. */
   async setFilters(filters: Filters): Promise<void> {
     this.#assertAlive();
     if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new InvalidOptionError('filters', 'an object of filters', filters);
-    this.filters = { ...filters };
-    await this.#send(this.#filtersOp(filters));
+    const copy = jsonData(filters, 'filters') as Filters;
+    await this.#command('filters', copy, this.#filtersOp(copy));
   }
 
   /** Sets the equalizer bands, keeping the other filters. */
@@ -242,6 +269,7 @@ export class Player extends EventEmitter<PlayerEvents> {
   /** Moves this player to another node with its whole state (track, position, volume, filters, pause, voice). */
   async moveTo(socket: Socket): Promise<void> {
     this.#assertAlive();
+    if (!(socket instanceof Socket) || socket.manager !== this.manager) throw new InvalidOptionError('socket', "a Socket of this player's manager", socket);
     if (socket === this.socket) return;
     const from = this.socket;
     // The old node is told to drop the player: now, or when it is back (it may resume its session
@@ -257,12 +285,21 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.manager.emit('playerNodeMove', this, from, socket);
   }
 
-  /** Destroys the player on the node and leaves voice. Use `manager.destroy(guild)` to also forget it. */
+  /**
+   * Destroys the player on the node, leaves voice, and removes it from `manager.players`:
+   * `manager.create(guild)` then makes a fresh one.
+   */
   async destroy(): Promise<void> {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    internals.get(this.manager)?.playerDestroyed(this);
     await Promise.allSettled([this.disconnect(), this.socket.send({ op: 'destroy', guildId: this.guildId })]);
     this.track = null;
+  }
+
+  /** Whether `destroy()` was called; a destroyed player takes no commands. */
+  get destroyed(): boolean {
+    return this.#destroyed;
   }
 
   /** Sends everything the node needs to play as this player does: after a move or a lost session. */
@@ -275,12 +312,15 @@ export class Player extends EventEmitter<PlayerEvents> {
       sends.push(this.socket.send(voice));
     }
     if (this.track) {
+      // The same track goes on where it was: its start on the node is not a new track to the bot.
+      const startTime = Math.max(0, Math.floor(this.position));
+      this.#startAt = startTime;
       sends.push(
         this.socket.send({
           op: 'play',
           guildId: this.guildId,
           track: this.track.encoded,
-          startTime: Math.floor(this.position),
+          startTime,
           pause: this.paused,
           volume: this.volume,
         }),
@@ -292,6 +332,21 @@ export class Player extends EventEmitter<PlayerEvents> {
     await Promise.all(sends);
   }
 
+  /**
+   * A restore failed on every node that could take it: nothing plays any more, the player says
+   * so, and the bot is told with the track it lost and why.
+   */
+  [kRestoreFailed](error: LavalinkError): void {
+    const track = this.track;
+    this.track = null;
+    this.paused = false;
+    this.#setPosition(0);
+    this.#startAt = null;
+    this.#announced = false;
+    this.emit('restoreFailed', this, track, error);
+    this.manager.emit('playerRestoreFailed', this, track, error);
+  }
+
   /** The player as a session store keeps it. */
   [kSnapshot](): StoredPlayer {
     const { sessionId, token, endpoint } = this.#voice;
@@ -301,7 +356,7 @@ export class Player extends EventEmitter<PlayerEvents> {
       channel: this.channel,
       voice: sessionId !== null && token !== null && endpoint !== null ? { sessionId, token, endpoint } : null,
       track: this.track?.encoded ?? null,
-      position: Math.floor(this.position),
+      position: Math.max(0, Math.floor(this.position)),
       paused: this.paused,
       volume: this.volume,
       filters: this.filters as Record<string, unknown>,
@@ -315,7 +370,9 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.volume = state.volume;
     this.filters = state.filters;
     this.channel = state.channel;
-    this.#setPosition(state.position);
+    this.#setPosition(Math.max(0, state.position));
+    // The bot knew this track plays (before its restart): its start on the node is not news.
+    this.#announced = state.track !== null;
     if (state.voice) {
       this.#voice = { ...state.voice };
       const op = this.#voiceOp();
@@ -369,7 +426,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     const connected = values[at + 2]!;
     const ping = values[at + 3]!;
     if (!Number.isNaN(position)) {
-      this.#position = position;
+      this.#position = position > 0 ? position : 0;
       this.#positionAt = now;
     }
     if (!Number.isNaN(connected)) this.connected = connected === 1;
@@ -388,7 +445,7 @@ export class Player extends EventEmitter<PlayerEvents> {
   [kPlayerFrame](frame: PlayerUpdateMessage | EventMessage): void {
     if (frame.op === 'playerUpdate') {
       const state = frame.state;
-      if (typeof state?.position === 'number') this.#setPosition(state.position);
+      if (typeof state?.position === 'number') this.#setPosition(Math.max(0, state.position));
       if (typeof state?.connected === 'boolean') this.connected = state.connected;
       if (typeof state?.ping === 'number') this.ping = state.ping;
       this.emit('playerUpdate', this, frame.state);
@@ -397,17 +454,35 @@ export class Player extends EventEmitter<PlayerEvents> {
     }
     const track = eventTrack(frame) ?? this.track;
     switch (frame.type) {
-      case 'TrackStartEvent':
-        this.track = track;
-        this.#setPosition(0);
-        this.#emit2('trackStart', track!);
+      case 'TrackStartEvent': {
+        if (!track) return;
+        const same = this.track?.encoded === track.encoded;
+        if (!same) {
+          // A track the bot did not ask for here (a plugin's autoplay, another client).
+          this.track = track;
+          this.#setPosition(0);
+          this.#announced = false;
+        } else if (this.#startAt !== null) {
+          // Where the asked-for start put it; servers that send playerUpdate only on their
+          // interval would leave a reset position wrong for seconds.
+          this.#setPosition(this.#startAt);
+        }
+        this.#startAt = null;
+        if (this.#announced) return;
+        this.#announced = true;
+        this.emit('trackStart', this, track);
+        this.manager.emit('trackStart', this, track);
         return;
+      }
       case 'TrackEndEvent': {
         const reason = v3Reasons[String(frame.reason)] ?? (frame.reason as TrackEndReason);
-        // A replaced track's end arrives after the new one was asked for: keep the new one.
-        if (reason !== 'replaced' || this.track?.encoded === track?.encoded) {
+        // A replaced track's end arrives after the new one was asked for: the player already
+        // holds the new one, which may be the same track again (a restore, a replay).
+        if (reason !== 'replaced') {
           this.track = null;
           this.#setPosition(0);
+          this.#startAt = null;
+          this.#announced = false;
         }
         const mayStartNext = reason === 'finished' || reason === 'loadFailed';
         this.emit('trackEnd', this, track, reason, mayStartNext);
@@ -454,13 +529,23 @@ export class Player extends EventEmitter<PlayerEvents> {
     };
   }
 
-  #emit2(event: 'trackStart', track: Track): void {
-    this.emit(event, this, track);
-    this.manager.emit(event, this, track);
-  }
-
   #send(op: OutgoingOp): Promise<void> {
     return this.socket.send(op);
+  }
+
+  /**
+   * Sets what the bot asked for at once (a restore or a move meanwhile must carry it), and puts
+   * it back if the node never took the command, unless the bot has changed it again since.
+   */
+  async #command<K extends 'volume' | 'filters'>(field: K, value: this[K], op: OutgoingOp): Promise<void> {
+    const before = this[field];
+    this[field] = value;
+    try {
+      await this.#send(op);
+    } catch (error) {
+      if (this[field] === value) this[field] = before;
+      throw error;
+    }
   }
 
   #setPosition(position: number): void {
@@ -507,6 +592,41 @@ export class Player extends EventEmitter<PlayerEvents> {
   #assertAlive(): void {
     if (this.#destroyed) throw new LavalinkError(ErrorCode.BadOp, `Player ${this.guildId} was destroyed`);
   }
+}
+
+/** An options argument: an object, or null/undefined for none. */
+function optionsObject(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidOptionError(name, 'an object of options (or nothing)', value);
+  return value as Record<string, unknown>;
+}
+
+/** Every play option checked (and userData copied) before the player changes. */
+function checkPlayOptions(value: unknown): PlayOptions {
+  const o = optionsObject(value, 'options');
+  const out: PlayOptions = {};
+  for (const key of ['startTime', 'endTime'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (!Number.isSafeInteger(v) || (v as number) < 0) throw new InvalidOptionError(`options.${key}`, 'a whole number of ms, at least 0', v);
+    out[key] = v as number;
+  }
+  for (const key of ['noReplace', 'paused'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw new InvalidOptionError(`options.${key}`, 'a boolean', v);
+    out[key] = v;
+  }
+  if (o.volume !== undefined) {
+    checkVolume(o.volume as number);
+    out.volume = o.volume as number;
+  }
+  if (o.userData !== undefined) {
+    const data = jsonData(o.userData, 'options.userData');
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InvalidOptionError('options.userData', 'an object', o.userData);
+    out.userData = data as Record<string, unknown>;
+  }
+  return out;
 }
 
 function checkVolume(volume: number): void {

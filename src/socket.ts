@@ -5,7 +5,7 @@
  * synchronous, and forwards calls over the control port.
  */
 import { inspect } from 'node:util';
-import { fromWire, InvalidOptionError, LavalinkError, SocketClosedError, TimeoutError, WorkerExitedError, ErrorCode } from './errors.js';
+import { fromWire, InvalidOptionError, LavalinkError, NoNodeError, SocketClosedError, WorkerExitedError, ErrorCode } from './errors.js';
 import { internals, kCarry, kClose, kDecode, kHandleEvent, kResumeFrom, kTakeQueued, type ManagerInternals } from './internal.js';
 import type { Outcome, SocketControl } from './ipc/control.js';
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
@@ -13,16 +13,17 @@ import type { Manager } from './manager.js';
 import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './options.js';
 import { emptyStats, type LavalinkMessage, type NodeStats } from './protocol/messages.js';
 import { validateOp, type OutgoingOp } from './protocol/ops.js';
-import type { RestRequest, RestResult, Track } from './protocol/rest.js';
+import { validateRequest, type RestRequest, type RestResult, type Track } from './protocol/rest.js';
 import { unpackPayload } from './ipc/payload.js';
-import type { SocketChannel } from './transport/transport.js';
+import type { WorkerLink } from './transport/worker-link.js';
 import { backoff } from './backoff.js';
+import { dropSupersededPlays } from './protocol/replay.js';
+import { jsonData } from './protocol/json-data.js';
+
+const REST_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A host that ran this long before dying was not in a crash loop. */
 const STABLE_HOST_MS = 10_000;
-
-/** How far back written v3 frames are replayed after a worker crash (ops are idempotent; a play is checked). */
-const WRITTEN_REPLAY_MS = 2000;
 
 export interface PendingOp {
   readonly op: OutgoingOp;
@@ -30,6 +31,8 @@ export interface PendingOp {
   reject(error: LavalinkError): void;
   /** The channel generation it was handed to; -1 = not yet handed to a host. */
   generation: number;
+  /** Epoch ms by which a session must take it (`readyTimeout` after it was sent); else LAVALINK_NO_NODE. */
+  readonly deadline: number;
 }
 
 export class Socket {
@@ -62,13 +65,16 @@ export class Socket {
   readonly #internals: ManagerInternals;
   readonly #config: SocketConfig;
   readonly #pending: PendingOp[] = [];
-  /**
-   * v3 only: ops written lately. A written frame is not a received one; if the worker dies, the
-   * frames its kernel had not yet delivered are lost with the connection, so they are replayed.
-   */
-  readonly #recentlyWritten: { readonly op: OutgoingOp; readonly at: number }[] = [];
-  #channel: SocketChannel | null = null;
+  #channel: WorkerLink | null = null;
+  /** The channel's host runs (false before the first start and between a host's death and its restart). */
+  #hostLive = false;
   #generation = 0;
+  /** Rejects ops that no live host holds once their deadline passes (a host enforces it for its own). */
+  #expiryTimer: NodeJS.Timeout | undefined;
+  /** A refused password was shown as a process warning (once), for bots that do not listen to socketError. */
+  #warned = false;
+  /** False once the node showed it cannot resume: a drop loses its players at once. */
+  #resumable: boolean;
   #connected = false;
   #ready = false;
   #closed = false;
@@ -80,8 +86,6 @@ export class Socket {
   /** A session was open before: a new one (not resumed) means the node lost our players. */
   #hadSession = false;
   #restartTimer: NodeJS.Timeout | undefined;
-  /** Calls waiting for the host, rejected when the socket closes. */
-  readonly #inFlight = new Set<(error: LavalinkError) => void>();
   /** When the current host last became ready; a crash loop is judged from it. */
   #readySince = 0;
 
@@ -99,6 +103,7 @@ export class Socket {
     this.options = resolveSocketOptions(inside.options.defaultSocketOptions, data.options, `${path}.options`);
     this.remaining = this.options.maxTries;
     this.resumeKey = undefined;
+    this.#resumable = inside.options.resuming;
     this.version = data.version === 3 || data.version === 4 ? data.version : null;
     this.#config = {
       ...this.options,
@@ -113,6 +118,7 @@ export class Socket {
       clientName: inside.options.clientName,
       resuming: inside.options.resuming,
       restTimeout: inside.options.restTimeout,
+      readyTimeout: inside.options.readyTimeout,
     };
   }
 
@@ -124,6 +130,14 @@ export class Socket {
   /** Whether the WebSocket to the node is open. */
   get connected(): boolean {
     return this.#connected;
+  }
+
+  /**
+   * Whether a drop of this node keeps its players for `resumeTimeout` (resuming configured and
+   * supported). Some Lavalink-compatible servers cannot resume; their players fail over at once.
+   */
+  get resumable(): boolean {
+    return this.#resumable;
   }
 
   /** Ops sent but not yet acknowledged by the node, oldest first. */
@@ -180,7 +194,7 @@ export class Socket {
     if (this.#closed) throw new SocketClosedError(`Socket ${this.id} is closed`);
     if (userId === undefined) throw new InvalidOptionError('userId', 'the bot user id (pass it to connect() or init())', userId);
     if (this.#channel === null) this.#start(userId, this.#resumeFrom);
-    else this.#channel.control.connect(userId).catch(() => {});
+    else this.#channel.call((control) => control.connect(userId), null).catch(() => {});
     return this;
   }
 
@@ -192,15 +206,17 @@ export class Socket {
   send(data: OutgoingOp): Promise<void> {
     let op: OutgoingOp;
     try {
-      op = validateOp(data);
+      // A plain copy: what was checked is what is sent, whatever the caller's object does later.
+      op = validateOp(jsonData(data, 'op'));
     } catch (error) {
       return Promise.reject(error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.BadOp, String(error)));
     }
     if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is closed`));
     return new Promise((resolve, reject) => {
-      const pending: PendingOp = { op, resolve, reject, generation: -1 };
+      const pending: PendingOp = { op, resolve, reject, generation: -1, deadline: Date.now() + this.#config.readyTimeout };
       this.#pending.push(pending);
-      if (this.#channel) this.#dispatch(pending, false);
+      if (this.#hostLive) this.#dispatch(pending, false);
+      else this.#armExpiry();
     });
   }
 
@@ -215,7 +231,10 @@ export class Socket {
     if (key !== null) this.resumeKey = key;
   }
 
-  /** Resolves when the socket is ready (a session is open); rejects if it closes for good first. */
+  /**
+   * Resolves when the socket is ready (a session is open); rejects if it closes for good first (or
+   * its password is refused). A node whose tries ran out is still probed: this goes on waiting.
+   */
   onReady(): Promise<void> {
     if (this.#ready) return Promise.resolve();
     if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is closed`));
@@ -224,12 +243,16 @@ export class Socket {
 
   /** A REST call to the node, made by the worker (e.g. `rest('GET', '/v4/info')`). */
   async rest(method: string, path: string, body?: unknown): Promise<unknown> {
-    return unpackPayload(await this.#call((control) => control.rest(method, path, body), this.#config.restTimeout + 5000));
+    if (typeof method !== 'string' || !REST_METHODS.has(method.toUpperCase())) throw new InvalidOptionError('method', `one of ${[...REST_METHODS].join(', ')}`, method);
+    if (typeof path !== 'string' || !/^\/[\x21-\x7e]*$/.test(path)) throw new InvalidOptionError('path', 'a path starting with / (no spaces or control characters)', path);
+    const data = jsonData(body, 'body');
+    return unpackPayload(await this.#call((control) => control.rest(method.toUpperCase(), path, data), this.#config.restTimeout + 5000));
   }
 
   /** A typed REST request made by the worker, answered in one shape for both versions. */
   async request<R extends RestRequest>(request: R): Promise<RestResult<R['kind']>> {
-    return unpackPayload(await this.#call((control) => control.request(request), this.#config.restTimeout + 5000)) as RestResult<R['kind']>;
+    const data = validateRequest(jsonData(request, 'request'));
+    return unpackPayload(await this.#call((control) => control.request(data), this.#config.restTimeout + 5000)) as RestResult<R['kind']>;
   }
 
   /**
@@ -250,18 +273,19 @@ export class Socket {
   async crashWorker(kind: 'exit' | 'throw'): Promise<void> {
     const channel = this.#channel;
     if (!channel) throw new SocketClosedError(`Socket ${this.id} has not started`);
-    await raceDeath(channel.control.crash(kind), channel.done);
+    await channel.call((control) => control.crash(kind), null);
   }
 
   /** Test hook: whether the hosting thread's Object.prototype was touched (polluted). */
   async hostPrototypeTouched(): Promise<boolean> {
     const channel = this.#channel;
     if (!channel) throw new SocketClosedError(`Socket ${this.id} has not started`);
-    return raceDeath(channel.control.prototypeTouched(), channel.done);
+    return channel.call((control) => control.prototypeTouched(), 5000);
   }
 
   /** Hands ops not yet given to the current host over to it, in order. */
   protected flush(): Promise<void> {
+    if (!this.#hostLive) return Promise.resolve();
     for (const pending of this.#pending) {
       // An op a dead host had taken may have reached the node: the new host replays it carefully.
       if (pending.generation !== this.#generation) this.#dispatch(pending, pending.generation !== -1);
@@ -286,7 +310,7 @@ export class Socket {
     const taken = this.#pending.filter((p) => p.op.guildId === guildId && p.op.op !== 'destroy');
     if (taken.length === 0) return [];
     for (const pending of taken) this.#pending.splice(this.#pending.indexOf(pending), 1);
-    this.#channel?.control.cancel(guildId).catch(() => {});
+    this.#channel?.call((control) => control.cancel(guildId), null).catch(() => {});
     return taken;
   }
 
@@ -295,8 +319,9 @@ export class Socket {
     for (const pending of taken) {
       pending.generation = -1;
       this.#pending.push(pending);
-      if (this.#channel) this.#dispatch(pending, false);
+      if (this.#hostLive) this.#dispatch(pending, false);
     }
+    this.#armExpiry();
   }
 
   /** Closes for good (Manager.close): no reconnect; queued ops reject. */
@@ -304,16 +329,16 @@ export class Socket {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#restartTimer);
+    clearTimeout(this.#expiryTimer);
     const channel = this.#channel;
-    this.#failWaiters(new SocketClosedError(`Socket ${this.id} was closed`));
-    for (const abandon of this.#inFlight) abandon(new SocketClosedError(`Socket ${this.id} was closed`));
+    const closed = new SocketClosedError(`Socket ${this.id} was closed`);
+    this.#failWaiters(closed);
     if (channel) {
-      await Promise.race([
-        channel.control.close(1000, 'destroy').catch(() => undefined),
-        channel.done.catch(() => undefined),
-        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
-      ]);
-      channel.release();
+      // Calls still out settle now, not when (or if) the host answers them.
+      channel.abandon(closed);
+      const closing = channel.call((control) => control.close(1000, 'destroy'), 5000);
+      await Promise.race([closing.catch(() => undefined), channel.done.catch(() => undefined)]);
+      channel.release(closed);
     }
     for (const pending of this.#pending.splice(0)) pending.reject(new SocketClosedError(`Socket ${this.id} was closed`));
     this.#connected = false;
@@ -351,18 +376,31 @@ export class Socket {
         emitter.emit('socketClose', this, event.code, event.reason);
         this.#internals.connectionLost(this);
         return;
-      case EventKind.Error:
-        emitter.emit('socketError', this, fromWire(event.error));
+      case EventKind.Error: {
+        const error = fromWire(event.error);
+        if (error.code === ErrorCode.AuthFailed && !this.#warned && emitter.listenerCount('socketError') === 0) {
+          // A bot that listens to nothing must still learn why its node never comes up.
+          this.#warned = true;
+          process.emitWarning(error.message, { code: error.code });
+        }
+        emitter.emit('socketError', this, error);
         return;
-      case EventKind.Disconnect:
-        this.#closed = true;
+      }
+      case EventKind.Disconnect: {
         this.#ready = false;
         this.#connected = false;
-        this.#failWaiters(new SocketClosedError(`Socket ${this.id} gave up reconnecting`));
-        for (const pending of this.#pending.splice(0)) pending.reject(new SocketClosedError(`Socket ${this.id} gave up reconnecting`));
-        this.#internals.forget(this);
-        emitter.emit('socketDisconnect', this);
+        const error = event.error ? fromWire(event.error) : null;
+        if (event.final) {
+          this.#closed = true;
+          clearTimeout(this.#expiryTimer);
+          const reason = error ?? new SocketClosedError(`Socket ${this.id} stopped`);
+          this.#failWaiters(reason);
+          for (const pending of this.#pending.splice(0)) pending.reject(reason);
+        }
+        this.#internals.forget(this, event.final, error);
+        emitter.emit('socketDisconnect', this, error);
         return;
+      }
       case EventKind.Debug:
         emitter.emit('debug', `[socket ${this.id}] ${event.message}`);
         return;
@@ -380,12 +418,14 @@ export class Socket {
     if (state.sessionId !== undefined) this.sessionId = state.sessionId;
     if (state.version !== undefined && state.version !== null) this.version = state.version;
     if (state.ping !== undefined) this.ping = state.ping;
+    if (state.resumable !== undefined) this.#resumable = state.resumable;
   }
 
   /** Starts (or restarts, after a worker died) this socket on a host. */
   #start(userId: string, resume: { version: 3 | 4; key: string; sessionId: string | null } | null): void {
     const channel = this.#internals.transport().start({ config: this.#config, userId, resume, flushWindowMs: this.#internals.options.flushWindowMs });
     this.#channel = channel;
+    this.#hostLive = true;
     this.#generation++;
     channel.done.then(
       () => undefined,
@@ -395,26 +435,26 @@ export class Socket {
   }
 
   /** The worker died: show disconnected, come back on a new worker with the resume key, resend. */
-  #onHostLost(channel: SocketChannel, userId: string, error: unknown): void {
+  #onHostLost(channel: WorkerLink, userId: string, error: unknown): void {
     if (this.#closed || channel !== this.#channel) return;
-    channel.release();
+    this.#hostLive = false;
+    channel.release(new WorkerExitedError());
     this.#connected = false;
     this.#ready = false;
     const reason = error instanceof LavalinkError ? error : new WorkerExitedError();
     this.#internals.emitter.emit('socketError', this, reason);
     this.#internals.emitter.emit('debug', `[socket ${this.id}] worker lost; restarting on a new worker`);
     const resume = this.resumeKey !== undefined && this.version !== null ? { version: this.version, key: this.resumeKey, sessionId: this.sessionId } : null;
-    // Frames the dead worker wrote just before it died go again, ahead of what it had not sent.
-    const cutoff = Date.now() - WRITTEN_REPLAY_MS;
-    const rewrite = this.#recentlyWritten.splice(0).filter((entry) => entry.at >= cutoff);
-    this.#pending.unshift(...rewrite.map((entry): PendingOp => ({ op: entry.op, resolve: () => {}, reject: () => {}, generation: this.#generation })));
-    compactReplay(this.#pending);
+    // Ops the dead host had taken stay pending until the node confirmed them (v3: a pong after
+    // the frame), so each one it may have lost goes again from the new host.
+    dropSupersededPlays(this.#pending, (pending) => pending.generation !== -1);
     // A host that ran well for a while died by accident; one that keeps dying right after its
     // start is a crash loop: it backs off, and counts against maxTries like failed connections.
     if (this.#readySince !== 0 && Date.now() - this.#readySince > STABLE_HOST_MS) this.#hostLosses = 0;
     this.#readySince = 0;
+    this.#armExpiry();
     if (this.options.maxTries !== -1 && this.#hostLosses >= this.options.maxTries) {
-      this[kHandleEvent]({ kind: EventKind.Disconnect, socket: this.id });
+      this[kHandleEvent]({ kind: EventKind.Disconnect, socket: this.id, final: true, error: { name: 'WorkerExitedError', code: ErrorCode.WorkerExited, message: `Socket ${this.id}: its worker kept dying` } });
       return;
     }
     // The first restart is immediate (resume is time-bound); the next ones back off.
@@ -425,33 +465,30 @@ export class Socket {
     }, delay);
   }
 
-  #remember(op: OutgoingOp): void {
-    const now = Date.now();
-    this.#recentlyWritten.push({ op, at: now });
-    while (this.#recentlyWritten.length > 0 && this.#recentlyWritten[0]!.at < now - WRITTEN_REPLAY_MS) this.#recentlyWritten.shift();
-  }
-
   #dispatch(pending: PendingOp, replay: boolean): void {
     const channel = this.#channel!;
-    const generation = this.#generation;
-    pending.generation = generation;
-    const control = channel.control as unknown as SocketControl;
-    const call: Promise<Outcome<void>> = replay ? control.replay(pending.op) : control.send(pending.op);
-    raceDeath(call, channel.done).then(
+    pending.generation = this.#generation;
+    const call = channel.call((control) => (replay ? control.replay(pending.op, pending.deadline) : control.send(pending.op, pending.deadline)), null);
+    call.then(
       (outcome) => {
         const index = this.#pending.indexOf(pending);
         if (index === -1) return; // settled already (closed)
         this.#pending.splice(index, 1);
         if (outcome.ok) {
-          if (this.version === 3) this.#remember(pending.op);
           pending.resolve();
         } else {
           pending.reject(fromWire(outcome.error));
         }
       },
-      () => {
+      (error: unknown) => {
         // The host died with the op in hand: it stays pending and is sent again (replayed) by
-        // the next host, unless a newer host already took it.
+        // the next host, unless a newer host already took it. An op the host could never be
+        // handed (a value that cannot be copied to it) fails alone.
+        if (error instanceof WorkerExitedError || error instanceof SocketClosedError) return;
+        const index = this.#pending.indexOf(pending);
+        if (index === -1) return;
+        this.#pending.splice(index, 1);
+        pending.reject(error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.BadOp, String(error)));
       },
     );
   }
@@ -460,36 +497,32 @@ export class Socket {
   async #call<T>(call: (control: SocketControl) => Promise<Outcome<T>>, timeoutMs: number | null): Promise<T> {
     const channel = this.#channel;
     if (!channel || this.#closed) throw new SocketClosedError(`Socket ${this.id} is not running`);
-    // Closing the socket settles every call still out: the port may take their answers with it.
-    let abandon!: (error: LavalinkError) => void;
-    const abandoned = new Promise<never>((_, reject) => (abandon = reject));
-    this.#inFlight.add(abandon);
-    const raced = Promise.race([raceDeath(call(channel.control as unknown as SocketControl), channel.done), abandoned]).finally(() => this.#inFlight.delete(abandon));
-    const outcome = await (timeoutMs === null ? raced : withTimeout(raced, timeoutMs, `Socket ${this.id}: the worker did not answer`));
+    const outcome = await channel.call(call, timeoutMs, `Socket ${this.id}`);
     if (!outcome.ok) throw fromWire(outcome.error);
     return outcome.value;
   }
 
+  /** Ops no live host holds wait until their deadline, then fail with NoNodeError. */
+  #armExpiry(): void {
+    if (this.#hostLive || this.#closed || this.#expiryTimer !== undefined) return;
+    let next = Infinity;
+    for (const pending of this.#pending) next = Math.min(next, pending.deadline);
+    if (next === Infinity) return;
+    this.#expiryTimer = setTimeout(() => {
+      this.#expiryTimer = undefined;
+      if (this.#hostLive || this.#closed) return;
+      const now = Date.now();
+      const why = this.#channel === null ? 'has not been started (call manager.init())' : 'is restarting on a new worker';
+      for (const pending of this.#pending.filter((p) => p.deadline <= now)) {
+        this.#pending.splice(this.#pending.indexOf(pending), 1);
+        pending.reject(new NoNodeError(`Socket ${this.id} ${why}; the op waited ${this.#config.readyTimeout} ms`));
+      }
+      this.#armExpiry();
+    }, Math.max(0, next - Date.now()));
+  }
+
   #failWaiters(error: LavalinkError): void {
     for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(error);
-  }
-}
-
-/**
- * Drops, from ops about to be replayed, every `play` that a later play, stop or destroy of the
- * same guild overrides: replaying it would start a superseded track again (the other ops are
- * idempotent and go again as they are). A dropped play is settled as delivered: its effect was
- * to be replaced anyway.
- */
-function compactReplay(pending: PendingOp[]): void {
-  const overridden = new Set<string>();
-  for (let i = pending.length - 1; i >= 0; i--) {
-    const { op, generation } = pending[i]!;
-    if (op.op === 'play' && generation !== -1 && overridden.has(op.guildId)) {
-      pending.splice(i, 1)[0]!.resolve();
-      continue;
-    }
-    if (op.op === 'play' || op.op === 'stop' || op.op === 'destroy') overridden.add(op.guildId);
   }
 }
 
@@ -508,26 +541,6 @@ function readStats(frame: Record<string, unknown>): NodeStats {
     cpu: { cores: n(cpu.cores), systemLoad: n(cpu.systemLoad), lavalinkLoad: n(cpu.lavalinkLoad) },
     frameStats: frames ? { sent: n(frames.sent), nulled: n(frames.nulled), deficit: n(frames.deficit) } : null,
   };
-}
-
-/** Settles like `call`, but rejects with WorkerExitedError as soon as the host dies. */
-function raceDeath<T>(call: Promise<T>, done: Promise<void>): Promise<T> {
-  const death = done.then(
-    () => new Promise<never>(() => {}), // a clean end is not a death; the call settles itself
-    () => {
-      throw new WorkerExitedError();
-    },
-  );
-  return Promise.race([call, death]);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(message)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function assertNever(value: never): never {

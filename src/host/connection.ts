@@ -5,16 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket, { type RawData } from 'ws';
-import { ErrorCode, LavalinkError, RestError, SocketClosedError, TimeoutError, toWire } from '../errors.js';
+import { AuthFailedError, ErrorCode, LavalinkError, NoNodeError, RestError, SocketClosedError, TimeoutError, toWire } from '../errors.js';
 import type { SocketTaskInit } from '../ipc/control.js';
 import { EventKind, type HostEvent, type SocketState } from '../ipc/events.js';
 import type { SocketConfig } from '../options.js';
 import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
 import { parseFrame } from '../protocol/frames.js';
 import type { OutgoingOp } from '../protocol/ops.js';
+import { dropSupersededPlays } from '../protocol/replay.js';
 import type { RestRequest } from '../protocol/rest.js';
 import { v3Adapter } from '../protocol/v3/adapter.js';
-import { v4Adapter, toPlayerUpdate } from '../protocol/v4/adapter.js';
+import { isSessionGone, v4Adapter, toPlayerUpdate } from '../protocol/v4/adapter.js';
 import { backoff } from '../backoff.js';
 import { RestClient } from './rest-client.js';
 
@@ -25,6 +26,10 @@ interface QueuedOp {
   /** Sent again after a worker crash or a timeout: a `play` is checked against the node first. */
   replay: boolean;
   tries: number;
+  /** Epoch ms by which a session must be open to take it; else it rejects with NoNodeError. */
+  readonly deadline: number;
+  /** v3: the write count when it was written (a pong covering it confirms it). */
+  seq?: number;
   resolve(): void;
   reject(error: LavalinkError): void;
 }
@@ -34,6 +39,9 @@ interface QueuedOp {
  * between them: a node that answers 5xx for a few seconds costs no command.
  */
 const MAX_DELIVERY_TRIES = 6;
+
+/** How long close() waits for the node to confirm v3 frames already written. */
+const CLOSE_CONFIRM_MS = 1000;
 
 export class Connection {
   readonly config: SocketConfig;
@@ -48,10 +56,27 @@ export class Connection {
   #usable = false;
   #closedForGood = false;
   #attempt = 0;
+  /** The tries ran out (socketDisconnect was sent): the node is probed at the capped backoff. */
+  #gone = false;
+  /** The current outage's first failed attempt was reported; the next ones go to debug only. */
+  #outageReported = false;
+  /** The last failed attempt's error, told with socketDisconnect. */
+  #lastFailure: LavalinkError | null = null;
+  #expiryTimer: NodeJS.Timeout | undefined;
   /** What the next handshake presents to resume: v3 key or v4 session id. */
   #resumeWith: string | null;
-  /** The v3 key this socket configures; made once, kept across reconnects. */
-  readonly #v3Key: string;
+  /** v3 resume keys configured so far: each session gets its own (see #nextV3Key). */
+  #v3Keys = 0;
+  /**
+   * v3: ops written but not yet known to have been read by the node, oldest first. A pong that
+   * answers a ping sent after them confirms them (the node reads a connection in order); the
+   * ones a reset link took are written again on the next connection, resumed or not.
+   */
+  readonly #unconfirmed: QueuedOp[] = [];
+  #written = 0;
+  /** A ping asking the node to confirm what was written is out. */
+  #confirming = false;
+  #drainWaiters: (() => void)[] = [];
   #resumedHeader = false;
   /** Between the start of an attempt and its WebSocket existing (version detection runs there). */
   #opening = false;
@@ -83,7 +108,6 @@ export class Connection {
     if (init.resume) this.#adapter = init.resume.version === 3 ? v3Adapter : v4Adapter;
     this.#userId = init.userId;
     this.#resumeWith = init.resume?.key ?? null;
-    this.#v3Key = init.config.resumeKey ?? (init.resume?.version === 3 ? init.resume.key : randomUUID());
     this.#state = {
       connected: false,
       remaining: init.config.maxTries,
@@ -92,6 +116,7 @@ export class Connection {
       version: this.#adapter?.version ?? null,
       ping: -1,
       queued: 0,
+      resumable: init.config.resuming,
     };
     this.#done = new Promise((resolve) => (this.#finish = resolve));
     this.#emitState(this.#state);
@@ -110,13 +135,13 @@ export class Connection {
     void this.#open();
   }
 
-  send(op: OutgoingOp, replay = false): Promise<void> {
-    return this.#enqueue(op, replay);
+  send(op: OutgoingOp, deadline: number, replay = false): Promise<void> {
+    return this.#enqueue(op, replay, deadline);
   }
 
   /** Turns resuming on now (it is also done after every open when `resuming` is set); answers the key. */
   async configureResuming(): Promise<string | null> {
-    await this.#enqueue('configureResuming', false);
+    await this.#enqueue('configureResuming', false, Date.now() + this.config.readyTimeout);
     return this.#state.resumeKey;
   }
 
@@ -138,6 +163,8 @@ export class Connection {
     if (this.#closedForGood) return this.#done;
     this.#closedForGood = true;
     this.#clearTimers();
+    // v3: what was written is worth a last confirmation before the link goes.
+    if (this.#unconfirmed.length > 0) await this.#allConfirmed(CLOSE_CONFIRM_MS);
     this.#rejectQueue(new SocketClosedError('The socket was closed'));
     const ws = this.#ws;
     if (ws && ws.readyState !== WebSocket.CLOSED) {
@@ -170,7 +197,8 @@ export class Connection {
     } catch (error) {
       // Detection failed, or `ws` refused the URL or headers at once: one failed attempt.
       this.#ws = null;
-      this.#emitError(error);
+      if (error instanceof RestError && (error.status === 401 || error.status === 403)) return this.#authFailed(error.status);
+      this.#attemptFailed(error);
       this.#retry();
     } finally {
       this.#opening = false;
@@ -190,40 +218,63 @@ export class Connection {
     });
     this.#ws = ws;
     ws.on('upgrade', (res) => (this.#resumedHeader = res.headers['session-resumed'] === 'true'));
+    // A refused handshake: the password is wrong (never retried), or the node is not ready yet.
+    ws.on('unexpected-response', (request, response) => {
+      const status = response.statusCode ?? 0;
+      request.destroy();
+      if (ws !== this.#ws) return;
+      if (status === 401 || status === 403) {
+        this.#ws = null;
+        ws.terminate();
+        this.#authFailed(status);
+        return;
+      }
+      this.#attemptFailed(new LavalinkError(ErrorCode.Connection, `The node refused the WebSocket handshake (HTTP ${status})`));
+      ws.terminate();
+    });
     ws.on('open', () => this.#onOpen(ws));
     // Every handler checks it is about the current socket: a replaced one must not speak.
     ws.on('message', (data, binary) => {
       if (ws === this.#ws) this.#onMessage(data, binary);
     });
-    ws.on('pong', () => {
-      if (ws === this.#ws) this.#onPong();
+    ws.on('pong', (data) => {
+      if (ws === this.#ws) this.#onPong(data);
     });
     // `error` only reports; the `close` that always follows drives the reconnect.
     ws.on('error', (error: Error & { code?: string }) => {
       if (ws !== this.#ws) return;
       // ws closes with 1009 after this; the close drives the reconnect.
       const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
-      this.#emitError(tooBig ? new LavalinkError(ErrorCode.BadFrame, `The node sent a frame over maxFrameBytes (${this.config.maxFrameBytes})`) : new LavalinkError(ErrorCode.Connection, error.message));
+      const failure = tooBig ? new LavalinkError(ErrorCode.BadFrame, `The node sent a frame over maxFrameBytes (${this.config.maxFrameBytes})`) : new LavalinkError(ErrorCode.Connection, error.message);
+      if (this.#state.connected) this.#emitError(failure);
+      else this.#attemptFailed(failure);
     });
     ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
   }
 
-  /** `GET /version`: 4.x → v4; 3.x, or 404 (3.3 has no such route) → v3. */
+  /**
+   * The v4 routes first: every v4 server has `GET /v4/info`, Lavalink or not, while `/version`
+   * answers the server's own version (NodeLink says 2.x). Only a node without them (404) is v3.
+   */
   async #detectVersion(): Promise<ProtocolAdapter> {
     try {
-      const version = await this.#rest.request('GET', '/version');
-      const major = typeof version === 'string' ? Number.parseInt(version, 10) : NaN;
-      this.#debug(`node reports version ${String(version)}`);
-      return major >= 4 ? v4Adapter : v3Adapter;
+      const info = (await this.#rest.request('GET', '/v4/info')) as { version?: { semver?: unknown } } | null;
+      const semver = info?.version?.semver;
+      this.#debug(`node speaks v4 (version ${typeof semver === 'string' ? semver : 'unknown'})`);
+      return v4Adapter;
     } catch (error) {
-      if (error instanceof RestError && error.status === 404) return v3Adapter;
-      throw error;
+      if (!(error instanceof RestError) || error.status !== 404) throw error;
     }
+    this.#debug('node has no /v4 routes: speaking v3');
+    return v3Adapter;
   }
 
   #onOpen(ws: WebSocket): void {
     if (ws !== this.#ws) return;
     this.#attempt = 0;
+    this.#gone = false;
+    this.#outageReported = false;
+    this.#lastFailure = null;
     this.#lastHeard = Date.now();
     this.#setState({ connected: true, remaining: this.config.maxTries });
     this.#debug('connected');
@@ -246,6 +297,8 @@ export class Connection {
 
   #onSessionReady(resumed: boolean, sessionId: string | null): void {
     this.#usable = true;
+    clearTimeout(this.#expiryTimer);
+    this.#expiryTimer = undefined;
     if (!resumed && this.#adapter!.version === 4) this.#resumeWith = null; // that session is gone
     this.#setState({ sessionId });
     this.#emit({ kind: EventKind.Ready, socket: this.config.id, resumed, sessionId }, true);
@@ -258,20 +311,45 @@ export class Connection {
   #onClose(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.#ws) return;
     this.#ws = null;
+    const wasOpen = this.#state.connected;
     this.#usable = false;
     this.#stopHeartbeat();
+    this.#requeueUnconfirmed();
     this.#setState({ connected: false });
-    this.#emit({ kind: EventKind.Close, socket: this.config.id, code, reason }, true);
+    this.#armExpiry();
+    // Only a connection that was open closes; a failed attempt was told as such.
+    if (wasOpen) this.#emit({ kind: EventKind.Close, socket: this.config.id, code, reason }, true);
     this.#debug(`closed (${code}${reason ? `, ${reason}` : ''})`);
     if (this.#closedForGood) return this.#end();
     this.#retry();
+  }
+
+  /**
+   * An attempt to connect failed. The first failure of an outage is an error the bot sees; the
+   * next ones, one per attempt, are detail for `debug`.
+   */
+  #attemptFailed(error: unknown): void {
+    const failure = error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.Connection, error instanceof Error ? error.message : String(error));
+    this.#lastFailure = failure;
+    if (this.#outageReported) return this.#debug(`attempt failed: ${failure.message}`);
+    this.#outageReported = true;
+    this.#emitError(failure);
   }
 
   /** One reconnect path: every failed or lost connection comes here. */
   #retry(): void {
     if (this.#closedForGood) return;
     const forever = this.config.maxTries === -1;
-    if (!forever && this.#state.remaining <= 0) return this.#giveUp();
+    if (!forever && this.#state.remaining <= 0) {
+      if (!this.#gone) {
+        // Its players go to other nodes; the node itself is still probed, and rejoins when it answers.
+        this.#gone = true;
+        this.#debug('no tries left: the node is gone; probing it every maxRetryDelay');
+        this.#emit({ kind: EventKind.Disconnect, socket: this.config.id, final: false, error: this.#lastFailure ? toWire(this.#lastFailure) : null }, true);
+      }
+      this.#reconnectTimer = setTimeout(() => void this.#open(), this.config.maxRetryDelay);
+      return;
+    }
     if (!forever) this.#setState({ remaining: this.#state.remaining - 1 });
     this.#attempt++;
     const delay = backoff(this.#attempt, this.config.retryDelay, this.config.maxRetryDelay);
@@ -279,12 +357,16 @@ export class Connection {
     this.#reconnectTimer = setTimeout(() => void this.#open(), delay);
   }
 
-  #giveUp(): void {
+  /** The node refused the password: trying again cannot help, so the socket stops for good. */
+  #authFailed(status: number): void {
+    const error = new AuthFailedError(this.config.id, status);
     this.#closedForGood = true;
+    this.#usable = false;
     this.#clearTimers();
-    this.#debug('no tries left: giving up');
-    this.#rejectQueue(new SocketClosedError('The node could not be reached; reconnect tries ran out'));
-    this.#emit({ kind: EventKind.Disconnect, socket: this.config.id }, true);
+    this.#setState({ connected: false });
+    this.#emitError(error);
+    this.#rejectQueue(error);
+    this.#emit({ kind: EventKind.Disconnect, socket: this.config.id, final: true, error: toWire(error) }, true);
     this.#end();
   }
 
@@ -301,7 +383,8 @@ export class Connection {
     this.#pingTimer = setInterval(() => {
       if (this.#ws?.readyState !== WebSocket.OPEN) return;
       this.#pingSentAt = Date.now();
-      this.#ws.ping();
+      // Its pong confirms what was written before it, as a confirmation ping's does.
+      this.#ws.ping(`h${this.#written}`);
     }, this.config.pingInterval);
     // Checked often so a half-open connection is noticed soon after `deadAfter` of silence.
     const period = Math.max(20, Math.floor(this.config.deadAfter / 10));
@@ -327,28 +410,94 @@ export class Connection {
     this.#pingTimer = this.#deadTimer = undefined;
   }
 
-  #onPong(): void {
+  #onPong(data: Buffer): void {
     this.#lastHeard = Date.now();
-    if (this.#pingSentAt > 0) {
+    const payload = data.toString('latin1');
+    const kind = payload[0];
+    if (kind === 'h' && this.#pingSentAt > 0) {
       this.#setState({ ping: this.#lastHeard - this.#pingSentAt });
       this.#pingSentAt = 0;
     }
+    if (kind !== 'h' && kind !== 'c') return;
+    this.#confirm(Number(payload.slice(1)));
+    if (kind === 'c') {
+      this.#confirming = false;
+      this.#askConfirmation();
+    }
+  }
+
+  /** v3: ops written up to write `seq` reached the node. */
+  #confirm(seq: number): void {
+    if (!(seq > 0)) return;
+    let confirmed = 0;
+    while (this.#unconfirmed.length > 0 && this.#unconfirmed[0]!.seq! <= seq) {
+      this.#unconfirmed.shift()!.resolve();
+      confirmed++;
+    }
+    if (confirmed > 0) this.#setState({ queued: this.#held() });
+    if (this.#unconfirmed.length === 0) for (const wake of this.#drainWaiters.splice(0)) wake();
+  }
+
+  /** Resolves once nothing written is unconfirmed, or after `ms`. */
+  #allConfirmed(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#drainWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.#askConfirmation();
+    });
+  }
+
+  /** v3: one ping at a time asks the node to confirm everything written before it. */
+  #askConfirmation(): void {
+    if (this.#confirming || this.#unconfirmed.length === 0 || this.#ws?.readyState !== WebSocket.OPEN) return;
+    this.#confirming = true;
+    this.#ws.ping(`c${this.#written}`);
+  }
+
+  /** Ops this host still holds: queued, and (v3) written but unconfirmed. */
+  #held(): number {
+    return this.#queue.length + this.#unconfirmed.length;
   }
 
   // ---------------------------------------------------------------- sending
 
-  #enqueue(op: QueuedOp['op'], replay: boolean): Promise<void> {
+  #enqueue(op: QueuedOp['op'], replay: boolean, deadline: number): Promise<void> {
     if (this.#closedForGood) return Promise.reject(new SocketClosedError('The socket is closed'));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ op, replay, tries: 0, resolve, reject });
-      this.#setState({ queued: this.#queue.length });
+      this.#queue.push({ op, replay, tries: 0, deadline, resolve, reject });
+      this.#setState({ queued: this.#held() });
       if (this.#usable) void this.#flushQueue();
+      else this.#armExpiry();
     });
   }
 
   #internal(op: 'configureResuming'): QueuedOp {
     const report = (error: LavalinkError): void => this.#emitError(error);
-    return { op, replay: false, tries: 0, resolve: () => {}, reject: report };
+    return { op, replay: false, tries: 0, deadline: Infinity, resolve: () => {}, reject: report };
+  }
+
+  /** While no session is open, queued ops wait until their deadline, then fail with NoNodeError. */
+  #armExpiry(): void {
+    if (this.#usable || this.#expiryTimer !== undefined) return;
+    let next = Infinity;
+    for (const item of this.#queue) next = Math.min(next, item.deadline);
+    if (next === Infinity) return;
+    this.#expiryTimer = setTimeout(() => {
+      this.#expiryTimer = undefined;
+      if (this.#usable) return;
+      const now = Date.now();
+      const expired = this.#queue.filter((item) => item.deadline <= now && item !== this.#delivering);
+      if (expired.length > 0) {
+        for (const item of expired) this.#queue.splice(this.#queue.indexOf(item), 1);
+        this.#setState({ queued: this.#held() });
+        const why = this.#gone ? 'is gone (its reconnect tries ran out)' : this.#state.connected ? 'has no session yet' : 'is not connected';
+        for (const item of expired) item.reject(new NoNodeError(`Node ${this.config.id} ${why}; the op waited ${this.config.readyTimeout} ms`));
+      }
+      this.#armExpiry();
+    }, Math.max(0, next - Date.now()));
   }
 
   /** Sends the queue in order, one op at a time; an op leaves the queue once the node took it. */
@@ -373,12 +522,18 @@ export class Connection {
           }
           this.#queue.shift();
           item.reject(failure);
-          this.#setState({ queued: this.#queue.length });
+          this.#setState({ queued: this.#held() });
           continue;
         }
         this.#queue.shift();
-        item.resolve();
-        this.#setState({ queued: this.#queue.length });
+        if (this.#adapter!.writesNeedConfirmation && item.op !== 'configureResuming') {
+          item.seq = ++this.#written;
+          this.#unconfirmed.push(item);
+          this.#askConfirmation();
+        } else {
+          item.resolve();
+          this.#setState({ queued: this.#held() });
+        }
       }
     } finally {
       this.#flushing = false;
@@ -399,7 +554,7 @@ export class Connection {
       item.resolve(); // settled here; the main side already moved its promise to the new node
       taken++;
     }
-    if (taken > 0) this.#setState({ queued: this.#queue.length });
+    if (taken > 0) this.#setState({ queued: this.#held() });
     return taken;
   }
 
@@ -408,9 +563,15 @@ export class Connection {
     const context = this.#context();
     if (item.op === 'configureResuming') {
       if (this.#state.sessionId === null && adapter.version === 4) return;
-      const key = await adapter.configureResuming(this.#v3Key, this.config.resumeTimeout, context);
+      const key = await adapter.configureResuming(this.#nextV3Key(), this.config.resumeTimeout, context);
+      if (key === null) {
+        if (this.#state.resumable) this.#debug('the node cannot resume sessions: when it drops, its players move to another node at once');
+        this.#resumeWith = null;
+        this.#setState({ resumable: false, resumeKey: null });
+        return;
+      }
       this.#resumeWith = key;
-      this.#setState({ resumeKey: key });
+      this.#setState({ resumeKey: key, resumable: true });
       return;
     }
     if (item.replay && item.op.op === 'play' && (await this.#alreadyPlaying(item.op))) {
@@ -447,8 +608,35 @@ export class Connection {
   }
 
   #rejectQueue(error: LavalinkError): void {
-    for (const item of this.#queue.splice(0)) item.reject(error);
+    for (const item of [...this.#unconfirmed.splice(0), ...this.#queue.splice(0)]) item.reject(error);
     this.#setState({ queued: 0 });
+  }
+
+  /**
+   * v3: the link closed before the node confirmed these: they go first on the next connection,
+   * in order, whether the session is resumed or not (a `play` is checked before it is replayed).
+   */
+  #requeueUnconfirmed(): void {
+    this.#confirming = false;
+    if (this.#unconfirmed.length === 0) return;
+    const again = this.#unconfirmed.splice(0);
+    for (const item of again) item.replay = true;
+    this.#queue.unshift(...again);
+    dropSupersededPlays(this.#queue, (item) => item.replay);
+    this.#debug(`${again.length} ops written but unconfirmed when the link closed go again`);
+    for (const wake of this.#drainWaiters.splice(0)) wake();
+  }
+
+  /**
+   * A resume key per v3 session: one key for every session lets a node that kept an older
+   * session under it resume that one, whose players are stale. A configured `resumeKey` is
+   * used as it is for the first session.
+   */
+  #nextV3Key(): string {
+    const n = this.#v3Keys++;
+    const base = this.config.resumeKey;
+    if (base === null) return randomUUID();
+    return n === 0 ? base : `${base}-${n}`;
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -456,7 +644,8 @@ export class Connection {
   #clearTimers(): void {
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#retryFlushTimer);
-    this.#reconnectTimer = this.#retryFlushTimer = undefined;
+    clearTimeout(this.#expiryTimer);
+    this.#reconnectTimer = this.#retryFlushTimer = this.#expiryTimer = undefined;
     this.#stopHeartbeat();
   }
 
@@ -489,10 +678,6 @@ function retryable(error: LavalinkError): boolean {
   if (error instanceof SocketClosedError || error instanceof TimeoutError) return true;
   if (error instanceof RestError) return error.status === 0 || error.status >= 500 || (error.status === 404 && isSessionGone(error.body));
   return false;
-}
-
-function isSessionGone(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && (body as { message?: unknown }).message === 'Session not found';
 }
 
 function rawText(data: RawData): string {

@@ -4,7 +4,7 @@
  * header and nowhere else; errors become RestError (with the node's error body) or TimeoutError.
  */
 import { Agent, errors as undiciErrors, request } from 'undici';
-import { RestError, TimeoutError } from '../errors.js';
+import { InvalidOptionError, RestError, TimeoutError } from '../errors.js';
 
 export interface RestClientOptions {
   readonly baseUrl: string;
@@ -30,6 +30,13 @@ export class RestClient {
 
   /** Sends a request; answers the parsed JSON, the text of a non-JSON answer, or null for 204. */
   async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    // A body JSON cannot write is the caller's error: never sent, never retried as a network one.
+    let payload: string | undefined;
+    try {
+      payload = body === undefined ? undefined : JSON.stringify(body);
+    } catch (error) {
+      throw new InvalidOptionError('body', 'JSON data', error instanceof Error ? error.message : error);
+    }
     const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     let status: number;
     let contentType: string | undefined;
@@ -42,9 +49,9 @@ export class RestClient {
         headers: {
           Authorization: this.#options.password,
           'Client-Name': this.#options.clientName,
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}),
         },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(payload !== undefined ? { body: payload } : {}),
       });
       status = res.statusCode;
       const type = res.headers['content-type'];

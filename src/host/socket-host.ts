@@ -53,8 +53,8 @@ export class SocketHost {
     const connection = new Connection(task, (event, urgent) => batcher.push(event, urgent));
     const control: SocketControl = {
       connect: (userId) => connection.connect(userId),
-      send: (op) => outcome(() => connection.send(op)),
-      replay: (op) => outcome(() => connection.send(op, true)),
+      send: (op, deadline) => outcome(() => connection.send(op, deadline)),
+      replay: (op, deadline) => outcome(() => connection.send(op, deadline, true)),
       configureResuming: () => outcome(() => connection.configureResuming()),
       close: (code, reason) => outcome(() => connection.close(code, reason)),
       cancel: (guildId) => connection.cancel(guildId),

@@ -30,10 +30,13 @@ export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly o
 
 export interface SocketControl {
   connect(userId: string): void;
-  /** Settles when the node took the op: frame written (v3), REST call answered 2xx (v4). */
-  send(op: OutgoingOp): Promise<Outcome<void>>;
+  /**
+   * Settles when the node took the op: frame written (v3), REST call answered 2xx (v4). Rejects
+   * with NoNodeError if no session was open to take it by `deadline` (epoch ms).
+   */
+  send(op: OutgoingOp, deadline: number): Promise<Outcome<void>>;
   /** `send` for an op sent again after a worker crash: a `play` is checked against the node first. */
-  replay(op: OutgoingOp): Promise<Outcome<void>>;
+  replay(op: OutgoingOp, deadline: number): Promise<Outcome<void>>;
   /** Answers the key a reconnect will present (v3 key, v4 session id). */
   configureResuming(): Promise<Outcome<string | null>>;
   /** Takes back the queued ops of a guild (its player moved); answers how many. */

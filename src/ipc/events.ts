@@ -17,6 +17,8 @@ export interface SocketState {
   ping: number;
   /** Ops the host still holds (not yet written / acknowledged by the node). */
   queued: number;
+  /** False once the node showed it cannot resume sessions (or resuming is off): a drop loses its players at once. */
+  resumable: boolean;
 }
 
 export const EventKind = {
@@ -27,7 +29,7 @@ export const EventKind = {
   Ready: 2,
   Close: 3,
   Error: 4,
-  /** Reconnect tries ran out; the socket is finished. */
+  /** Reconnect tries ran out (the socket goes on probing), or the node refused us for good (`final`). */
   Disconnect: 5,
   Debug: 6,
   /** A run of plain playerUpdates from one socket, as columns (ipc/updates.ts). */
@@ -40,7 +42,7 @@ export type HostEvent =
   | { readonly kind: typeof EventKind.Ready; readonly socket: string; readonly resumed: boolean; readonly sessionId: string | null }
   | { readonly kind: typeof EventKind.Close; readonly socket: string; readonly code: number; readonly reason: string }
   | { readonly kind: typeof EventKind.Error; readonly socket: string; readonly error: WireError }
-  | { readonly kind: typeof EventKind.Disconnect; readonly socket: string }
+  | { readonly kind: typeof EventKind.Disconnect; readonly socket: string; readonly final: boolean; readonly error: WireError | null }
   | { readonly kind: typeof EventKind.Debug; readonly socket: string; readonly message: string }
   /** `values` holds FIELDS numbers per guild (ipc/updates.ts); order is the order they came in. */
   | {

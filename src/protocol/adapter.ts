@@ -22,13 +22,19 @@ export interface ProtocolAdapter {
   readonly wsPath: string;
   /** v3 is usable as soon as the socket opens; v4 only after `ready`. */
   readonly readyOnOpen: boolean;
+  /**
+   * v3 ops are frames: a written frame is not a received one (a link held, then reset, loses
+   * it), so `send` counts only once a pong that left the node after it came back. v4 ops are
+   * REST calls, answered.
+   */
+  readonly writesNeedConfirmation: boolean;
   handshakeHeaders(config: SocketConfig, userId: string, resume: string | null): Record<string, string>;
   send(op: OutgoingOp, context: AdapterContext): Promise<void>;
   /**
    * Turns resuming on for the session; answers the key to present next time (v3: the key; v4:
-   * the session id).
+   * the session id), or null when the node has no resuming (some Lavalink-compatible servers).
    */
-  configureResuming(key: string, timeoutSeconds: number, context: AdapterContext): Promise<string>;
+  configureResuming(key: string, timeoutSeconds: number, context: AdapterContext): Promise<string | null>;
   /** A REST request, answered in the version-neutral shapes of rest.ts. */
   request(request: RestRequest, context: AdapterContext): Promise<unknown>;
 }

@@ -2,6 +2,7 @@
  * REST requests the Manager makes through a socket's worker, and their results in one shape for
  * both protocol versions (each adapter turns its version's answers into these).
  */
+import { InvalidOptionError } from '../errors.js';
 import type { TrackInfo } from './track-codec.js';
 
 export interface Track {
@@ -33,6 +34,33 @@ export type RestRequest =
   | { readonly kind: 'routePlanner' }
   | { readonly kind: 'unmark'; readonly address: string | null }
   | { readonly kind: 'players' };
+
+/** Checks a request (a plain copy, see json-data.ts) before it goes to the worker. */
+export function validateRequest(value: unknown): RestRequest {
+  const bad = (expected: string): InvalidOptionError => new InvalidOptionError('request', expected, value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('a REST request ({ kind, ... })');
+  const r = value as Record<string, unknown>;
+  switch (r.kind) {
+    case 'load':
+      if (typeof r.identifier !== 'string' || r.identifier === '') throw bad('{ kind: "load", identifier: a non-empty string }');
+      break;
+    case 'decode':
+      if (!Array.isArray(r.tracks) || !r.tracks.every((t) => typeof t === 'string')) throw bad('{ kind: "decode", tracks: encoded tracks }');
+      break;
+    case 'unmark':
+      if (r.address !== null && typeof r.address !== 'string') throw bad('{ kind: "unmark", address: a string or null }');
+      break;
+    case 'info':
+    case 'stats':
+    case 'version':
+    case 'routePlanner':
+    case 'players':
+      break;
+    default:
+      throw bad('a request of a known kind (load, decode, info, stats, version, routePlanner, unmark, players)');
+  }
+  return value as RestRequest;
+}
 
 /** A player as the node reports it (v4 `GET /sessions/{id}/players`, normalised). */
 export interface NodePlayer {

@@ -2,15 +2,15 @@
  * The worker transport: a piscina pool whose workers host sockets, one long-lived task each.
  * Each setting below replaces a piscina default that breaks long-lived socket tasks (DESIGN.md).
  */
-import * as Comlink from 'comlink';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { WorkerExitedError } from '../errors.js';
-import type { SocketControl, SocketTaskInit } from '../ipc/control.js';
+import type { SocketTaskInit } from '../ipc/control.js';
 import { EventReceiver } from './event-receiver.js';
-import type { EventHandler, SocketChannel, Transport } from './transport.js';
+import type { EventHandler, Transport } from './transport.js';
+import { WorkerLink } from './worker-link.js';
 
 /** dist/workers/socket-worker.js beside dist/src; run from source (tsx), the .ts file. */
 const workerFile = ((): string => {
@@ -47,7 +47,7 @@ export class PoolTransport implements Transport {
     return this.#pool.threads;
   }
 
-  start(init: SocketTaskInit): SocketChannel {
+  start(init: SocketTaskInit): WorkerLink {
     const control = new MessageChannel();
     const events = new MessageChannel();
     this.#receiver.listen(events.port1);
@@ -60,11 +60,7 @@ export class PoolTransport implements Transport {
       },
     );
     done.catch(() => {}); // observed by the socket; never an unhandled rejection here
-    return {
-      control: Comlink.wrap<SocketControl>(control.port1),
-      done,
-      release: () => control.port1.close(),
-    };
+    return new WorkerLink(control.port1, done, init.config.id);
   }
 
   async close(): Promise<void> {

@@ -101,7 +101,7 @@ describe('bad options and calls', () => {
       ['rest after close', () => socket.rest('GET', '/version'), ErrorCode.SocketClosed],
       ['configureResuming after close', () => socket.configureResuming(), ErrorCode.SocketClosed],
       ['onReady after close', () => socket.onReady(), ErrorCode.SocketClosed],
-      ['load after close', () => manager.load('dQw4w9WgXcQ'), ErrorCode.SocketClosed],
+      ['load after close', () => manager.load('dQw4w9WgXcQ'), ErrorCode.ManagerClosed],
     ]);
   });
 });

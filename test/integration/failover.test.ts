@@ -97,7 +97,8 @@ describe('failover', () => {
     await until(() => simB.players().filter((p) => p.track !== null).length === 50 && moves.length === 50, 10_000, 'every player on B');
     await settled(simA, simB, before);
     assert.equal(new Set(moves).size, 50, 'the bot was told of each move, once');
-    assert.equal(manager.sockets.has('A'), false);
+    assert.equal(manager.sockets.has('A'), true, 'A is still probed');
+    assert.equal(a.ready, false);
     assert.ok([...manager.players.values()].every((p) => p.socket === b));
   });
 

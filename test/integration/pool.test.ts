@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { describe, test } from '../helpers/node-test.js';
 import { Piscina } from 'piscina';
+import { SocketClosedError } from '../../src/errors.js';
 import { EventKind, type HostEvent } from '../../src/ipc/events.js';
-import type { Outcome } from '../../src/ipc/control.js';
 import type { SocketConfig } from '../../src/options.js';
 import { defaultSocketOptions } from '../../src/options.js';
 import { PoolTransport } from '../../src/transport/pool.js';
-import type { SocketChannel } from '../../src/transport/transport.js';
+import type { WorkerLink } from '../../src/transport/worker-link.js';
 import { CLIENT_NAME } from '../../src/constants.js';
 import type { Player } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
@@ -33,6 +33,7 @@ function configFor(sim: LavalinkSimulator, id: string): SocketConfig {
     clientName: CLIENT_NAME,
     resuming: true,
     restTimeout: 5000,
+    readyTimeout: 10_000,
   };
 }
 
@@ -54,10 +55,10 @@ describe('piscina, configured for long-lived socket tasks', () => {
     const events: HostEvent[] = [];
     const pool = new PoolTransport(1, (batch) => events.push(...batch));
     t.after(() => closePool(pool));
-    const start = (id: string): SocketChannel => {
-      const channel = pool.start({ config: configFor(sim, id), userId: USER_ID, resume: null, flushWindowMs: 0 });
-      t.after(() => channel.release());
-      return channel;
+    const start = (id: string): WorkerLink => {
+      const link = pool.start({ config: configFor(sim, id), userId: USER_ID, resume: null, flushWindowMs: 0 });
+      t.after(() => link.release(new SocketClosedError('the test is over')));
+      return link;
     };
     const ready = (id: string): boolean => events.some((e) => e.socket === id && e.kind === EventKind.Ready);
     const frames = (id: string): number => events.filter((e) => e.socket === id && e.kind === EventKind.Frame).length;
@@ -65,10 +66,10 @@ describe('piscina, configured for long-lived socket tasks', () => {
       const before = frames(id);
       await until(() => frames(id) >= before + 2, 10_000, `more frames (stats every 50 ms) for socket ${id}`);
     };
-    const closes = async (channel: SocketChannel, what: string): Promise<void> => {
-      const outcome = await within(channel.control.close(1000, 'done') as Promise<Outcome<void>>, 10_000, what);
+    const closes = async (link: WorkerLink, what: string): Promise<void> => {
+      const outcome = await link.call((control) => control.close(1000, 'done'), 10_000, what);
       assert.equal(outcome.ok, true);
-      await within(channel.done, 10_000, `${what} (its task)`);
+      await within(link.done, 10_000, `${what} (its task)`);
     };
 
     const [a, b] = [start('a'), start('b')];

@@ -31,12 +31,15 @@ describe('resume after a process restart', () => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       const [code] = (await once(child, 'exit')) as [number];
+      const downSince = Date.now();
       assert.equal(code, 0);
       assert.equal(out.trim(), 'saved');
       await until(() => sim.sessions()[0]?.state === 'paused', 3000, 'the node to keep the session waiting');
       const sessionId = sim.sessions()[0]!.id;
       assert.equal(sim.players().length, 20);
 
+      // Pacing, not a wait for a result: the bot stays down a while, and the node plays on meanwhile.
+      await sleep(Math.max(0, 2000 - (Date.now() - downSince)));
       const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: protocol })], { sessionStore: new FileSessionStore(storePath) });
       const resumed = waitFor(manager, 'socketResumed', 5000);
       manager.init(USER_ID);

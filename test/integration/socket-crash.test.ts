@@ -87,7 +87,9 @@ describe('a worker crash loop', () => {
     manager.on('socketReady', crash);
     manager.on('socketResumed', crash);
     await socket.onReady().catch(() => {});
-    assert.deepEqual(await disconnected, [socket]);
+    const [gone, error] = await disconnected;
+    assert.equal(gone, socket);
+    assert.equal(error?.code, ErrorCode.WorkerExited, 'told why');
     assert.equal(crashes, 3, 'two restarts, then the socket gives up');
     assert.equal(manager.sockets.has('main'), false);
   });

@@ -67,13 +67,13 @@ describe('socket regressions', () => {
       manager.on('socketReady', () => ready++);
       sim.delayRest(300);
       const socket = manager.init(USER_ID).sockets.get('main')!;
-      await sleep(100); // pacing, not a wait for a result: connect() lands while GET /version waits out the 300 ms
+      await sleep(100); // pacing, not a wait for a result: connect() lands while detection (GET /v4/info) waits out the 300 ms
       socket.connect(USER_ID);
       await socket.onReady();
       // A marker: a REST call the worker makes after it handled connect(), answered only after
       // the same 300 ms as any detection that connect() could have started before it.
-      await socket.rest('GET', '/v4/info');
-      assert.equal(sim.requests.filter((r) => r.path === '/version').length, 1, 'the version was asked once');
+      await socket.rest('GET', '/version');
+      assert.equal(sim.requests.filter((r) => r.path === '/v4/info').length, 1, 'the version was asked once');
       assert.equal(sim.handshakes.length, 1);
       assert.equal(ready, 1);
     });

@@ -69,7 +69,7 @@ for (const transport of transports) {
         await socket.onReady();
         assert.deepEqual(await ready, [socket]);
         assert.equal(socket.connected, true);
-        assert.equal(socket.version, protocol, 'detected with GET /version');
+        assert.equal(socket.version, protocol, 'detected with GET /v4/info (404: v3)');
         const handshake = sim.handshakes.at(-1)!;
         assert.equal(handshake.status, 101);
         assert.equal(handshake.authorization, 'valid');
@@ -77,7 +77,7 @@ for (const transport of transports) {
         assert.equal(handshake.headers['client-name'], CLIENT_NAME);
         assert.equal(handshake.headers['num-shards'], protocol === 3 ? '3' : undefined);
         if (protocol === 4) assert.match(socket.sessionId!, /^[a-z0-9]{16}$/);
-        assert.equal(sim.requests.filter((r) => r.path === '/version').length, 1);
+        assert.equal(sim.requests.filter((r) => r.path === '/v4/info').length, 1);
         await socket.onReady(); // resolves at once when ready
       });
 
@@ -206,25 +206,35 @@ for (const transport of transports) {
         assert.equal(socket.remaining, 20, 'tries reset on open');
       });
 
-      test('refused connections until the tries run out: socketDisconnect and out of manager.sockets', async (t) => {
+      test('refused connections until the tries run out: one socketError, one socketDisconnect, then probed until it is back', async (t) => {
         const sim = await startSimulator(t, { protocol });
         sim.refuseConnections(60_000);
-        const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: protocol })], { defaultSocketOptions: { ...fastOptions, maxTries: 3 } });
+        const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: protocol })], { defaultSocketOptions: { ...fastOptions, maxTries: 3 }, readyTimeout: 60_000 });
         const errors: string[] = [];
+        const attempts: string[] = [];
+        let disconnects = 0;
         manager.on('socketError', (_s, error) => errors.push(error.code));
+        manager.on('socketDisconnect', () => disconnects++);
+        manager.on('debug', (line) => {
+          if (line.includes('attempt failed')) attempts.push(line);
+        });
         const socket = manager.sockets.get('main')!;
-        const pending = socket.send({ op: 'volume', guildId: GUILD, volume: 5 }).then(
-          () => null,
-          (error: unknown) => error,
-        );
+        const pending = socket.send({ op: 'volume', guildId: GUILD, volume: 5 });
         const disconnected = waitFor(manager, 'socketDisconnect');
         manager.init(USER_ID);
-        assert.deepEqual(await disconnected, [socket]);
-        assert.equal(manager.sockets.has('main'), false);
+        const [gone, error] = await disconnected;
+        assert.equal(gone, socket);
+        assert.equal(error?.code, ErrorCode.Connection, 'told with the last failure');
+        assert.equal(manager.sockets.has('main'), true, 'still probed');
         assert.equal(socket.remaining, 0);
-        assert.ok(errors.length >= 4, 'each failed attempt is reported');
-        assert.equal(((await pending) as { code?: string }).code, ErrorCode.SocketClosed, 'the queued op failed with the socket');
-        await assert.rejects(socket.onReady(), { code: ErrorCode.SocketClosed });
+        assert.deepEqual(errors, [ErrorCode.Connection], 'the outage is reported once');
+        assert.ok(attempts.length >= 3, `each further attempt goes to debug (${attempts.length})`);
+        sim.acceptConnections();
+        await socket.onReady();
+        assert.equal(socket.remaining, 3, 'tries reset on open');
+        await pending; // the op waited for the node and went out
+        assert.equal(disconnects, 1, 'one socketDisconnect per outage');
+        assert.deepEqual(errors, [ErrorCode.Connection]);
       });
 
       test('maxTries -1 keeps trying until the node accepts', async (t) => {
@@ -232,7 +242,10 @@ for (const transport of transports) {
         sim.refuseConnections(600_000); // until accepted below, however long the tries take to come
         const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: protocol })], { defaultSocketOptions: { ...fastOptions, maxTries: -1, maxRetryDelay: 60 } });
         let closes = 0;
-        manager.on('socketError', () => closes++);
+        manager.on('socketError', () => closes++); // the outage's first failure
+        manager.on('debug', (line) => {
+          if (line.includes('attempt failed')) closes++; // each one after it
+        });
         const socket = manager.init(USER_ID).sockets.get('main')!;
         await until(() => closes >= 5, 20_000, 'five refused tries');
         assert.equal(manager.sockets.has('main'), true, 'still trying');

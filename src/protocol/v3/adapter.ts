@@ -6,6 +6,7 @@ export const v3Adapter: ProtocolAdapter = {
   version: 3,
   wsPath: '/',
   readyOnOpen: true,
+  writesNeedConfirmation: true,
   handshakeHeaders(config, userId, resume) {
     return {
       Authorization: config.password,

@@ -2,7 +2,7 @@
  * Lavalink v4 (4.0–4.2, spec §4): the socket only listens; every op becomes a REST call on the
  * session (spec §5 maps one to the other).
  */
-import { SocketClosedError } from '../../errors.js';
+import { RestError, SocketClosedError } from '../../errors.js';
 import type { AdapterContext, ProtocolAdapter } from '../adapter.js';
 import type { OutgoingOp } from '../ops.js';
 import { v4Request } from './rest.js';
@@ -47,10 +47,16 @@ export function toPlayerUpdate(op: OutgoingOp): { body: Record<string, unknown>;
   }
 }
 
+/** Lavalink's answer for a session it does not have (any more). */
+export function isSessionGone(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { message?: unknown }).message === 'Session not found';
+}
+
 export const v4Adapter: ProtocolAdapter = {
   version: 4,
   wsPath: '/v4/websocket',
   readyOnOpen: false,
+  writesNeedConfirmation: false,
   handshakeHeaders(config, userId, resume) {
     return {
       Authorization: config.password,
@@ -69,7 +75,14 @@ export const v4Adapter: ProtocolAdapter = {
     await context.rest.request('PATCH', `${path}${update.noReplace ? '?noReplace=true' : ''}`, update.body);
   },
   async configureResuming(_key, timeoutSeconds, context) {
-    await context.rest.request('PATCH', sessionPath(context), { resuming: true, timeout: timeoutSeconds });
+    try {
+      await context.rest.request('PATCH', sessionPath(context), { resuming: true, timeout: timeoutSeconds });
+    } catch (error) {
+      // Servers without session routes (NodeLink) answer 404 for the route itself; Lavalink's
+      // 404 for a session it no longer has says so in its body, and is worth another try.
+      if (error instanceof RestError && error.status === 404 && !isSessionGone(error.body)) return null;
+      throw error;
+    }
     return context.sessionId!;
   },
   request: v4Request,
