@@ -27,7 +27,26 @@ export interface BatcherOptions {
   readonly maxEvents?: number;
   /** Unacked batches beyond which the main thread counts as behind. */
   readonly maxUnacked?: number;
+  /**
+   * Where the flush window and the stall detection read time and set timers. Tests pass a manual
+   * one to step through a window or a stall without sleeping. @default the real clock
+   */
+  readonly clock?: BatcherClock;
 }
+
+/** Time and timers for the Batcher; consulted per flush and per ack, never per event. */
+export interface BatcherClock {
+  /** Milliseconds, monotonic (performance.now() on the real clock). */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+}
+
+const realClock: BatcherClock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout | undefined),
+};
 
 /** A socket's playerUpdates since its last other event; a null guild was replaced by a newer one. */
 class UpdateRun {
@@ -56,6 +75,7 @@ export class Batcher {
   readonly #windowMs: number;
   readonly #maxEvents: number;
   readonly #maxUnacked: number;
+  readonly #clock: BatcherClock;
   /** Waiting events; a slot is null where a newer event of the same key replaced it. */
   #events: (HostEvent | UpdateRun | null)[] = [];
   /** Events waiting, each playerUpdate of a run counted. */
@@ -68,11 +88,11 @@ export class Batcher {
   #latestUpdate = new Map<string, { run: UpdateRun; index: number }>();
   #seq = 0;
   #acked = 0;
-  /** Until then (performance.now()), low-priority events go at once: just back from a stall. */
+  /** Until then (clock time), low-priority events go at once: just back from a stall. */
   #eagerUntil = 0;
-  /** When the main thread fell behind (performance.now()); 0 while it keeps up. */
+  /** When the main thread fell behind (clock time); 0 while it keeps up. */
   #behindSince = 0;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
   #urgent = false;
   /** Events replaced by newer ones while the main thread was behind. */
   coalesced = 0;
@@ -82,6 +102,7 @@ export class Batcher {
     this.#windowMs = options.flushWindowMs;
     this.#maxEvents = options.maxEvents ?? 5000;
     this.#maxUnacked = options.maxUnacked ?? 4;
+    this.#clock = options.clock ?? realClock;
     port.on('message', (message: BatchAck) => {
       const wasBehind = this.#behind;
       if (typeof message?.ack === 'number' && message.ack > this.#acked) this.#acked = message.ack;
@@ -90,7 +111,7 @@ export class Batcher {
         // comes too: the bot's view of its players is fresh at once, not a window later, for a few
         // wake-ups once per stall. A short spell behind is load, not a stall: there, extra
         // wake-ups would cost the main thread when it can least afford them.
-        const now = performance.now();
+        const now = this.#clock.now();
         if (now - this.#behindSince >= STALL_MS) this.#eagerUntil = now + this.#windowMs;
         this.#behindSince = 0;
         if (this.#count > 0) this.#schedule(true);
@@ -168,7 +189,7 @@ export class Batcher {
 
   /** Sends what is waiting now (used before a socket task ends). */
   flush(): void {
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#urgent = false;
     const waiting = this.#events;
@@ -185,13 +206,13 @@ export class Batcher {
     if (events.length === 0) return;
     const bytes = this.#encoder.encode({ seq: ++this.#seq, events });
     this.#port.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
-    if (this.#behind && this.#behindSince === 0) this.#behindSince = performance.now();
+    if (this.#behind && this.#behindSince === 0) this.#behindSince = this.#clock.now();
   }
 
   /** Whether low-priority events go at once (the window after a stall); ends itself. */
   #eager(): boolean {
     if (this.#eagerUntil === 0) return false;
-    if (performance.now() < this.#eagerUntil) return true;
+    if (this.#clock.now() < this.#eagerUntil) return true;
     this.#eagerUntil = 0;
     return false;
   }
@@ -204,7 +225,7 @@ export class Batcher {
     if (now) {
       if (this.#urgent) return;
       this.#urgent = true;
-      clearTimeout(this.#timer);
+      this.#clock.clearTimeout(this.#timer);
       this.#timer = undefined;
       // A microtask lets the rest of one socket read (many frames) join the batch.
       queueMicrotask(() => {
@@ -212,9 +233,9 @@ export class Batcher {
       });
     } else if (!this.#timer && !this.#urgent) {
       if (this.#windowMs === 0) {
-        this.#timer = setTimeout(() => this.flush(), 0);
+        this.#timer = this.#clock.setTimeout(() => this.flush(), 0);
       } else {
-        this.#timer = setTimeout(() => this.flush(), this.#windowMs);
+        this.#timer = this.#clock.setTimeout(() => this.flush(), this.#windowMs);
       }
     }
   }

@@ -1,8 +1,9 @@
 /** Managers for behaviour tests: one per transport, closed when the test ends. */
 import type { TestContext } from 'node:test';
 import type { EventEmitter } from 'node:events';
-import { Manager, type ManagerEvents, type ManagerOptions, type SocketData, type SocketOptions } from '../../src/index.js';
+import { Manager, type ManagerEvents, type ManagerOptions, type Socket, type SocketData, type SocketOptions } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
+import { until, within } from './raw-client.js';
 
 export type TransportName = 'worker' | 'inline';
 export const transports: readonly TransportName[] = ['worker', 'inline'];
@@ -55,4 +56,38 @@ export function waitFor<K extends keyof ManagerEvents>(
     };
     manager.on(event, listener);
   });
+}
+
+/** A guild no test plays in: the command marker's destroys go there, and change nothing. */
+const MARKER_GUILD = '1999999999999999999';
+
+function markersTaken(sim: LavalinkSimulator): number {
+  if (sim.release.protocol === 4) return sim.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/players/${MARKER_GUILD}`)).length;
+  return sim.frames.filter((f) => (f.data as { op?: unknown; guildId?: unknown } | null)?.op === 'destroy' && (f.data as { guildId?: unknown }).guildId === MARKER_GUILD).length;
+}
+
+/**
+ * A positive marker on the command path: a destroy for a guild no test uses goes through the
+ * socket's ordered queue, and this resolves once the node has it. Whatever the socket sent
+ * before has reached the node by then, so a test may next assert that something was not sent.
+ */
+export async function commandsDelivered(sim: LavalinkSimulator, socket: Socket, timeoutMs = 5000): Promise<void> {
+  const before = markersTaken(sim);
+  await within(socket.send({ op: 'destroy', guildId: MARKER_GUILD }), timeoutMs, 'the marker command to be sent');
+  // v4 resolves once the node answered; v3 once the frame is written, read by the node a moment later.
+  await until(() => markersTaken(sim) > before, timeoutMs, 'the node to take the marker command');
+}
+
+let framesMarked = 0;
+
+/**
+ * A positive marker on the event path: the node sends a frame after everything it sent so far,
+ * and this resolves once the manager has handed it to `raw`, so every earlier frame of that
+ * socket has been handled too.
+ */
+export async function framesDelivered(manager: Manager, sim: LavalinkSimulator, timeoutMs = 5000): Promise<void> {
+  const id = ++framesMarked;
+  const seen = waitFor(manager, 'raw', timeoutMs, (_socket, message) => message.op === 'lavathread-test-marker' && (message as { id?: unknown }).id === id);
+  sim.sendRaw(JSON.stringify({ op: 'lavathread-test-marker', id }));
+  await seen;
 }

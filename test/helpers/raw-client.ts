@@ -11,6 +11,10 @@ export type Frame = { op: string } & Record<string, any>;
 
 export const PASSWORD = 'youshallnotpass';
 
+/** The op of caughtUp()'s marker frames. */
+const MARKER_OP = 'raw-client-marker';
+let markers = 0;
+
 /** A frame that is not a JSON object is kept as `{op: '<raw>', raw}`. */
 function parseFrame(text: string): Frame {
   try {
@@ -29,12 +33,21 @@ export class RawClient {
   closeCode: number | null = null;
   #cursor = 0;
   #waiters = new Set<() => void>();
+  readonly #markerWaiters = new Map<string, () => void>();
 
   private constructor(ws: WebSocket, upgradeHeaders: IncomingHttpHeaders) {
     this.ws = ws;
     this.upgradeHeaders = upgradeHeaders;
     ws.on('message', (data, binary) => {
-      if (!binary) this.frames.push(parseFrame((data as Buffer).toString()));
+      if (!binary) {
+        const frame = parseFrame((data as Buffer).toString());
+        if (frame.op === MARKER_OP) {
+          this.#markerWaiters.get(frame.id as string)?.();
+          this.#markerWaiters.delete(frame.id as string);
+          return;
+        }
+        this.frames.push(frame);
+      }
       for (const wake of this.#waiters) wake();
     });
     ws.on('close', (code) => {
@@ -97,6 +110,26 @@ export class RawClient {
     return this.next((f) => f.op === op && (type === undefined || f.type === type), timeoutMs);
   }
 
+  /**
+   * A positive marker: the simulator sends a frame after everything it has sent so far, and this
+   * resolves once it arrives, so every earlier frame is in `frames`. Markers are not kept there.
+   */
+  async caughtUp(sim: LavalinkSimulator, timeoutMs = 5000): Promise<void> {
+    const id = `${++markers}`;
+    const arrived = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#markerWaiters.delete(id);
+        reject(new Error(`the marker frame did not arrive within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#markerWaiters.set(id, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    sim.sendRaw(JSON.stringify({ op: MARKER_OP, id }));
+    await arrived;
+  }
+
   send(frame: Record<string, unknown>): void {
     this.ws.send(JSON.stringify(frame));
   }
@@ -153,6 +186,15 @@ export async function until(check: () => boolean, timeoutMs = 5000, what = 'cond
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
+}
+
+/** Settles as `promise` does, or rejects naming `what` if it has not settled within `timeoutMs`. */
+export function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A short voice state that passes 4.2 validation. */

@@ -3,7 +3,7 @@
  * clear message: synchronously where the API is synchronous, as a rejection where it is async.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, FileSessionStore, LavalinkError, Manager, decodeTrack, encodeTrack } from '../../src/index.js';
 import { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, nodeFor, USER_ID } from '../helpers/manager.js';
@@ -41,10 +41,11 @@ async function expectAsync(cases: Case[]): Promise<void> {
 }
 
 describe('bad options and calls', () => {
-  test('constructors and synchronous methods throw at once', () => {
+  test('constructors and synchronous methods throw at once', (t) => {
     const send = (): void => {};
     const node = { id: 'a', host: '127.0.0.1', port: 2333, password: 'pw' };
     const manager = new Manager([node], { send, workers: 0 });
+    t.after(() => manager.close());
     expectSync([
       ['Manager without nodes array', () => new Manager(null as never, { send }), ErrorCode.InvalidOption, /`nodes`/],
       ['Manager without options', () => new Manager([node], undefined as never), ErrorCode.InvalidOption, /`options`/],
@@ -63,7 +64,6 @@ describe('bad options and calls', () => {
       ['decodeTrack of a number', () => decodeTrack(5 as never), ErrorCode.TrackBadBase64],
       ['encodeTrack without a title', () => encodeTrack({} as never), ErrorCode.TrackUnencodable],
     ]);
-    void manager.close();
   });
 
   test('asynchronous methods reject with typed errors; calls after close() too', async (t) => {

@@ -1,6 +1,6 @@
 /** The benchmark harness itself: a client that loses events cannot win. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { summarise } from '../../bench/harness/report.js';
 import { verifyFlood } from '../../bench/harness/verify.js';
 import { guildIdsFor, runFlood } from '../../bench/scenarios/flood.js';

@@ -9,7 +9,7 @@
  * CHAOS_SEEDS=3,42,99 (each `seed` or `seed:seconds`) and CHAOS_SECONDS=60 (for all).
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { inspect } from 'node:util';
 import type { Manager, Player } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
@@ -125,7 +125,7 @@ describe('chaos', () => {
           commands++;
           // Commands are not awaited one by one: a bot fires them as users ask.
           run().catch((error: unknown) => failures.push(String(error)));
-          await sleep(5);
+          await sleep(5); // pacing, not a wait for a result: the bot's command rate
         }
       };
 
@@ -133,7 +133,7 @@ describe('chaos', () => {
       const faults: string[] = [];
       const chaos = async (until: number): Promise<void> => {
         while (Date.now() < until - 1500) {
-          await sleep(300 + random() * 600);
+          await sleep(300 + random() * 600); // pacing, not a wait for a result: the fault schedule
           const sim = pick(sims);
           const which = pick(['drop', 'silence', 'refuse', 'restart-resume', 'restart', '5xx', 'slow', 'malformed', 'crash', 'stall']);
           faults.push(which);
@@ -190,6 +190,8 @@ describe('chaos', () => {
         sim.clearRestFaults();
       }
       await until(() => [...manager.sockets.values()].every((s) => s.ready && s.queue.length === 0), 30_000, 'every socket ready with an empty queue');
+      // Settle time: after a resume the manager may still be between its REST call for the node's
+      // players and the restore ops that follow (sent in batches), and no state shows that.
       await sleep(500);
 
       console.log(`chaos seed ${seed}: ${commands} commands, ${faults.length} faults (${[...new Set(faults)].join(', ')})`);
@@ -238,7 +240,7 @@ describe('chaos', () => {
 
       // Memory comes back once the storm is over (bounded growth, measured after a forced GC).
       global.gc?.();
-      await sleep(100);
+      await sleep(100); // pacing, not a wait for a result: a turn of the loop for what the first GC freed
       global.gc?.();
       const grown = process.memoryUsage().heapUsed - heapBefore;
       assert.ok(grown < 64 * 1024 * 1024, `heap grew ${Math.round(grown / 1024 / 1024)} MiB`);

@@ -4,7 +4,7 @@
  * The soak with 100,000 commands per transport and protocol is bench/command-heap.ts.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { measureCommandHeap } from '../../bench/harness/command-heap.js';
 import { transports } from '../helpers/manager.js';
 import { startSimulatorProcess } from '../helpers/simulator.js';

@@ -3,7 +3,7 @@
  * a node that comes back takes new players again.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import type { Manager, Player, Socket } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, fastOptions, nodeFor, USER_ID } from '../helpers/manager.js';

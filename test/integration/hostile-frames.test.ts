@@ -4,7 +4,7 @@
  * and the socket comes back.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, type LavalinkMessage } from '../../src/index.js';
 import { createManager, fastOptions, nodeFor, transports, USER_ID, waitFor } from '../helpers/manager.js';
 import { until } from '../helpers/raw-client.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode } from '../../src/index.js';
 import { createManager, nodeFor, transports, USER_ID } from '../helpers/manager.js';

@@ -2,7 +2,7 @@
  * Player regressions, each named after what broke, through both transports and both protocols.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import type { Track, TrackEndReason } from '../../src/index.js';
 import { createManager, nodeFor, protocols, transports, USER_ID, waitFor } from '../helpers/manager.js';
 import { until } from '../helpers/raw-client.js';

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, type Manager, type Player, type TrackEndReason } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
-import { createManager, nodeFor, protocols, transports, USER_ID } from '../helpers/manager.js';
+import { commandsDelivered, createManager, framesDelivered, nodeFor, protocols, transports, USER_ID } from '../helpers/manager.js';
 import { sleep, until } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
 
@@ -66,15 +66,15 @@ for (const transport of transports) {
         await started;
         assert.equal(player.track?.info.identifier, track.info.identifier);
         assert.equal(player.playing, true);
-        await sleep(250);
-        assert.ok(player.position > 0, 'the position moves between updates');
+        await until(() => player.position > 0, 3000, 'the position to move between updates');
 
         await player.pause();
         await until(() => simPlayer(sim)?.paused === true, 2000, 'pause on the node');
         assert.equal(player.playing, false);
-        await sleep(100); // the node's answer to the pause carries its exact position
+        // The node's answer to the pause carries its exact position: every frame it sent so far is in.
+        await framesDelivered(manager, sim);
         const frozen = player.position;
-        await sleep(120);
+        await sleep(120); // pacing, not a wait for a result: time passes, and a paused position must not move
         assert.equal(player.position, frozen, 'a paused position stands still');
         await player.resume();
         await player.seek(1000);
@@ -118,12 +118,12 @@ for (const transport of transports) {
         // The server half first, while Discord is still moving the voice server: wait.
         manager.serverUpdate({ token: 'voice-token', guild_id: GUILD, endpoint: null });
         manager.stateUpdate({ guild_id: GUILD, channel_id: CHANNEL, user_id: USER_ID, session_id: 'discord-session' });
-        await sleep(100);
+        const socket = manager.sockets.get('main')!;
+        await commandsDelivered(sim, socket);
         assert.deepEqual(voiceReceived(sim), [], 'nothing until both halves, with an endpoint, are known');
         manager.serverUpdate({ token: 'voice-token', guild_id: GUILD, endpoint: 'us-east1.discord.media:443' });
         voiceEvents(manager); // the same credentials again
-        await until(() => voiceReceived(sim).length === 1, 2000, 'one voice update');
-        await sleep(100);
+        await commandsDelivered(sim, socket);
         assert.equal(voiceReceived(sim).length, 1, 'the same credentials are sent once');
         assert.deepEqual(moves, [[null, CHANNEL]]);
 
@@ -141,7 +141,7 @@ for (const transport of transports) {
         assert.equal(player.connected, false);
         assert.deepEqual(moves.at(-1), [other, null]);
         manager.serverUpdate({ token: 'token-3', guild_id: GUILD, endpoint: 'late.discord.media:443' });
-        await sleep(100);
+        await commandsDelivered(sim, socket);
         assert.equal(voiceReceived(sim).length, 2, 'no voice update after leaving');
       });
 
@@ -208,7 +208,8 @@ describe('Manager REST', () => {
 
   test('errors: RestError carries status, method, path and body; non-JSON bodies; a slow node hits restTimeout', async (t) => {
     const sim = await startSimulator(t);
-    const manager = createManager(t, 'worker', [nodeFor(sim)], { restTimeout: 300 });
+    // Room for a busy machine's REST calls; the slow node below never answers within it.
+    const manager = createManager(t, 'worker', [nodeFor(sim)], { restTimeout: 2000 });
     manager.init(USER_ID);
     const socket = manager.sockets.get('main')!;
     await socket.onReady();
@@ -231,7 +232,7 @@ describe('Manager REST', () => {
     await assert.rejects(socket.rest('GET', '/v4/sessions/nosuchsession0000/players'), (error: any) => error.status === 404 && error.body.message === 'Session not found');
     sim.failRest({ status: 502, count: 1, body: '<html>Bad Gateway</html>' });
     await assert.rejects(manager.load('dQw4w9WgXcQ'), (error: any) => error.status === 502 && error.body === '<html>Bad Gateway</html>');
-    sim.delayRest(1000);
+    sim.delayRest(600_000); // the simulator's close() drops the waiting answer
     await assert.rejects(manager.load('dQw4w9WgXcQ'), { code: ErrorCode.Timeout });
     sim.delayRest(0);
   });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, type LavalinkError, type Manager, type Player, type Socket, type Track } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, fastOptions, nodeFor, protocols, transports, USER_ID, waitFor } from '../helpers/manager.js';

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, FileSessionStore } from '../../src/index.js';
 
@@ -19,8 +19,9 @@ describe('FileSessionStore', () => {
     let last = 0;
     for (let round = 0; round < 8; round++) {
       const child = spawn(process.execPath, ['--import', 'tsx', writer, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+      t.after(() => child.kill('SIGKILL')); // killed below already; this is for a round that fails first
       await once(createInterface({ input: child.stdout }), 'line'); // the first save is done
-      await new Promise((resolve) => setTimeout(resolve, 20 + round * 37)); // mid-stream, at varying points
+      await new Promise((resolve) => setTimeout(resolve, 20 + round * 37)); // pacing: the kill lands mid-stream, at varying points
       child.kill('SIGKILL');
       await once(child, 'exit');
       const snapshot = await new FileSessionStore(path).load();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
@@ -27,6 +27,7 @@ describe('simulator CLI', () => {
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
 
     const ws = new WebSocket(url.replace('http', 'ws') + '/', { headers: { Authorization: 'cli-secret', 'User-Id': '1' } });
+    t.after(() => ws.terminate());
     const frames: string[] = [];
     ws.on('message', (data: Buffer) => frames.push(data.toString()));
     await once(ws, 'open');
@@ -56,12 +57,14 @@ describe('simulator CLI', () => {
     await closed;
   });
 
-  test('--help exits 0; a bad option exits 2 with the reason', async () => {
+  test('--help exits 0; a bad option exits 2 with the reason', async (t) => {
     const help = run(['--help']);
+    t.after(() => help.kill('SIGKILL'));
     const [helpCode] = (await once(help, 'exit')) as [number];
     assert.equal(helpCode, 0);
 
     const bad = run(['--protocol', '5']);
+    t.after(() => bad.kill('SIGKILL'));
     let stderr = '';
     bad.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [badCode] = (await once(bad, 'exit')) as [number];

@@ -5,15 +5,17 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { describe, test } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { PASSWORD, RawClient, rest, sleep, until, voice } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
 
 type Json = Record<string, any>;
 
-async function rawSocket(sim: LavalinkSimulator): Promise<Socket> {
+async function rawSocket(t: TestContext, sim: LavalinkSimulator): Promise<Socket> {
   const socket = connect(sim.port, '127.0.0.1');
+  t.after(() => socket.destroy());
   await once(socket, 'connect');
   return socket;
 }
@@ -47,7 +49,7 @@ describe('simulator: hostile connections', () => {
   test('a client resetting a held or a refused upgrade socket does not crash the simulator', async (t) => {
     const sim = await startSimulator(t);
     sim.goSilent();
-    const held = await rawSocket(sim);
+    const held = await rawSocket(t, sim);
     held.on('error', () => {});
     held.write(upgradeRequest('/v4/websocket'));
     await until(() => sim.heldConnections === 1, 2000, 'the upgrade to be held');
@@ -55,24 +57,26 @@ describe('simulator: hostile connections', () => {
     await until(() => sim.heldConnections === 0, 2000, 'the reset socket to be forgotten');
     sim.wake();
 
-    const refused = await rawSocket(sim);
+    const refused = await rawSocket(t, sim);
     refused.on('error', () => {});
     refused.write(upgradeRequest('/not-a-websocket'));
     assert.match(await firstAnswer(refused), /^HTTP\/1\.1 404 /);
     refused.resetAndDestroy();
+    // Pacing: the reset reaches the simulator (no state of it shows that). A crash it caused would
+    // be an uncaught exception that fails this file even if it came later.
     await sleep(100);
     assert.equal((await rest(sim, 'GET', '/version')).status, 200, 'the simulator is still up');
   });
 
   test('an unparseable request target (`//`) is refused with 400, on the upgrade and on REST', async (t) => {
     const sim = await startSimulator(t);
-    const socket = await rawSocket(sim);
+    const socket = await rawSocket(t, sim);
     t.after(() => socket.destroy());
     socket.write(upgradeRequest('//'));
     assert.match(await firstAnswer(socket), /^HTTP\/1\.1 400 /);
     assert.deepEqual([sim.handshakes.at(-1)!.status, sim.handshakes.at(-1)!.path], [400, '//']);
 
-    const plain = await rawSocket(sim);
+    const plain = await rawSocket(t, sim);
     t.after(() => plain.destroy());
     plain.write(`GET // HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${PASSWORD}\r\nConnection: close\r\n\r\n`);
     assert.match(await firstAnswer(plain), /^HTTP\/1\.1 400 /);
@@ -209,6 +213,7 @@ describe('simulator: long resume timeouts', () => {
     assert.deepEqual((await rest(sim, 'PATCH', `/v4/sessions/${sessionId}`, { resuming: true, timeout })).body, { resuming: true, timeout });
     await client.close();
     await until(() => sim.sessions()[0]?.state === 'paused', 2000, 'the pause');
+    // Pacing, not a wait for a result: a timer set longer than setTimeout can wait fires after 1 ms.
     await sleep(100);
     assert.equal(sim.sessions()[0]?.state, 'paused', 'still waiting for its client');
   });

@@ -1,6 +1,6 @@
 /** The simulator's realistic traffic and on-demand track changes (the bench's realistic and stall scenarios). */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { RawClient, rest, until, voice, type Frame } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { decodeTrack } from '../../src/protocol/track-codec.js';
 import { Catalogue } from '../../src/testing/catalogue.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
@@ -92,7 +92,8 @@ describe('v3 simulator: ops on the socket (spec §3.2)', () => {
     await until(() => sim.players()[0]!.paused, 2000, 'pause');
     const frozen = sim.players()[0]!.position;
     const before = client.frames.filter((f) => f.op === 'playerUpdate').length;
-    await sleep(150);
+    await sleep(150); // pacing, not a wait for a result: several update intervals (40 ms) pass while paused
+    await client.caughtUp(sim);
     assert.equal(sim.players()[0]!.position, frozen);
     assert.ok(client.frames.filter((f) => f.op === 'playerUpdate').length <= before + 1, 'v3 sends no periodic updates while paused');
 
@@ -214,7 +215,7 @@ describe('v3 simulator: resuming (spec §3.6)', () => {
     keyed.send(voiceUpdate('1'));
     await until(() => sim.players().length === 1, 2000, 'a player');
     await keyed.close();
-    await sleep(200);
+    await until(() => sim.sessions()[0]?.state === 'paused', 2000, 'the session to wait for its client');
     assert.equal(sim.players().length, 1, 'kept during the timeout');
     await until(() => sim.players().length === 0, 3000, 'the timeout');
   });
@@ -296,7 +297,7 @@ describe('v3 simulator: op details', () => {
     assert.equal(((await client.nextOp('playerUpdate', undefined, 1000)).state as Json).connected, true);
     client.send(voiceUpdate('1'));
     await until(() => sim.frames.length === 2, 2000, 'both voice updates');
-    await sleep(150);
+    await client.caughtUp(sim);
     assert.equal(client.frames.filter((f) => f.op === 'playerUpdate').length, 1);
   });
 
@@ -336,7 +337,7 @@ describe('v3 simulator: op details', () => {
       if (release === '3.7') {
         await client.nextOp('playerUpdate', undefined, 1000);
       } else {
-        await sleep(150);
+        await client.caughtUp(sim);
         assert.equal(client.frames.at(-1)!.type, 'WebSocketClosedEvent', '3.3 sends nothing after the event');
       }
     }

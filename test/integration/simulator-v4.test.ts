@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { decodeTrack } from '../../src/protocol/track-codec.js';
 import { RawClient, rest, sleep, until, voice, type Frame } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
@@ -162,7 +162,7 @@ describe('v4 simulator: playback', () => {
     assert.equal((paused.body as Json).paused, true);
     const atPause = (await client.nextOp('playerUpdate')).state as Json;
     const frozen = sim.players(sessionId)[0]!.position;
-    await sleep(150);
+    await sleep(150); // pacing, not a wait for a result: time passes, and a paused player must not advance
     assert.equal(sim.players(sessionId)[0]!.position, frozen, 'a paused player does not advance');
     assert.ok(frozen >= (atPause.position as number));
 
@@ -170,7 +170,7 @@ describe('v4 simulator: playback', () => {
     const sought = (await client.nextOp('playerUpdate')).state as Json;
     assert.equal(sought.position, 90_000);
     await patch(sim, sessionId, '7', { paused: false, volume: 250, filters: { timescale: { speed: 1.25 }, volume: 0.8 } });
-    await sleep(100);
+    await until(() => sim.players(sessionId)[0]!.position > 90_000, 3000, 'the position to move on from the seek');
     const player = (await rest(sim, 'GET', `/v4/sessions/${sessionId}/players/7`)).body as Json;
     assert.equal(player.paused, false);
     assert.equal(player.volume, 250);
@@ -462,7 +462,7 @@ describe('v4 simulator: voice and release details', () => {
     const ready = (await client.nextOp('playerUpdate', undefined, 1000)).state as Json;
     assert.equal(ready.connected, true, 'the voice gateway is ready');
     await patch(sim, sessionId, '1', { voice, volume: 90 });
-    await sleep(150);
+    await client.caughtUp(sim);
     assert.equal(client.frames.filter((f) => f.op === 'playerUpdate').length, 1, 'an unchanged connection is not renewed');
     await patch(sim, sessionId, '1', { voice: { ...voice, token: 'new-token' } });
     assert.equal((await client.nextOp('playerUpdate', undefined, 1000)).guildId, '1');

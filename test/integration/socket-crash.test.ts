@@ -4,7 +4,7 @@
  * acknowledged reaches the node.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, nodeFor, protocols, USER_ID, waitFor } from '../helpers/manager.js';

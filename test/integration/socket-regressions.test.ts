@@ -1,10 +1,10 @@
 /** Regressions found in review, each named after what broke. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, InvalidOptionError, Manager, type LavalinkMessage } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
-import { createManager, fastOptions, nodeFor, transports, USER_ID, waitFor } from '../helpers/manager.js';
-import { sleep, until } from '../helpers/raw-client.js';
+import { commandsDelivered, createManager, fastOptions, nodeFor, transports, USER_ID, waitFor } from '../helpers/manager.js';
+import { sleep, until, within } from '../helpers/raw-client.js';
 import { startSimulator, startSimulatorProcess } from '../helpers/simulator.js';
 
 const GUILD = '1000000000000000001';
@@ -50,15 +50,14 @@ describe('socket regressions', () => {
       const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: 4 })]);
       const socket = manager.init(USER_ID).sockets.get('main')!;
       await socket.onReady();
-      sim.delayRest(5000);
+      sim.delayRest(600_000); // only close() can settle the call: the node would answer in 10 minutes
       const slow = socket.rest('GET', '/v4/info').then(
         () => null,
         (error: { code?: string }) => error,
       );
-      const started = Date.now();
       await manager.close();
-      assert.equal((await slow)?.code, ErrorCode.SocketClosed);
-      assert.ok(Date.now() - started < 4000, 'not left to time out');
+      // Bounded below the call's own timeout (restTimeout + 5 s): not left to time out.
+      assert.equal((await within(slow, 8000, 'the call in flight to settle'))?.code, ErrorCode.SocketClosed);
     });
 
     test(`${transport}: connect() during version detection opens one connection, not two`, async (t) => {
@@ -68,10 +67,13 @@ describe('socket regressions', () => {
       manager.on('socketReady', () => ready++);
       sim.delayRest(300);
       const socket = manager.init(USER_ID).sockets.get('main')!;
-      await sleep(100);
+      await sleep(100); // pacing, not a wait for a result: connect() lands while detection (GET /v4/info) waits out the 300 ms
       socket.connect(USER_ID);
       await socket.onReady();
-      await sleep(200);
+      // A marker: a REST call the worker makes after it handled connect(), answered only after
+      // the same 300 ms as any detection that connect() could have started before it.
+      await socket.rest('GET', '/version');
+      assert.equal(sim.requests.filter((r) => r.path === '/v4/info').length, 1, 'the version was asked once');
       assert.equal(sim.handshakes.length, 1);
       assert.equal(ready, 1);
     });
@@ -86,11 +88,13 @@ describe('socket regressions', () => {
     manager.on('socketClose', (_s, code) => closes.push(code));
     const socket = manager.init(USER_ID).sockets.get('main')!;
     await socket.onReady();
-    await sleep(300);
+    await sleep(300); // pacing, not a wait for a result: the heartbeat (200 ms) runs before the stall
     const end = Date.now() + 1500;
     while (Date.now() < end) {
       // stalled: the pong and frames of the last 1.5 s wait unread
     }
+    // Pacing, not a wait for a result: the timers due during the stall run now; a dead-peer check
+    // that counted the stall against the node would close the connection within these 500 ms.
     await sleep(500);
     assert.deepEqual(closes, []);
     assert.equal(socket.connected, true);
@@ -109,7 +113,8 @@ describe('socket regressions', () => {
     const resumed = waitFor(manager, 'socketResumed', 5000);
     await socket.crashWorker('exit').catch(() => {});
     await resumed;
-    await sleep(300);
+    // Anything the new worker replays goes out before a command sent now.
+    await commandsDelivered(sim, socket);
     const plays = sim.frames.filter((f) => (f.data as any)?.op === 'play' && f.applied).map((f) => (f.data as any).track);
     assert.equal(plays.filter((track) => track === a).length, 1, 'A was not replayed');
     assert.equal(sim.players()[0]!.track?.identifier, 'y6120QOlsfU');
@@ -138,7 +143,8 @@ describe('regressions found by the chaos run', () => {
     simA.dropConnections({ abrupt: true });
     await until(() => !a.connected, 2000, 'A down');
     const sends = [101, 102, 103].map((volume) => player.setVolume(volume));
-    await sleep(100);
+    // A control round trip: A's worker has taken the three ops into its queue before it answers.
+    await within(a.hostPrototypeTouched(), 5000, "A's worker to answer");
     assert.equal(a.queue.length, 3, 'waiting on A');
     await player.moveTo(b);
     await Promise.all(sends);
@@ -147,7 +153,7 @@ describe('regressions found by the chaos run', () => {
     assert.deepEqual(a.queue.map((op) => op.op), ['destroy'], 'A keeps only the destroy of its copy');
     simA.acceptConnections();
     await a.onReady();
-    await sleep(200);
+    await commandsDelivered(simA, a); // whatever A still held has reached simA before this
     assert.equal(simA.requests.filter((r) => typeof (r.body as any)?.volume === 'number').length, 0, 'A never got them');
   });
 

@@ -3,7 +3,7 @@
  * client that misses a pong for 1 s. In a worker the connection answers pings on its own thread.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import type { LavalinkMessage } from '../../src/index.js';
 import { createManager, transports, USER_ID } from '../helpers/manager.js';
 import { until } from '../helpers/raw-client.js';

@@ -3,13 +3,13 @@
  * transports (worker, inline) against both protocols (v4, v3) of the real simulator.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { inspect } from 'node:util';
 import { CLIENT_NAME } from '../../src/constants.js';
 import { ErrorCode, type LavalinkMessage, type Socket } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
-import { createManager, fastOptions, nodeFor, protocols, transports, USER_ID, waitFor } from '../helpers/manager.js';
-import { sleep, until } from '../helpers/raw-client.js';
+import { commandsDelivered, createManager, fastOptions, nodeFor, protocols, transports, USER_ID, waitFor } from '../helpers/manager.js';
+import { until, within } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
 
 const GUILD = '1000000000000000001';
@@ -130,7 +130,8 @@ for (const transport of transports) {
         const manager = createManager(t, transport, [nodeFor(sim, 'main', { options: { resumeKey: protocol === 3 ? 'my-key' : undefined! } })], { resuming: false });
         const socket = manager.init(USER_ID).sockets.get('main')!;
         await socket.onReady();
-        await sleep(50);
+        // Resuming would be configured first thing on open, ahead of anything sent after it.
+        await commandsDelivered(sim, socket);
         assert.equal(sim.sessions()[0]!.resumable, false, 'with resuming: false nothing is configured on open');
         await socket.configureResuming();
         await until(() => sim.sessions()[0]!.resumable, 2000, 'the node to apply it');
@@ -177,22 +178,27 @@ for (const transport of transports) {
         await until(() => sim.sessions()[0]?.resumable === true && sim.players()[0]?.playing === true, 2000, 'resuming and playback on the node');
         const session = sim.sessions()[0]!.id;
 
-        const resumed = waitFor(manager, 'socketResumed', 10_000);
-        sim.refuseConnections(700);
+        const reconnects = (): (readonly [number, number])[] =>
+          debug.map((line) => /reconnecting in (\d+) ms \(attempt (\d+)/.exec(line)).filter((m) => m !== null).map((m) => [Number(m[1]), Number(m[2])] as const);
+        const resumed = waitFor(manager, 'socketResumed', 30_000);
+        resumed.catch(() => {}); // awaited below; a failure before then must not go unhandled
+        sim.refuseConnections(600_000); // until three tries have been refused, however long they take
         sim.dropConnections({ abrupt: true });
         await waitFor(manager, 'socketClose');
         const sends = Array.from({ length: 20 }, (_, i) => socket.send({ op: 'volume', guildId: GUILD, volume: i + 1 }));
         assert.equal(socket.connected, false);
         assert.ok(socket.queue.length >= 1);
+        await until(() => reconnects().length >= 3, 20_000, 'three tries after the drop');
+        sim.acceptConnections();
         await resumed;
         await Promise.all(sends);
-        await until(() => volumesReceived(sim).length >= 20, 2000, 'the node to apply the ops');
+        await until(() => volumesReceived(sim).length >= 20, 5000, 'the node to apply the ops');
 
         assert.equal(sim.sessions().length, 1);
         assert.equal(sim.sessions()[0]!.id, session, 'the same session');
         assert.equal(sim.players()[0]!.playing, true, 'the player kept playing on the node');
         assert.deepEqual(volumesReceived(sim), Array.from({ length: 20 }, (_, i) => i + 1), 'once each, in order');
-        const delays = debug.map((line) => /reconnecting in (\d+) ms \(attempt (\d+)/.exec(line)).filter((m) => m !== null).map((m) => [Number(m[1]), Number(m[2])] as const);
+        const delays = reconnects();
         assert.ok(delays.length >= 3, `several refused attempts: ${JSON.stringify(delays)}`);
         for (const [delay, attempt] of delays) {
           assert.ok(delay >= 40 && delay <= Math.min(400, 40 * 2 ** (attempt - 1)), `attempt ${attempt}: ${delay} ms within its cap`);
@@ -233,7 +239,7 @@ for (const transport of transports) {
 
       test('maxTries -1 keeps trying until the node accepts', async (t) => {
         const sim = await startSimulator(t, { protocol });
-        sim.refuseConnections(600);
+        sim.refuseConnections(600_000); // until accepted below, however long the tries take to come
         const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: protocol })], { defaultSocketOptions: { ...fastOptions, maxTries: -1, maxRetryDelay: 60 } });
         let closes = 0;
         manager.on('socketError', () => closes++); // the outage's first failure
@@ -241,7 +247,10 @@ for (const transport of transports) {
           if (line.includes('attempt failed')) closes++; // each one after it
         });
         const socket = manager.init(USER_ID).sockets.get('main')!;
-        await socket.onReady();
+        await until(() => closes >= 5, 20_000, 'five refused tries');
+        assert.equal(manager.sockets.has('main'), true, 'still trying');
+        sim.acceptConnections();
+        await within(socket.onReady(), 10_000, 'the socket to be ready once the node accepts');
         assert.ok(closes >= 5, `retried many times (${closes})`);
         assert.equal(socket.remaining, -1);
         assert.equal(manager.sockets.has('main'), true);

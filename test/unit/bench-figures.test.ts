@@ -1,6 +1,6 @@
 /** The benchmark's own arithmetic: verdicts, catch-up, memory per 1000 players, medians. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { perThousand } from '../../bench/harness/memory-figures.js';
 import { catchUpMs, stallOutcome, type StallObservations } from '../../bench/harness/stall-outcome.js';
 import { median, spread, withSpread } from '../../bench/harness/stats.js';

@@ -3,7 +3,7 @@
  * a value or a typed error; never another exception, a hang, or unbounded work.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import fc from 'fast-check';
 import { ErrorCode, LavalinkError, TrackCodecError } from '../../src/errors.js';
 import { MAX_FRAME_DEPTH, parseFrame } from '../../src/protocol/frames.js';

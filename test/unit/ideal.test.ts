@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { Manager, type NodeStats } from '../../src/index.js';
 import { kHandleEvent } from '../../src/internal.js';
 import { EventKind } from '../../src/ipc/events.js';
@@ -12,8 +12,9 @@ function stats(change: Partial<NodeStats>): NodeStats {
 }
 
 describe('Manager.ideal', () => {
-  test('orders ready nodes by penalties (players, CPU curve, frame deficit and nulled) and skips the rest', async () => {
+  test('orders ready nodes by penalties (players, CPU curve, frame deficit and nulled) and skips the rest', (t) => {
     const manager = new Manager(nodes, { send: () => {}, workers: 0 });
+    t.after(() => manager.close());
     const feed = (id: string, ready: boolean, s: NodeStats): void => {
       const socket = manager.sockets.get(id)!;
       if (ready) socket[kHandleEvent]({ kind: EventKind.Ready, socket: id, resumed: false, sessionId: 'session' });
@@ -32,6 +33,5 @@ describe('Manager.ideal', () => {
     assert.equal(penalties['many-players']! - penalties.idle!, 30, 'one point per playing player');
     assert.equal(penalties.down, Number.MAX_SAFE_INTEGER);
     assert.equal(order.includes('down'), false);
-    await manager.close();
   });
 });

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { MessageChannel } from 'node:worker_threads';
-import { describe, test } from 'node:test';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { describe, test } from '../helpers/node-test.js';
 import { Batcher } from '../../src/host/batcher.js';
 import { BatchDecoder, BatchEncoder } from '../../src/ipc/codec.js';
-import { EventKind, type EventBatch, type HostEvent } from '../../src/ipc/events.js';
+import { EventKind, type BatchAck, type EventBatch, type HostEvent } from '../../src/ipc/events.js';
 import { sharedStructures } from '../../src/ipc/structures.js';
 import { appendUpdate, updateFrame } from '../../src/ipc/updates.js';
 import { toPlayerUpdate } from '../../src/protocol/v4/adapter.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+import { until } from '../helpers/raw-client.js';
 
 const update = (guildId: string, position: number): HostEvent => ({
   kind: EventKind.Frame,
@@ -92,8 +93,10 @@ describe('playerUpdates as columns', () => {
     }
   });
 
-  test('the batcher sends runs of updates as columns, and odd ones whole, in their order', async () => {
+  test('the batcher sends runs of updates as columns, and odd ones whole, in their order', async (t) => {
+    // A real channel and the real clock: the bytes cross a MessagePort as they do in production.
     const { port1, port2 } = new MessageChannel();
+    t.after(() => port1.close());
     const batcher = new Batcher(port2, { flushWindowMs: 0 });
     const decoder = new BatchDecoder();
     const received: HostEvent[] = [];
@@ -101,10 +104,9 @@ describe('playerUpdates as columns', () => {
     const odd = { op: 'playerUpdate', guildId: '9', state: { time: 1, filters: {} } };
     const sent: Record<string, unknown>[] = [plain[0]!, plain[1]!, odd, plain[2]!, plain[3]!, plain[4]!];
     for (const frame of sent) batcher.push({ kind: EventKind.Frame, socket: 's', frame }, false);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => frames(received).length >= sent.length, 5000, 'the batch');
     assert.deepEqual(frames(received), sent);
     assert.deepEqual(received.map((e) => e.kind), [EventKind.Updates, EventKind.Frame, EventKind.Updates]);
-    port1.close();
   });
 
   test('a guild id travels once per port', () => {
@@ -137,101 +139,131 @@ describe('playerUpdates as columns', () => {
   });
 });
 
+/**
+ * Stands in for the Batcher's port: keeps each batch it posts, decoded, as it is posted; `ack`
+ * answers the way the main thread does. With a ManualClock, nothing in these tests waits on time.
+ */
+class RecordingPort {
+  readonly batches: EventBatch[] = [];
+  readonly #decoder = new BatchDecoder();
+  #onMessage: ((message: BatchAck) => void) | undefined;
+
+  on(event: 'message', listener: (message: BatchAck) => void): this {
+    assert.equal(event, 'message');
+    this.#onMessage = listener;
+    return this;
+  }
+
+  postMessage(bytes: Uint8Array, transfer: readonly ArrayBuffer[]): void {
+    assert.deepEqual(transfer, [bytes.buffer], 'the bytes are moved, not copied');
+    this.batches.push(this.#decoder.decode(bytes));
+  }
+
+  ack(seq: number): void {
+    this.#onMessage!({ ack: seq });
+  }
+}
+
+/** Lets the microtasks queued so far run: urgent events flush in one. */
+const microtasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 describe('the batcher', () => {
   function harness(flushWindowMs: number, maxUnacked = 4) {
-    const { port1, port2 } = new MessageChannel();
-    const batcher = new Batcher(port2, { flushWindowMs, maxUnacked });
-    const decoder = new BatchDecoder();
-    const batches: EventBatch[] = [];
-    port1.on('message', (bytes: Uint8Array) => batches.push(decoder.decode(bytes)));
-    const close = (): void => {
-      port1.close();
-    };
-    return { batcher, batches, port1, close };
+    const port = new RecordingPort();
+    const clock = new ManualClock();
+    const batcher = new Batcher(port as unknown as MessagePort, { flushWindowMs, maxUnacked, clock });
+    return { batcher, batches: port.batches, port, clock };
   }
 
   test('track events go at once; playerUpdates wait for the window and share a batch', async () => {
-    const { batcher, batches, close } = harness(50);
+    const { batcher, batches, clock } = harness(50);
     batcher.push(update('1', 1), false);
     batcher.push(update('2', 1), false);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    clock.advance(49);
+    await microtasks();
     assert.equal(batches.length, 0, 'low priority waits for the window');
     batcher.push(trackEvent('TrackStartEvent'), true);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await microtasks();
     assert.equal(batches.length, 1, 'an urgent event flushes everything waiting, in order');
     assert.deepEqual(frames(batches[0]!.events).map((f) => f.op), ['playerUpdate', 'playerUpdate', 'event']);
     assert.equal(batches[0]!.events[0]!.kind, EventKind.Updates, 'the two updates travel as one run');
+    assert.equal(clock.pending, 0, 'the window timer went with the urgent flush');
     batcher.push(update('1', 2), false);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    clock.advance(49);
+    await microtasks();
+    assert.equal(batches.length, 1, 'a new window starts with the next update');
+    clock.advance(1);
     assert.equal(batches.length, 2, 'the window flushed');
-    close();
+    assert.deepEqual(frames(batches[1]!.events).map((f: any) => f.state.position), [2]);
   });
 
   test('when the main thread stops acking, playerUpdates coalesce per guild; track events are all kept', async () => {
-    const { batcher, batches, port1, close } = harness(0, 2);
+    const { batcher, batches, port, clock } = harness(0, 2);
     batcher.push(trackEvent('a'), true);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await microtasks();
     batcher.push(trackEvent('b'), true);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await microtasks();
     assert.equal(batches.length, 2);
     // No acks: the batcher is now behind and holds what comes.
     for (let i = 0; i < 100; i++) batcher.push(update(String(i % 3), i), false);
     batcher.push(trackEvent('c'), true);
     batcher.push(update('0', 1000), false);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.advance(10_000);
+    await microtasks();
     assert.equal(batches.length, 2, 'nothing is sent while behind');
     assert.equal(batcher.coalesced, 98);
-    port1.postMessage({ ack: 2 });
-    await once(port1, 'message');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const last = batches.at(-1)!.events;
-    const kept = frames(last).map((f: any) => [f.op, f.type ?? f.guildId, f.state?.position]);
+    port.ack(2);
+    await microtasks();
+    assert.equal(batches.length, 3, 'what waited goes at the ack');
+    const kept = frames(batches[2]!.events).map((f: any) => [f.op, f.type ?? f.guildId, f.state?.position]);
     assert.deepEqual(kept, [
       ['playerUpdate', '1', 97],
       ['playerUpdate', '2', 98],
       ['event', 'c', undefined],
       ['playerUpdate', '0', 1000],
     ], 'the latest update per guild, in the order they came relative to track events');
-    close();
   });
 
   test('back from a stall, updates go as they come for one window; a short spell behind changes nothing', async () => {
-    const { batcher, batches, port1, close } = harness(300, 2);
-    const sleep = (ms: number): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, ms));
+    const { batcher, batches, port, clock } = harness(300, 2);
     const fallBehind = async (): Promise<number> => {
       batcher.push(trackEvent('a'), true);
-      await sleep(5);
+      await microtasks();
       batcher.push(trackEvent('b'), true);
-      await sleep(5);
+      await microtasks();
       batcher.push(update('1', 1), false); // held: 2 unacked
+      await microtasks();
       return batches.at(-1)!.seq;
     };
     // A short spell behind (load): released at the ack, then the window as usual.
-    port1.postMessage({ ack: await fallBehind() });
-    await sleep(20);
+    const held = batches.length;
+    port.ack(await fallBehind());
+    await microtasks();
     const afterLoad = batches.length;
+    assert.equal(afterLoad, held + 3, 'the held update went at the ack');
     batcher.push(update('1', 2), false);
-    await sleep(20);
+    clock.advance(299);
+    await microtasks();
     assert.equal(batches.length, afterLoad, 'after load, updates wait for the window');
-    await sleep(320);
+    clock.advance(1);
     assert.equal(batches.length, afterLoad + 1);
     // A stall (behind past 100 ms): released at the ack, then updates go at once for a window.
     const last = await fallBehind();
-    await sleep(150);
-    port1.postMessage({ ack: last });
-    await sleep(20);
+    clock.advance(150);
+    port.ack(last);
+    await microtasks();
     const afterStall = batches.length;
     batcher.push(update('1', 3), false);
-    await sleep(20);
+    await microtasks();
     assert.equal(batches.length, afterStall + 1, 'fresh at once after a stall');
     assert.deepEqual(frames(batches.at(-1)!.events).map((f: any) => f.state.position), [3]);
-    port1.postMessage({ ack: batches.at(-1)!.seq });
-    await sleep(320);
+    port.ack(batches.at(-1)!.seq);
+    clock.advance(300);
     batcher.push(update('1', 4), false);
-    await sleep(20);
+    await microtasks();
     assert.equal(batches.length, afterStall + 1, 'one window later, the window decides again');
-    batcher.flush();
-    close();
+    clock.advance(300);
+    assert.equal(batches.length, afterStall + 2);
   });
 });
 

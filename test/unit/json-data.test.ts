@@ -1,6 +1,6 @@
 /** What a caller may hand to a node: JSON data, copied plain, or an InvalidOptionError naming where it is not. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, type InvalidOptionError } from '../../src/index.js';
 import { jsonData } from '../../src/protocol/json-data.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { VERSION } from '../../src/constants.js';
 import { ErrorCode, InvalidOptionError, Manager } from '../../src/index.js';
 
@@ -42,8 +42,9 @@ describe('Manager and socket options', () => {
     );
   });
 
-  test('a string port is accepted and kept as a string; options merge over defaults', () => {
+  test('a string port is accepted and kept as a string; options merge over defaults', (t) => {
     const manager = new Manager([{ ...node, port: '2333', options: { maxTries: -1 } }], { send, defaultSocketOptions: { retryDelay: 250 } });
+    t.after(() => manager.close());
     const socket = manager.sockets.get('a')!;
     assert.equal(socket.port, '2333');
     assert.equal(socket.options.maxTries, -1);
@@ -52,11 +53,11 @@ describe('Manager and socket options', () => {
     assert.equal(manager.transportKind, 'worker');
   });
 
-  test('init needs a user id', async () => {
+  test('init needs a user id', (t) => {
     const manager = new Manager([node], { send, workers: 0 });
+    t.after(() => manager.close());
     assert.throws(() => manager.init(), { code: ErrorCode.InvalidOption });
     assert.throws(() => manager.init('not-an-id'), { code: ErrorCode.InvalidOption });
-    await manager.close();
   });
 
   test('VERSION is the package version', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, InvalidOptionError } from '../../src/errors.js';
 import { decodeTrack } from '../../src/protocol/track-codec.js';
 import { Catalogue, UnreadableTrackVersionError } from '../../src/testing/catalogue.js';

@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { decodeTrack, encodeTrack, type DecodedTrack, type EncodableTrack, type TrackMessageVersion } from '../../src/protocol/track-codec.js';

@@ -1,7 +1,8 @@
 /** The registry of a socket's control calls: every call settles once, and none is left behind. */
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
-import { describe, test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import * as Comlink from 'comlink';
 import { ErrorCode, SocketClosedError, WorkerExitedError, type LavalinkError } from '../../src/errors.js';
 import type { SocketControl } from '../../src/ipc/control.js';
