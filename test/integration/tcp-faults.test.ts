@@ -24,7 +24,8 @@
  *   repeat is allowed (5000), TCP_FAULT_QUIET_MS for the node to match the bot once quiet (2000)
  */
 import assert from 'node:assert/strict';
-import { describe, test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import type { Manager, Player, SocketOptions, Track } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { audit, mismatches, stateMismatch, track as run, volumeCopies, type Command, type FaultWindow } from '../helpers/delivery.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { TestContext } from 'node:test';
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { until } from '../helpers/raw-client.js';
 
