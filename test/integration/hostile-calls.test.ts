@@ -7,7 +7,7 @@
  * pending once the manager is closed; a refused call changes nothing. See helpers/hostile-calls.ts.
  *
  * Knobs (environment):
- * - HOSTILE_RUNS: sequences per transport and protocol (default: 20 inline, 6 worker: a worker
+ * - HOSTILE_RUNS: sequences per transport and protocol (default: 20 inline, 8 worker: a worker
  *   transport costs a thread start per sequence);
  * - HOSTILE_SEED: replay a seed (printed on failure and as a diagnostic);
  * - HOSTILE_PATH: with HOSTILE_SEED and --test-name-pattern, replay one counterexample (the
@@ -48,7 +48,7 @@ describe('hostile calls: fuzzed sequences of public calls', () => {
       test(`${transport} transport, v${protocol}: every call settles with a value or a LavalinkError, changes nothing when refused, and nothing outlives close()`, async (t) => {
         const sim = await startSimulator(t, { protocol, record: false });
         const tracks = await loadTracks(sim);
-        const numRuns = RUNS ?? (transport === 'inline' ? 20 : 6);
+        const numRuns = RUNS ?? (transport === 'inline' ? 20 : 8);
         t.diagnostic(`seed ${seed}, ${numRuns} sequences (HOSTILE_SEED=${SEED} HOSTILE_RUNS=${numRuns} to replay)`);
         const found = new Map<string, { count: number; example: Violation }>();
         let shrinkingSince: number | null = null;
