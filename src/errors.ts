@@ -181,6 +181,28 @@ export function fromWire(wire: WireError): LavalinkError {
 
 /** `1200` (number), `"x"` (string), `null`: what a validation message says it got. */
 export function describe(value: unknown): string {
+  try {
+    return describeValue(value);
+  } catch {
+    // A Proxy or getter that throws when looked at: the message must still be made.
+    return '`[unreadable]` (object)';
+  }
+}
+
+/**
+ * Reads a caller's argument: a getter or Proxy that throws while read is the caller's error
+ * (InvalidOptionError naming the argument), never an exception of ours.
+ */
+export function readArgument<T>(name: string, expected: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof LavalinkError) throw error;
+    throw new InvalidOptionError(name, expected, '[unreadable: reading it threw]');
+  }
+}
+
+function describeValue(value: unknown): string {
   if (value === null) return '`null`';
   if (value === undefined) return '`undefined`';
   const type = Array.isArray(value) ? 'array' : typeof value;

@@ -11,7 +11,7 @@
  * manager.init(client.user.id);
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, InvalidOptionError, LavalinkError, NoNodeError } from './errors.js';
+import { ErrorCode, InvalidOptionError, LavalinkError, NoNodeError, readArgument } from './errors.js';
 import type { ManagerEvents } from './events.js';
 import { internals, kClose, kDecode, kHandleEvent, kResumeFrom, type ManagerInternals } from './internal.js';
 import type { EventKind, HostEvent } from './ipc/events.js';
@@ -232,7 +232,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
   create(guild: string | { id: string }, socket?: Socket): Player {
     this.#assertOpen();
     const guildId = guildIdOf(guild);
-    if (socket !== undefined && !(socket instanceof Socket && this.#handles.get(socket.id) === socket)) throw new InvalidOptionError('socket', 'a Socket of this manager', socket);
+    if (socket !== undefined && !this.#owns(socket)) throw new InvalidOptionError('socket', 'a Socket of this manager', socket);
     const existing = this.players.get(guildId);
     if (existing) return existing;
     const target = socket ?? this.#leastLoaded() ?? [...this.sockets.values()][0];
@@ -241,6 +241,11 @@ export class Manager extends EventEmitter<ManagerEvents> {
     this.players.set(guildId, player);
     this.#placed?.set(target, (this.#placed.get(target) ?? 0) + 1);
     return player;
+  }
+
+  /** Whether `socket` is one of this manager's sockets (a look-alike or another manager's is not). */
+  #owns(socket: unknown): socket is Socket {
+    return readArgument('socket', 'a Socket of this manager', () => socket instanceof Socket && this.#handles.get(socket.id) === socket);
   }
 
   get(guild: string | { id: string }): Player | undefined {
@@ -306,10 +311,12 @@ export class Manager extends EventEmitter<ManagerEvents> {
   async decode(track: string, options?: { rest?: boolean } | null): Promise<Track>;
   async decode(tracks: readonly string[], options?: { rest?: boolean } | null): Promise<Track[]>;
   async decode(input: string | readonly string[], decodeOptions?: { rest?: boolean } | null): Promise<Track | Track[]> {
-    const list = typeof input === 'string' ? [input] : input;
-    if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) throw new InvalidOptionError('tracks', 'an encoded track or an array of them', input);
-    const options = decodeOptions ?? {};
-    if (typeof options !== 'object' || (options.rest !== undefined && typeof options.rest !== 'boolean')) throw new InvalidOptionError('options', 'an object such as { rest: true } (or nothing)', decodeOptions);
+    const list = readArgument('tracks', 'an encoded track or an array of them', () => (typeof input === 'string' ? [input] : Array.isArray(input) ? [...(input as unknown[])] : null));
+    if (list === null || !list.every((t) => typeof t === 'string')) throw new InvalidOptionError('tracks', 'an encoded track or an array of them', input);
+    const expected = 'an object such as { rest: true } (or nothing)';
+    const rest = readArgument('options', expected, () => (decodeOptions === null || decodeOptions === undefined ? undefined : (decodeOptions as { rest?: unknown }).rest));
+    if ((decodeOptions !== null && decodeOptions !== undefined && typeof decodeOptions !== 'object') || (rest !== undefined && typeof rest !== 'boolean')) throw new InvalidOptionError('options', expected, decodeOptions);
+    const options = { rest: rest === true };
     let tracks: Track[] | null = null;
     if (!options.rest) {
       try {
@@ -580,8 +587,9 @@ export class Manager extends EventEmitter<ManagerEvents> {
 }
 
 function guildIdOf(guild: string | { id: string }): string {
-  const id = typeof guild === 'string' ? guild : guild?.id;
-  if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('guild', 'a guild id (a string of digits) or {id}', guild);
+  const expected = 'a guild id (a string of digits) or {id}';
+  const id = readArgument('guild', expected, () => (typeof guild === 'string' ? guild : (guild as { id?: unknown } | null | undefined)?.id));
+  if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('guild', expected, guild);
   return id;
 }
 

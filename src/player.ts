@@ -4,7 +4,7 @@
  * enough to rebuild the player on another node (or on the same node after a lost session).
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, InvalidOptionError, LavalinkError } from './errors.js';
+import { ErrorCode, InvalidOptionError, LavalinkError, readArgument } from './errors.js';
 import type { PlayerEvents, TrackEndReason } from './events.js';
 import { internals, kCarry, kTakeQueued } from './internal.js';
 import { FIELDS, updateState } from './ipc/updates.js';
@@ -154,9 +154,10 @@ export class Player extends EventEmitter<PlayerEvents> {
 
   /** Joins a voice channel: sends Discord's op 4 through the bot's gateway. */
   async connect(channel: string | { id: string }, options?: ConnectOptions | null): Promise<this> {
-    const id = typeof channel === 'string' ? channel : (channel as { id?: unknown } | null | undefined)?.id;
-    if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('channel', 'a voice channel id (a string of digits)', channel);
-    const { selfDeaf = false, selfMute = false } = optionsObject(options, 'options') as ConnectOptions;
+    const expected = 'a voice channel id (a string of digits)';
+    const id = readArgument('channel', expected, () => (typeof channel === 'string' ? channel : (channel as { id?: unknown } | null | undefined)?.id));
+    if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('channel', expected, channel);
+    const { selfDeaf = false, selfMute = false } = readArgument('options', 'an object of options (or nothing)', () => ({ ...optionsObject(options, 'options') })) as ConnectOptions;
     if (typeof selfDeaf !== 'boolean') throw new InvalidOptionError('options.selfDeaf', 'a boolean', selfDeaf);
     if (typeof selfMute !== 'boolean') throw new InvalidOptionError('options.selfMute', 'a boolean', selfMute);
     this.#assertAlive();
@@ -177,9 +178,9 @@ export class Player extends EventEmitter<PlayerEvents> {
   /** Plays a track (encoded string or a Track from `load`/`search`). */
   async play(track: string | Track, playOptions?: PlayOptions | null): Promise<void> {
     this.#assertAlive();
-    const encoded = typeof track === 'string' ? track : (track as Track | null | undefined)?.encoded;
+    const encoded = readArgument('track', 'an encoded track or a Track', () => (typeof track === 'string' ? track : (track as Track | null | undefined)?.encoded));
     if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
-    const options = checkPlayOptions(playOptions);
+    const options = readArgument('options', 'an object of play options (or nothing)', () => checkPlayOptions(playOptions));
     if (options.noReplace && this.track) return;
     // The player's state is what the bot asked for, from the moment it asks: a restore or a move
     // that happens while the op is on its way must carry the new state, not the old one.
@@ -260,16 +261,25 @@ export class Player extends EventEmitter<PlayerEvents> {
 
   /** Sets the equalizer bands, keeping the other filters. */
   setEqualizer(bands: EqualizerBand[]): Promise<void> {
-    if (!Array.isArray(bands) || !bands.every((b) => Number.isInteger(b?.band) && b.band >= 0 && b.band <= 14 && typeof b.gain === 'number' && b.gain >= -0.25 && b.gain <= 1)) {
-      return Promise.reject(new InvalidOptionError('bands', 'an array of {band: 0..14, gain: -0.25..1}', bands));
+    const expected = 'an array of {band: 0..14, gain: -0.25..1}';
+    let copy: EqualizerBand[];
+    try {
+      copy = jsonData(bands, 'bands') as EqualizerBand[];
+    } catch {
+      return Promise.reject(new InvalidOptionError('bands', expected, bands));
     }
-    return this.setFilters({ ...this.filters, equalizer: bands });
+    if (!Array.isArray(copy) || !copy.every((b) => Number.isInteger(b?.band) && b.band >= 0 && b.band <= 14 && typeof b.gain === 'number' && b.gain >= -0.25 && b.gain <= 1)) {
+      return Promise.reject(new InvalidOptionError('bands', expected, bands));
+    }
+    return this.setFilters({ ...this.filters, equalizer: copy });
   }
 
   /** Moves this player to another node with its whole state (track, position, volume, filters, pause, voice). */
   async moveTo(socket: Socket): Promise<void> {
     this.#assertAlive();
-    if (!(socket instanceof Socket) || socket.manager !== this.manager) throw new InvalidOptionError('socket', "a Socket of this player's manager", socket);
+    const expected = "a live Socket of this player's manager";
+    const ours = readArgument('socket', expected, () => socket instanceof Socket && this.manager.sockets.get(socket.id) === socket);
+    if (!ours) throw new InvalidOptionError('socket', expected, socket);
     if (socket === this.socket) return;
     const from = this.socket;
     // The old node is told to drop the player: now, or when it is back (it may resume its session

@@ -5,7 +5,8 @@
  * `null` options are missing options. Waits are bounded; nothing here measures time.
  */
 import assert from 'node:assert/strict';
-import { describe, test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { ErrorCode, InvalidOptionError, LavalinkError, type Manager, type Player, type Socket, type Track } from '../../src/index.js';
 import { createManager, nodeFor, transports, USER_ID, type TransportName } from '../helpers/manager.js';
 import { startSimulator } from '../helpers/simulator.js';
@@ -315,11 +316,11 @@ describe('hostile-calls regressions', () => {
       test('null options are missing options: play(track, null), connect(channel, null), decode(track, null); search(query, Symbol()) is refused naming `source`', async (t) => {
         const problems = new Problems();
         const { manager, player, track } = await setup(t, transport);
-        const played = await outcome(() => player.play(track, null as never));
+        const played = await outcome(() => player.play(track, null));
         problems.check(played.kind === 'resolved' && player.track?.encoded === track.encoded, `play(track, null): expected to play as play(track), got ${show(played)}`);
-        const connected = await outcome(() => player.connect(CHANNEL, null as never));
+        const connected = await outcome(() => player.connect(CHANNEL, null));
         problems.check(connected.kind === 'resolved', `connect(channel, null): expected to connect as connect(channel), got ${show(connected)}`);
-        const decoded = await outcome(() => manager.decode(track.encoded, null as never));
+        const decoded = await outcome(() => manager.decode(track.encoded, null));
         problems.check(decoded.kind === 'resolved' && (decoded.value as Track).encoded === track.encoded, `decode(track, null): expected the track, got ${show(decoded)}`);
         problems.refused(await outcome(() => manager.search('never gonna', Symbol('source') as never)), /^source\b/, 'search(query, Symbol())');
         problems.assertNone();

@@ -17,7 +17,7 @@
  * - HOSTILE_SURVEY=1: never fail; run every sequence to its end and list each kind of broken rule
  *   found (a failing run stops at its first broken rule, so that shrinking keeps to it).
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import fc from 'fast-check';
 import { protocols, transports } from '../helpers/manager.js';
 import { formatReport, loadTracks, runSequence, sequenceArb, type Violation } from '../helpers/hostile-calls.js';
