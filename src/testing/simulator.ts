@@ -24,7 +24,8 @@ import { v4Dialect } from './dialect-v4.js';
 import { flood, type FloodOptions, type FloodResult } from './flood.js';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { changeTrack, traffic, type TrafficOptions, type TrafficResult } from './traffic.js';
-import { errorBody, HttpError, type Reply } from './http-reply.js';
+import { errorBody, HttpError, writeReply, type Reply } from './http-reply.js';
+import { parseJson, readBody } from './request-body.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { filterNames } from './player-patch.js';
 import { releases, type Release } from './release.js';
@@ -135,12 +136,6 @@ export interface SimulatorEvents {
   sessionEnd: [sessionId: string];
 }
 
-const MAX_BODY = 16 * 1024 * 1024;
-/**
- * The deepest JSON nesting read from a client. Deeper JSON parses, but whatever stringifies it
- * later (a reply, an event from a timer) overflows the stack and takes the process down.
- */
-const MAX_JSON_DEPTH = 1000;
 const FLOOD_LIMITS = { rate: 1_000_000, guilds: 100_000, durationMs: 600_000 };
 
 export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements SessionOwner {
@@ -787,36 +782,6 @@ function requestTarget(req: IncomingMessage): URL | null {
   }
 }
 
-/** Parsed JSON, or null when the text is not JSON or nests deeper than {@link MAX_JSON_DEPTH}. */
-function parseJson(text: string): { readonly value: unknown } | null {
-  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return null;
-  try {
-    return { value: JSON.parse(text) as unknown };
-  } catch {
-    return null;
-  }
-}
-
-/** Whether JSON text nests arrays and objects deeper than `max`: a scan, so no recursion to overflow. */
-function nestedDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character, `\"` included
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) return true;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-    }
-  }
-  return false;
-}
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -829,33 +794,4 @@ function withoutAuth(headers: IncomingMessage['headers']): Record<string, string
 
 function statusText(status: number): string {
   return { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error' }[status] ?? 'Error';
-}
-
-/** The body as text; null when it is over the limit. */
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function writeReply(res: ServerResponse, reply: Reply, protocol: 3 | 4): void {
-  if (res.destroyed) return;
-  res.setHeader('Lavalink-Api-Version', String(protocol));
-  if ('json' in reply) {
-    const text = JSON.stringify(reply.json);
-    res.writeHead(reply.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
-  } else if ('text' in reply) {
-    const headers = reply.text === '' ? { 'Content-Length': 0 } : { 'Content-Type': reply.contentType ?? 'text/plain', 'Content-Length': Buffer.byteLength(reply.text) };
-    res.writeHead(reply.status, headers);
-    res.end(reply.text);
-  } else {
-    res.writeHead(reply.status);
-    res.end();
-  }
 }
