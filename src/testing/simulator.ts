@@ -26,7 +26,9 @@ import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { changeTrack, traffic, type TrafficOptions, type TrafficResult } from './traffic.js';
 import { errorBody, HttpError, writeReply, type Reply } from './http-reply.js';
 import { parseJson, readBody } from './request-body.js';
+import { infoBody } from './identity.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
+import type { Quirks } from './quirks.js';
 import { filterNames } from './player-patch.js';
 import { releases, type Release } from './release.js';
 import { RoutePlanner } from './route-planner.js';
@@ -172,13 +174,14 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     this.options = resolveOptions(options);
     this.release = releases[this.options.release];
     this.dialect = this.release.protocol === 4 ? v4Dialect(this.release) : v3Dialect(this.release);
-    this.catalogue = new Catalogue(this.release.protocol === 4 ? 3 : 2, this.options.tracks);
+    const { unknownLengths, probelessLocalTracks: probeless } = this.options.quirks;
+    this.catalogue = new Catalogue(this.release.protocol === 4 ? 3 : 2, this.options.tracks, { unknownLengths, probeless });
     this.routePlanner = this.options.routePlanner ? new RoutePlanner() : null;
     this.#routes = buildRoutes(this);
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       // A bug in a route must not take the server down: answer 500 and carry on.
       this.#onRequest(req, res).catch((error: unknown) => {
-        if (!res.headersSent) writeReply(res, { status: 500, json: errorBody(500, String(error), req.url ?? '/', false) }, this.release.protocol);
+        if (!res.headersSent) writeReply(res, { status: 500, json: errorBody(500, String(error), req.url ?? '/', false, this.quirks.traceOnlyErrors) }, this.release.protocol);
         else res.destroy();
       });
     };
@@ -240,6 +243,10 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
 
   get silent(): boolean {
     return this.#silent;
+  }
+
+  get quirks(): Readonly<Quirks> {
+    return this.options.quirks;
   }
 
   get playerUpdateIntervalMs(): number {
@@ -493,7 +500,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     const memory = process.memoryUsage();
     const derived = sessionPlaying > 0 ? { sent: 3000, nulled: 0, deficit: 0 } : null;
     return {
-      players,
+      players: this.quirks.statsCountPlayingOnly ? playingPlayers : players,
       playingPlayers,
       uptime: Date.now() - this.#startedAt,
       memory: { free: memory.heapTotal - memory.heapUsed, used: memory.heapUsed, allocated: memory.heapTotal, reservable: 4 * 1024 ** 3 },
@@ -503,18 +510,9 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   }
 
   info(): Record<string, unknown> {
-    const [major = 0, minor = 0, patch = 0] = this.release.semver.split('.').map(Number);
-    return {
-      version: { semver: this.release.semver, major, minor, patch, preRelease: null, ...(this.release.protocol === 4 ? { build: null } : {}) },
-      buildTime: this.#startedAt,
-      git: { branch: 'main', commit: 'simulator', commitTime: this.#startedAt },
-      jvm: '17.0.15',
-      lavaplayer: this.release.protocol === 4 ? '2.2.7' : '1.5.6',
-      sourceManagers: ['youtube', 'soundcloud', 'http', 'local'],
-      filters: filterNames.filter((f) => !this.options.disabledFilters.has(f)),
-      plugins: [],
-    };
+    return infoBody(this.release, this.quirks, this.#startedAt, filterNames.filter((f) => !this.options.disabledFilters.has(f)));
   }
+
 
   onSessionEnded(session: SimSession): void {
     this.#sessions.delete(session.id);
@@ -583,7 +581,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   /** The paused session a handshake asks for: v4 by `Session-Id`, v3 by `Resume-Key`. */
   #resumeTarget(req: IncomingMessage): SimSession | undefined {
     const wanted = this.release.protocol === 4 ? header(req, 'session-id') : header(req, 'resume-key');
-    if (!wanted) return undefined;
+    if (!wanted || this.quirks.noResuming) return undefined; // NodeLink ignores Session-Id
     for (const session of this.#sessions.values()) {
       if (session.state !== 'paused') continue;
       if (this.release.protocol === 4 ? session.id === wanted : session.resumeKey === wanted) return session;
@@ -673,7 +671,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
       writeReply(res, reply, this.release.protocol);
     };
     const fail = (status: number, message: string): void =>
-      finish({ status, json: errorBody(status, message, path, url?.searchParams.get('trace') === 'true') });
+      finish({ status, json: errorBody(status, message, path, url?.searchParams.get('trace') === 'true', this.quirks.traceOnlyErrors) });
 
     // Missing password → 401, wrong → 403, with no body (spec §1). Lavalink's auth filter runs
     // before anything reads the body, so a bad body never turns a 401 into a 400 or 413.
@@ -717,7 +715,8 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     if (this.#closed || res.destroyed) return;
 
     try {
-      finish(route.handle({ params, query: url.searchParams, body }));
+      const reply = route.handle({ params, query: url.searchParams, body });
+      finish(reply instanceof Promise ? await reply : reply); // a promise waits for a TrackStartEvent to be written
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       fail(error.status, error.message);
