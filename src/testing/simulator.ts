@@ -1,6 +1,7 @@
 /**
  * LavalinkSimulator: a Lavalink server for tests and benchmarks, faithful to the wire protocol
- * (spec §9) for v4 (4.0, 4.2) and v3 (3.3, 3.7), with fault switches and full inspection.
+ * (spec §9) for v4 (4.0, 4.2) and v3 (3.3, 3.7), with fault switches and full inspection. The
+ * `nodelink` flavour and the quirks (quirks.ts) make it behave like servers that are not Lavalink.
  *
  * @example
  * const sim = new LavalinkSimulator({ protocol: 4, playerUpdateIntervalMs: 100 });
@@ -512,7 +513,6 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   info(): Record<string, unknown> {
     return infoBody(this.release, this.quirks, this.#startedAt, filterNames.filter((f) => !this.options.disabledFilters.has(f)));
   }
-
 
   onSessionEnded(session: SimSession): void {
     this.#sessions.delete(session.id);
