@@ -27,7 +27,10 @@ export interface TrackInfo {
 export interface DecodedTrack {
   version: TrackMessageVersion;
   info: TrackInfo;
-  /** http/local only: the container probe string ("mp3", "mpegts|params"), else null */
+  /**
+   * http/local only: the container probe string ("mp3", "mpegts|params"); null for other sources,
+   * and for an http/local track written without one (NodeLink's local tracks).
+   */
   probeInfo: string | null;
   /** raw bytes of the source-specific field (between sourceName and the final 8-byte position), verbatim */
   sourceData: Uint8Array;
@@ -37,6 +40,7 @@ export interface DecodedTrack {
 export interface EncodableTrack {
   title: string;
   author: string;
+  /** ms; -1 = unknown (NodeLink's local files). Other negatives are refused. */
   length: number;
   identifier: string;
   isStream: boolean;
@@ -46,7 +50,11 @@ export interface EncodableTrack {
   sourceName: string;
   /** default 0 */
   position?: number;
-  /** written as the source field for http/local when sourceData is not given */
+  /**
+   * Written as the source field for http/local when sourceData is not given. `null` writes no probe
+   * string at all, as NodeLink does for local tracks (lavaplayer cannot read such a track back);
+   * left out, an http/local track is refused.
+   */
   probeInfo?: string | null;
   /** written verbatim as the source field when given */
   sourceData?: Uint8Array;
@@ -57,6 +65,8 @@ const FLAG_VERSIONED = 1;
 const SIZE_MASK = 0x3fffffff;
 const INT64_MAX = 2n ** 63n - 1n;
 const MAX_UTF_BYTES = 0xffff;
+/** The one negative length a track may have: unknown (real-servers.md, "Track encodings"). */
+const UNKNOWN_LENGTH = -1;
 
 function fail(code: ErrorCode, message: string): never {
   throw new TrackCodecError(code, message);
@@ -181,7 +191,10 @@ export function decodeTrack(encoded: string): DecodedTrack {
   const isrc = version >= 3 ? r.nullableUtf('isrc') : null;
   const sourceName = r.utf('sourceName');
   const sourceStart = r.offset;
-  const probeInfo = hasProbeInfo(sourceName) ? r.utf('probeInfo') : null;
+  // NodeLink writes local tracks with nothing between sourceName and the position: no probe string
+  // to read then, so it stays null and the fields read so far are the track. A probe string cut
+  // short is still an error.
+  const probeInfo = hasProbeInfo(sourceName) && r.offset < positionAt ? r.utf('probeInfo') : null;
   const position = new Reader(buf, positionAt, buf.length).int64('position');
 
   return {
@@ -239,14 +252,25 @@ function int64(value: unknown, field: string): Buffer {
   return out;
 }
 
+/** A track's length: an int64 >= 0, or -1 for unknown (NodeLink writes it for local files). */
+function trackLength(value: unknown): Buffer {
+  if (value !== UNKNOWN_LENGTH) {
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return int64(value, 'length');
+    fail(ErrorCode.TrackUnencodable, `Track field \`length\` must be a finite number >= 0, or -1 (unknown), got ${describe(value)}`);
+  }
+  const out = Buffer.alloc(8);
+  out.writeBigInt64BE(-1n);
+  return out;
+}
+
 function sourceField(track: EncodableTrack, sourceName: string): Uint8Array {
   const { sourceData, probeInfo } = track;
   if (sourceData !== undefined) {
     if (!(sourceData instanceof Uint8Array)) fail(ErrorCode.TrackUnencodable, `Track field \`sourceData\` must be a Uint8Array, got ${describe(sourceData)}`);
     return sourceData;
   }
-  if (!hasProbeInfo(sourceName)) return new Uint8Array(0);
-  // Without the probe string lavaplayer (and decodeTrack) cannot read an http/local track back.
+  // null: no probe string, as NodeLink writes local tracks (decodeTrack reads them; lavaplayer cannot).
+  if (!hasProbeInfo(sourceName) || probeInfo === null) return new Uint8Array(0);
   if (typeof probeInfo !== 'string') fail(ErrorCode.TrackUnencodable, `Track field \`probeInfo\` must be a string for ${sourceName} tracks, got ${describe(probeInfo)}`);
   return utf(probeInfo, 'probeInfo');
 }
@@ -258,7 +282,7 @@ function encode(track: EncodableTrack, version: unknown): string {
   const sourceName = track.sourceName;
   const parts: Uint8Array[] = [];
   if (version >= 2) parts.push(Buffer.of(version));
-  parts.push(utf(track.title, 'title'), utf(track.author, 'author'), int64(track.length, 'length'));
+  parts.push(utf(track.title, 'title'), utf(track.author, 'author'), trackLength(track.length));
   parts.push(utf(track.identifier, 'identifier'), Buffer.of(track.isStream ? 1 : 0));
   if (version >= 2) parts.push(nullableUtf(track.uri, 'uri'));
   if (version >= 3) parts.push(nullableUtf(track.artworkUrl, 'artworkUrl'), nullableUtf(track.isrc, 'isrc'));

@@ -11,6 +11,7 @@
  * | `https://www.youtube.com/playlist?list=PLsim[&index=N]` | the canned playlist |
  * | `ytsearch:q`, `ytmsearch:q`, `scsearch:q` | five search results (empty query: none) |
  * | `http(s)://…/file.mp3` (any audio extension) | an http track with probe info |
+ * | `/music/file.mp3` (an absolute path, any audio extension) | a local file: 180 s with probe info; with the `unknownLengths` quirk length -1, with `probelessLocalTracks` encoded without a probe string |
  * | `sim:error?message=…` | a load failure |
  * | anything else (`sim:empty`) | no matches |
  */
@@ -19,6 +20,14 @@ import type { LoadResult, SimTrack } from './types.js';
 
 /** A track to add to the catalogue. */
 export type CatalogueEntry = Omit<EncodableTrack, 'position' | 'sourceData'>;
+
+/** How the server reports and encodes local files (real-servers.md: NodeLink knows no length and writes no probe string). */
+export interface LocalFiles {
+  readonly unknownLengths: boolean;
+  readonly probeless: boolean;
+}
+
+const lavalinkLocalFiles: LocalFiles = { unknownLengths: false, probeless: false };
 
 const STREAM_LENGTH = 2 ** 63; // Long.MAX_VALUE as JSON.parse reads it
 
@@ -92,13 +101,15 @@ function parseUrl(text: string): URL | null {
 export class Catalogue {
   readonly #byKey = new Map<string, CatalogueEntry>();
   readonly #version: TrackMessageVersion;
+  readonly #localFiles: LocalFiles;
 
   /**
    * @param version the encoded-track version the server writes: 3 for v4, 2 for v3 (spec §7.1).
    * It is also the newest version the server reads, as lavaplayer reads up to what it writes.
    */
-  constructor(version: TrackMessageVersion, extra: readonly CatalogueEntry[] = []) {
+  constructor(version: TrackMessageVersion, extra: readonly CatalogueEntry[] = [], localFiles: LocalFiles = lavalinkLocalFiles) {
     this.#version = version;
+    this.#localFiles = localFiles;
     for (const entry of [...canned, ...extra]) {
       this.#byKey.set(entry.identifier, entry);
       if (entry.uri) this.#byKey.set(entry.uri, entry);
@@ -125,6 +136,7 @@ export class Catalogue {
     }
 
     if (identifier.startsWith('sim:')) return this.#simulated(identifier);
+    if (identifier.startsWith('/')) return this.#localFile(identifier);
 
     if (/^https?:\/\//.test(identifier)) {
       const url = parseUrl(identifier);
@@ -165,6 +177,24 @@ export class Catalogue {
   #make(entry: CatalogueEntry): SimTrack {
     const encoded = encodeTrack(entry, this.#version);
     return this.decode(encoded);
+  }
+
+  /** An absolute path with an audio extension: Lavalink's local source, as this server reports it. */
+  #localFile(path: string): LoadResult {
+    const ext = audioExtension.exec(path);
+    if (!ext) return { kind: 'empty' };
+    const { unknownLengths, probeless } = this.#localFiles;
+    const entry: CatalogueEntry = {
+      title: path.split('/').pop() ?? 'audio',
+      author: 'Unknown artist',
+      length: unknownLengths ? -1 : 180000,
+      identifier: path,
+      isStream: false,
+      uri: path,
+      sourceName: 'local',
+      probeInfo: probeless ? null : ext[1]!.toLowerCase(),
+    };
+    return { kind: 'track', track: this.#make(entry) };
   }
 
   #search(source: 'youtube' | 'soundcloud', query: string): LoadResult {

@@ -9,11 +9,16 @@
 import { parseArgs } from 'node:util';
 import { LavalinkError } from '../errors.js';
 import { LavalinkSimulator } from './simulator.js';
+import { serverName } from './identity.js';
+import { quirkNames, type Flavour, type Quirks } from './quirks.js';
 import type { ReleaseName } from './release.js';
 
 const usage = `Usage: lavathread-simulator [options]
   --protocol 4|3                  protocol to speak (default 4)
   --release 4.2|4.0|3.7|3.3       Lavalink release to imitate (default: newest of the protocol)
+  --flavour lavalink|nodelink     server to imitate (default lavalink; nodelink: protocol 4, every quirk on)
+  --quirk NAME[=false]            turn one quirk on (or off), over the flavour's; repeatable. Quirks:
+                                  ${quirkNames.join(', ')}
   --host HOST                     address to bind (default 127.0.0.1)
   --port PORT                     port (default 0: a free one)
   --password PASSWORD             (default youshallnotpass)
@@ -32,11 +37,24 @@ function number(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** `--quirk name` turns a quirk on, `--quirk name=false` off; the simulator checks the names. */
+function quirks(flags: readonly string[]): Partial<Quirks> {
+  const out: Record<string, boolean> = {};
+  for (const flag of flags) {
+    const [name = '', value = 'true'] = flag.split('=', 2);
+    if (value !== 'true' && value !== 'false') throw new Error(`--quirk ${flag}: the value must be true or false`);
+    out[name] = value === 'true';
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       protocol: { type: 'string', default: '4' },
       release: { type: 'string' },
+      flavour: { type: 'string' },
+      quirk: { type: 'string', multiple: true },
       host: { type: 'string' },
       port: { type: 'string' },
       password: { type: 'string' },
@@ -62,6 +80,8 @@ async function main(): Promise<void> {
   const sim = new LavalinkSimulator({
     protocol: number(values.protocol, 'protocol') as 3 | 4,
     ...(values.release !== undefined ? { release: values.release as ReleaseName } : {}),
+    ...(values.flavour !== undefined ? { flavour: values.flavour as Flavour } : {}),
+    ...(values.quirk !== undefined ? { quirks: quirks(values.quirk) } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(values.password !== undefined ? { password: values.password } : {}),
@@ -73,7 +93,7 @@ async function main(): Promise<void> {
   });
   const url = await sim.start();
   console.log(url);
-  console.error(`Lavalink ${sim.release.semver} simulator (protocol ${sim.release.protocol}) at ${url}, WebSocket ${sim.wsUrl}`);
+  console.error(`${serverName(sim.release, sim.quirks)} simulator (protocol ${sim.release.protocol}) at ${url}, WebSocket ${sim.wsUrl}`);
 
   const stop = (): void => {
     sim.close().then(

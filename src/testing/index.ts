@@ -17,4 +17,5 @@ export { floodGuildIds } from './flood.js';
 export type { HeartbeatOptions } from './heartbeat.js';
 export type { CatalogueEntry } from './catalogue.js';
 export type { ReleaseName } from './release.js';
+export type { Flavour, Quirks } from './quirks.js';
 export type { NodeLoad, VoiceState } from './types.js';

@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors.js';
 import type { CatalogueEntry } from './catalogue.js';
 import type { HeartbeatOptions } from './heartbeat.js';
 import { filterNames } from './player-patch.js';
+import { resolveQuirks, type Flavour, type Quirks } from './quirks.js';
 import { defaultRelease, releases, type ReleaseName } from './release.js';
 
 export interface SimulatorOptions {
@@ -18,6 +19,21 @@ export interface SimulatorOptions {
    * @default '4.2' for protocol 4, '3.7' for protocol 3
    */
   release?: ReleaseName;
+  /**
+   * Which server to imitate: `'lavalink'`, or `'nodelink'` (NodeLink 2.3, protocol 4 only), which
+   * turns on every switch of {@link quirks}. Switches given in `quirks` override the flavour's.
+   * @default 'lavalink'
+   * @example { flavour: 'nodelink' }
+   * @example { flavour: 'nodelink', quirks: { pauseNeedsVoice: false } }
+   */
+  flavour?: Flavour;
+  /**
+   * Behaviours of Lavalink-compatible servers that are not Lavalink, one switch each (see
+   * {@link Quirks}); protocol 4 only. Left out, a switch is what the flavour says.
+   * @default {} (the flavour's switches)
+   * @example { quirks: { noResuming: true, updatesOnIntervalOnly: true } }
+   */
+  quirks?: Partial<Quirks>;
   /** @default '127.0.0.1' */
   host?: string;
   /** @default 0 (a free port) */
@@ -53,6 +69,9 @@ export interface SimulatorOptions {
 
 export interface ResolvedOptions {
   readonly release: ReleaseName;
+  readonly flavour: Flavour;
+  /** Every switch, the flavour's with the overrides applied. */
+  readonly quirks: Readonly<Quirks>;
   readonly host: string;
   readonly port: number;
   readonly password: string;
@@ -83,6 +102,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     const names = Object.values(releases).filter((r) => r.protocol === protocol).map((r) => `'${r.name}'`);
     throw new InvalidOptionError('release', `one of ${names.join(', ')} for protocol ${protocol}`, release);
   }
+  const flavour = options.flavour ?? 'lavalink';
+  const quirks = resolveQuirks(flavour, options.quirks ?? {}, protocol);
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidOptionError('port', 'an integer from 0 to 65535', port);
   const host = options.host ?? '127.0.0.1';
@@ -100,6 +121,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   }
   return {
     release,
+    flavour,
+    quirks,
     host,
     port,
     password,

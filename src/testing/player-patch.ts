@@ -6,6 +6,7 @@
 import { TrackCodecError } from '../errors.js';
 import { UnreadableTrackVersionError, type Catalogue } from './catalogue.js';
 import { HttpError } from './http-reply.js';
+import type { Quirks } from './quirks.js';
 import type { SimSession } from './session.js';
 import type { SimPlayer } from './sim-player.js';
 import type { SimTrack, VoiceState } from './types.js';
@@ -16,6 +17,7 @@ export const filterNames = ['volume', 'equalizer', 'karaoke', 'timescale', 'trem
 export interface PatchRules {
   readonly catalogue: Catalogue;
   readonly disabledFilters: ReadonlySet<string>;
+  readonly quirks: Readonly<Pick<Quirks, 'pauseNeedsVoice' | 'ignoresNoReplace' | 'dropsUserData'>>;
 }
 
 type Json = Record<string, unknown>;
@@ -95,7 +97,8 @@ export function patchPlayer(session: SimSession, guildId: string, input: unknown
   const encoded = (trackObject ? trackObject.encoded : body.encodedTrack) as string | null | undefined;
   const hasIdentifier = has(fields, 'identifier');
   const identifier = fields.identifier as string | undefined;
-  const userData = trackObject && isObject(trackObject.userData) ? trackObject.userData : undefined;
+  // NodeLink keeps no userData (real-servers.md): tracks then carry `{}`.
+  const userData = trackObject && isObject(trackObject.userData) && !rules.quirks.dropsUserData ? trackObject.userData : undefined;
   const newTrack = hasEncoded || hasIdentifier;
   if (hasEncoded && hasIdentifier) throw new HttpError(400, 'Cannot specify both encodedTrack and identifier');
 
@@ -116,6 +119,11 @@ export function patchPlayer(session: SimSession, guildId: string, input: unknown
   const endTime = body.endTime as number | null | undefined;
   if (v4 && typeof endTime === 'number' && endTime <= 0) throw new HttpError(400, 'End time must be greater than 0');
 
+  // NodeLink refuses `paused` without a live voice connection, before it applies anything.
+  if (rules.quirks.pauseNeedsVoice && typeof body.paused === 'boolean' && !voice && !session.players.get(guildId)?.voiceConnected) {
+    throw new HttpError(400, 'The player is not connected to a voice channel');
+  }
+
   const player = session.player(guildId);
 
   // Reconnects (with a playerUpdate) only when something changed or the old connection is closed.
@@ -132,7 +140,7 @@ export function patchPlayer(session: SimSession, guildId: string, input: unknown
   if (isObject(body.filters)) player.setFilters(body.filters);
 
   if (!newTrack) return player;
-  if (noReplace && player.track) return player;
+  if (noReplace && player.track && !rules.quirks.ignoresNoReplace) return player;
   const paused = typeof body.paused === 'boolean' ? body.paused : false;
   const track = hasEncoded ? decoded(encoded ?? null, rules) : loadOne(identifier ?? '', rules, v4);
   if (!track) {

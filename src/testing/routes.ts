@@ -6,7 +6,9 @@ import { TrackCodecError } from '../errors.js';
 import { UnreadableTrackVersionError, type Catalogue } from './catalogue.js';
 import type { Dialect, StatsView } from './dialect.js';
 import { HttpError, json, noContent, type Reply } from './http-reply.js';
+import { versionReply } from './identity.js';
 import { patchPlayer, type PatchRules } from './player-patch.js';
+import type { Quirks } from './quirks.js';
 import type { RoutePlanner } from './route-planner.js';
 import type { SimSession } from './session.js';
 import type { SimTrack } from './types.js';
@@ -22,11 +24,13 @@ export interface Route {
   readonly pattern: RegExp;
   /** The handler takes a JSON body (`@RequestBody`); other routes ignore whatever body comes. */
   readonly readsBody: boolean;
-  handle(request: RouteRequest): Reply;
+  /** A promise when the answer waits for something (the `trackStartBeforeReply` quirk). */
+  handle(request: RouteRequest): Reply | Promise<Reply>;
 }
 
 /** The server state routes read and change. */
 export interface RouteHost extends PatchRules {
+  readonly quirks: Readonly<Quirks>;
   readonly dialect: Dialect;
   readonly catalogue: Catalogue;
   readonly routePlanner: RoutePlanner | null;
@@ -105,7 +109,7 @@ export function buildRoutes(host: RouteHost): Route[] {
     });
   }
 
-  if (release.hasVersionRoute) add('GET', '/version', () => ({ status: 200, text: release.semver, contentType: 'text/plain' }));
+  if (release.hasVersionRoute) add('GET', '/version', () => versionReply(release, host.quirks));
   if (release.name === '3.7') add('GET', '/plugins', () => json([]));
   if (release.restPrefix === '') return routes;
 
@@ -120,19 +124,28 @@ export function buildRoutes(host: RouteHost): Route[] {
   });
   add('GET', `${p}/sessions/{sid}/players/{gid}`, ({ params }) => {
     const s = session(params[0]);
-    const player = s.players.get(guild(params[1]));
+    const guildId = guild(params[1]);
+    // NodeLink creates the player it is asked about (real-servers.md); Lavalink answers 404.
+    const player = host.quirks.getCreatesPlayer ? s.player(guildId) : s.players.get(guildId);
     if (!player) throw new HttpError(404, 'Player not found');
     return json(d.player(player, Date.now()));
   });
   add('PATCH', `${p}/sessions/{sid}/players/{gid}`, ({ params, query, body }) => {
     const s = session(params[0]);
-    const player = patchPlayer(s, guild(params[1]), body, query.get('noReplace') === 'true', host);
-    return json(d.player(player, Date.now()));
+    const guildId = guild(params[1]);
+    const before = s.players.get(guildId)?.track ?? null;
+    const player = patchPlayer(s, guildId, body, query.get('noReplace') === 'true', host);
+    const reply = json(d.player(player, Date.now()));
+    const started = player.track !== null && player.track !== before;
+    // The TrackStartEvent is on the wire before the answer leaves, even on a backed-up socket.
+    return started && host.quirks.trackStartBeforeReply ? s.written().then(() => reply) : reply;
   }, readsBody);
   add('DELETE', `${p}/sessions/{sid}/players/{gid}`, ({ params }) => {
     session(params[0]).destroyPlayer(guild(params[1]));
     return noContent;
   });
+  // NodeLink has no session routes: both `PATCH` and `GET /v4/sessions/{id}` answer 404.
+  if (host.quirks.noResuming) return routes;
   add('PATCH', `${p}/sessions/{sid}`, ({ params, body }) => {
     const s = session(params[0]);
     if (!isObject(body)) throw new HttpError(400, 'Failed to read request');

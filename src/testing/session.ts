@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Dialect, StatsView } from './dialect.js';
+import type { Quirks } from './quirks.js';
 import { SimPlayer, type PlayerEvent, type PlayerHost } from './sim-player.js';
 import type { EndReason } from './types.js';
 
@@ -13,6 +14,7 @@ export interface SessionOwner {
   readonly dialect: Dialect;
   readonly playerUpdateIntervalMs: number;
   readonly statsIntervalMs: number;
+  readonly quirks: Readonly<Quirks>;
   /** Go-silent fault: nothing leaves the server. */
   readonly silent: boolean;
   stats(session: SimSession): StatsView;
@@ -52,6 +54,8 @@ export class SimSession implements PlayerHost {
   #ws: WebSocket | null;
   #statsTimer: NodeJS.Timeout | undefined;
   #pauseTimer: NodeJS.Timeout | undefined;
+  /** Settles once the last frame sent is written to the socket (kept for `trackStartBeforeReply` only). */
+  #written: Promise<void> = Promise.resolve();
 
   constructor(owner: SessionOwner, ws: WebSocket, userId: string, clientName: string | null) {
     this.#owner = owner;
@@ -64,11 +68,16 @@ export class SimSession implements PlayerHost {
     return this.#owner.dialect;
   }
 
+  get quirks(): Readonly<Quirks> {
+    return this.#owner.quirks;
+  }
+
   get ws(): WebSocket | null {
     return this.#ws;
   }
 
   get resumable(): boolean {
+    if (this.quirks.noResuming) return false;
     return this.dialect.release.protocol === 4 ? this.resuming : this.resumeKey !== null;
   }
 
@@ -117,8 +126,17 @@ export class SimSession implements PlayerHost {
   }
 
   sendRaw(data: string): void {
+    const ws = this.#ws;
     if (this.state === 'paused') this.queue.push(data);
-    else if (this.state === 'open' && !this.#owner.silent) this.#ws?.send(data);
+    else if (this.state !== 'open' || this.#owner.silent || !ws) return;
+    else if (!this.quirks.trackStartBeforeReply) ws.send(data);
+    // A write callback per frame only where an answer waits for it; it settles on errors too.
+    else this.#written = new Promise((resolve) => ws.send(data, () => resolve()));
+  }
+
+  /** Resolves once every frame sent so far is written to the socket (or could not be). */
+  written(): Promise<void> {
+    return this.#written;
   }
 
   sendEvent(player: SimPlayer, event: PlayerEvent): void {
@@ -134,6 +152,7 @@ export class SimSession implements PlayerHost {
       case 'TrackStuckEvent':
         return this.send({ ...base, ...d.eventTrack(event.track, player.position), thresholdMs: event.thresholdMs });
       case 'WebSocketClosedEvent':
+        if (this.quirks.bareVoiceClosed) return this.send({ ...base, byRemote: event.byRemote });
         return this.send({ ...base, code: event.code, reason: event.reason, byRemote: event.byRemote });
     }
   }
@@ -190,8 +209,8 @@ export class SimSession implements PlayerHost {
   }
 
   #startStats(): void {
-    // Lavalink sends stats at once (initial delay 0), then on every interval.
-    this.sendStats();
+    // Lavalink sends stats at once (initial delay 0), then on every interval; NodeLink only on the interval.
+    if (!this.quirks.statsAfterInterval) this.sendStats();
     this.#statsTimer = setInterval(() => this.sendStats(), this.#owner.statsIntervalMs);
   }
 }

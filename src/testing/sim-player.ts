@@ -3,6 +3,7 @@
  * playerUpdates a real node sends (spec §3.2, §3.3, §4.1, §4.4).
  */
 import type { PlayerView } from './dialect.js';
+import type { Quirks } from './quirks.js';
 import type { EndReason, SimException, SimTrack, VoiceState } from './types.js';
 
 /** A player event before a dialect spells it (spec §3.3 `event`, §4.1). */
@@ -21,6 +22,8 @@ export interface PlayerHost {
   readonly markerReason: EndReason;
   /** Whether a playerUpdate follows a WebSocketClosedEvent (3.7+, v4; not 3.3). */
   readonly updateAfterVoiceClosed: boolean;
+  /** `updatesOnIntervalOnly`, `extraTrackStarts` and `volatileFilters` change what a player sends and keeps. */
+  readonly quirks: Readonly<Pick<Quirks, 'updatesOnIntervalOnly' | 'extraTrackStarts' | 'volatileFilters'>>;
   /** An event: queued while the session waits for a resume. */
   sendEvent(player: SimPlayer, event: PlayerEvent): void;
   /** A playerUpdate: dropped while the session waits for a resume, as Lavalink does. */
@@ -67,7 +70,8 @@ export class SimPlayer implements PlayerView {
   get position(): number {
     if (!this.track) return 0;
     if (this.paused) return this.#base;
-    return Math.min(this.#base + (Date.now() - this.#since), this.track.info.length);
+    const position = this.#base + (Date.now() - this.#since);
+    return unknownLength(this.track) ? position : Math.min(position, this.track.info.length);
   }
 
   get voiceConnected(): boolean {
@@ -80,12 +84,14 @@ export class SimPlayer implements PlayerView {
 
   /** Starts a track, replacing the current one (TrackEndEvent `replaced`). */
   play(track: SimTrack, options: PlayOptions = {}): void {
-    if (this.track) this.#end('replaced');
+    const replacing = this.track !== null;
+    if (replacing) this.#end('replaced');
     this.track = track;
     this.paused = options.paused ?? false;
     this.endTime = options.endTime ?? null;
     this.#setPosition(Math.max(0, options.position ?? 0));
     this.#host.sendEvent(this, { type: 'TrackStartEvent', track });
+    if (replacing && this.#host.quirks.extraTrackStarts) this.#host.sendEvent(this, { type: 'TrackStartEvent', track });
     this.#startUpdates();
     this.#scheduleFaults(track);
   }
@@ -99,14 +105,16 @@ export class SimPlayer implements PlayerView {
     const position = this.position;
     this.paused = paused;
     this.#setPosition(position);
-    this.#host.sendPlayerUpdate(this);
+    this.#sendImmediateUpdate();
   }
 
   /** Seeks the current track; a no-op when idle (3.7 logs and ignores it). */
   seek(position: number): boolean {
     if (!this.track) return false;
     this.#setPosition(Math.max(0, position));
-    this.#host.sendPlayerUpdate(this);
+    if (this.#host.quirks.volatileFilters) this.filters = {};
+    this.#restartPipeline();
+    this.#sendImmediateUpdate();
     return true;
   }
 
@@ -116,8 +124,10 @@ export class SimPlayer implements PlayerView {
   }
 
   setFilters(filters: Record<string, unknown>): void {
+    if (this.#host.quirks.volatileFilters && !this.track) return;
     this.filters = filters;
-    this.#host.sendPlayerUpdate(this);
+    this.#restartPipeline();
+    this.#sendImmediateUpdate();
   }
 
   setEndTime(endTime: number | null): void {
@@ -143,7 +153,7 @@ export class SimPlayer implements PlayerView {
     if (same) return false;
     this.voice = voice;
     this.voiceClosed = false;
-    this.#host.sendPlayerUpdate(this);
+    this.#sendImmediateUpdate();
     return true;
   }
 
@@ -151,14 +161,14 @@ export class SimPlayer implements PlayerView {
   closeVoice(code: number, reason: string, byRemote: boolean): void {
     this.voiceClosed = true;
     this.#host.sendEvent(this, { type: 'WebSocketClosedEvent', code, reason, byRemote });
-    if (this.#host.updateAfterVoiceClosed) this.#host.sendPlayerUpdate(this);
+    if (this.#host.updateAfterVoiceClosed) this.#sendImmediateUpdate();
   }
 
   /** Fires a TrackStuckEvent now (a fault switch). */
   stuck(thresholdMs: number): void {
     if (!this.track) return;
     this.#host.sendEvent(this, { type: 'TrackStuckEvent', track: this.track, thresholdMs });
-    this.#host.sendPlayerUpdate(this);
+    this.#sendImmediateUpdate();
   }
 
   /** Fires a TrackExceptionEvent and ends the track `loadFailed` (a fault switch). */
@@ -183,11 +193,21 @@ export class SimPlayer implements PlayerView {
 
   /** One periodic update now; the session calls this after a resume. */
   sendUpdate(): void {
-    this.#host.sendPlayerUpdate(this);
+    this.#sendImmediateUpdate();
+  }
+
+  /** A playerUpdate out of the interval's turn (after a pause, a seek...), unless the server sends none. */
+  #sendImmediateUpdate(): void {
+    if (!this.#host.quirks.updatesOnIntervalOnly) this.#host.sendPlayerUpdate(this);
+  }
+
+  /** NodeLink restarts its pipeline on a seek or filters change while playing, and says so with a TrackStartEvent. */
+  #restartPipeline(): void {
+    if (this.#host.quirks.extraTrackStarts && this.track && this.playing) this.#host.sendEvent(this, { type: 'TrackStartEvent', track: this.track });
   }
 
   #setPosition(position: number): void {
-    this.#base = this.track && !this.track.info.isStream ? Math.min(position, this.track.info.length) : position;
+    this.#base = this.track && !this.track.info.isStream && !unknownLength(this.track) ? Math.min(position, this.track.info.length) : position;
     this.#since = Date.now();
     this.#scheduleEnd();
   }
@@ -197,8 +217,9 @@ export class SimPlayer implements PlayerView {
     this.#endTimer = undefined;
     const track = this.track;
     if (!track || this.paused) return;
-    const marker = this.endTime !== null && (track.info.isStream || this.endTime < track.info.length) ? this.endTime : null;
-    if (marker === null && track.info.isStream) return;
+    const open = track.info.isStream || unknownLength(track); // no end of its own
+    const marker = this.endTime !== null && (open || this.endTime < track.info.length) ? this.endTime : null;
+    if (marker === null && open) return;
     const endAt = marker ?? track.info.length;
     const delay = Math.max(0, endAt - this.position);
     this.#endTimer = setTimeout(() => this.#end(marker === null ? 'finished' : this.#host.markerReason), delay);
@@ -207,7 +228,7 @@ export class SimPlayer implements PlayerView {
   #startUpdates(): void {
     clearInterval(this.#updateTimer);
     // v4 sends the first update at once (a fixed-rate task with delay 0), then every interval.
-    this.#host.sendPlayerUpdate(this);
+    this.#sendImmediateUpdate();
     this.#updateTimer = setInterval(() => {
       if (this.track && (this.#host.updatesWhilePaused || !this.paused)) this.#host.sendPlayerUpdate(this);
     }, this.#host.updateIntervalMs);
@@ -244,4 +265,9 @@ export class SimPlayer implements PlayerView {
     clearInterval(this.#updateTimer);
     this.#endTimer = this.#faultTimer = this.#updateTimer = undefined;
   }
+}
+
+/** A length of -1 (NodeLink's local files): the track plays until stopped and its position is never clamped. */
+function unknownLength(track: SimTrack): boolean {
+  return track.info.length < 0;
 }

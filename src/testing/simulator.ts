@@ -1,6 +1,7 @@
 /**
  * LavalinkSimulator: a Lavalink server for tests and benchmarks, faithful to the wire protocol
- * (spec §9) for v4 (4.0, 4.2) and v3 (3.3, 3.7), with fault switches and full inspection.
+ * (spec §9) for v4 (4.0, 4.2) and v3 (3.3, 3.7), with fault switches and full inspection. The
+ * `nodelink` flavour and the quirks (quirks.ts) make it behave like servers that are not Lavalink.
  *
  * @example
  * const sim = new LavalinkSimulator({ protocol: 4, playerUpdateIntervalMs: 100 });
@@ -24,8 +25,11 @@ import { v4Dialect } from './dialect-v4.js';
 import { flood, type FloodOptions, type FloodResult } from './flood.js';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { changeTrack, traffic, type TrafficOptions, type TrafficResult } from './traffic.js';
-import { errorBody, HttpError, type Reply } from './http-reply.js';
+import { errorBody, HttpError, writeReply, type Reply } from './http-reply.js';
+import { parseJson, readBody } from './request-body.js';
+import { infoBody } from './identity.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
+import type { Quirks } from './quirks.js';
 import { filterNames } from './player-patch.js';
 import { releases, type Release } from './release.js';
 import { RoutePlanner } from './route-planner.js';
@@ -135,12 +139,6 @@ export interface SimulatorEvents {
   sessionEnd: [sessionId: string];
 }
 
-const MAX_BODY = 16 * 1024 * 1024;
-/**
- * The deepest JSON nesting read from a client. Deeper JSON parses, but whatever stringifies it
- * later (a reply, an event from a timer) overflows the stack and takes the process down.
- */
-const MAX_JSON_DEPTH = 1000;
 const FLOOD_LIMITS = { rate: 1_000_000, guilds: 100_000, durationMs: 600_000 };
 
 export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements SessionOwner {
@@ -177,13 +175,14 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     this.options = resolveOptions(options);
     this.release = releases[this.options.release];
     this.dialect = this.release.protocol === 4 ? v4Dialect(this.release) : v3Dialect(this.release);
-    this.catalogue = new Catalogue(this.release.protocol === 4 ? 3 : 2, this.options.tracks);
+    const { unknownLengths, probelessLocalTracks: probeless } = this.options.quirks;
+    this.catalogue = new Catalogue(this.release.protocol === 4 ? 3 : 2, this.options.tracks, { unknownLengths, probeless });
     this.routePlanner = this.options.routePlanner ? new RoutePlanner() : null;
     this.#routes = buildRoutes(this);
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       // A bug in a route must not take the server down: answer 500 and carry on.
       this.#onRequest(req, res).catch((error: unknown) => {
-        if (!res.headersSent) writeReply(res, { status: 500, json: errorBody(500, String(error), req.url ?? '/', false) }, this.release.protocol);
+        if (!res.headersSent) writeReply(res, { status: 500, json: errorBody(500, String(error), req.url ?? '/', false, this.quirks.traceOnlyErrors) }, this.release.protocol);
         else res.destroy();
       });
     };
@@ -245,6 +244,10 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
 
   get silent(): boolean {
     return this.#silent;
+  }
+
+  get quirks(): Readonly<Quirks> {
+    return this.options.quirks;
   }
 
   get playerUpdateIntervalMs(): number {
@@ -498,7 +501,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     const memory = process.memoryUsage();
     const derived = sessionPlaying > 0 ? { sent: 3000, nulled: 0, deficit: 0 } : null;
     return {
-      players,
+      players: this.quirks.statsCountPlayingOnly ? playingPlayers : players,
       playingPlayers,
       uptime: Date.now() - this.#startedAt,
       memory: { free: memory.heapTotal - memory.heapUsed, used: memory.heapUsed, allocated: memory.heapTotal, reservable: 4 * 1024 ** 3 },
@@ -508,17 +511,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   }
 
   info(): Record<string, unknown> {
-    const [major = 0, minor = 0, patch = 0] = this.release.semver.split('.').map(Number);
-    return {
-      version: { semver: this.release.semver, major, minor, patch, preRelease: null, ...(this.release.protocol === 4 ? { build: null } : {}) },
-      buildTime: this.#startedAt,
-      git: { branch: 'main', commit: 'simulator', commitTime: this.#startedAt },
-      jvm: '17.0.15',
-      lavaplayer: this.release.protocol === 4 ? '2.2.7' : '1.5.6',
-      sourceManagers: ['youtube', 'soundcloud', 'http', 'local'],
-      filters: filterNames.filter((f) => !this.options.disabledFilters.has(f)),
-      plugins: [],
-    };
+    return infoBody(this.release, this.quirks, this.#startedAt, filterNames.filter((f) => !this.options.disabledFilters.has(f)));
   }
 
   onSessionEnded(session: SimSession): void {
@@ -588,7 +581,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   /** The paused session a handshake asks for: v4 by `Session-Id`, v3 by `Resume-Key`. */
   #resumeTarget(req: IncomingMessage): SimSession | undefined {
     const wanted = this.release.protocol === 4 ? header(req, 'session-id') : header(req, 'resume-key');
-    if (!wanted) return undefined;
+    if (!wanted || this.quirks.noResuming) return undefined; // NodeLink ignores Session-Id
     for (const session of this.#sessions.values()) {
       if (session.state !== 'paused') continue;
       if (this.release.protocol === 4 ? session.id === wanted : session.resumeKey === wanted) return session;
@@ -678,7 +671,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
       writeReply(res, reply, this.release.protocol);
     };
     const fail = (status: number, message: string): void =>
-      finish({ status, json: errorBody(status, message, path, url?.searchParams.get('trace') === 'true') });
+      finish({ status, json: errorBody(status, message, path, url?.searchParams.get('trace') === 'true', this.quirks.traceOnlyErrors) });
 
     // Missing password → 401, wrong → 403, with no body (spec §1). Lavalink's auth filter runs
     // before anything reads the body, so a bad body never turns a 401 into a 400 or 413.
@@ -722,7 +715,8 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     if (this.#closed || res.destroyed) return;
 
     try {
-      finish(route.handle({ params, query: url.searchParams, body }));
+      const reply = route.handle({ params, query: url.searchParams, body });
+      finish(reply instanceof Promise ? await reply : reply); // a promise waits for a TrackStartEvent to be written
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       fail(error.status, error.message);
@@ -787,36 +781,6 @@ function requestTarget(req: IncomingMessage): URL | null {
   }
 }
 
-/** Parsed JSON, or null when the text is not JSON or nests deeper than {@link MAX_JSON_DEPTH}. */
-function parseJson(text: string): { readonly value: unknown } | null {
-  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return null;
-  try {
-    return { value: JSON.parse(text) as unknown };
-  } catch {
-    return null;
-  }
-}
-
-/** Whether JSON text nests arrays and objects deeper than `max`: a scan, so no recursion to overflow. */
-function nestedDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character, `\"` included
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) return true;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-    }
-  }
-  return false;
-}
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -829,33 +793,4 @@ function withoutAuth(headers: IncomingMessage['headers']): Record<string, string
 
 function statusText(status: number): string {
   return { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error' }[status] ?? 'Error';
-}
-
-/** The body as text; null when it is over the limit. */
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function writeReply(res: ServerResponse, reply: Reply, protocol: 3 | 4): void {
-  if (res.destroyed) return;
-  res.setHeader('Lavalink-Api-Version', String(protocol));
-  if ('json' in reply) {
-    const text = JSON.stringify(reply.json);
-    res.writeHead(reply.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
-  } else if ('text' in reply) {
-    const headers = reply.text === '' ? { 'Content-Length': 0 } : { 'Content-Type': reply.contentType ?? 'text/plain', 'Content-Length': Buffer.byteLength(reply.text) };
-    res.writeHead(reply.status, headers);
-    res.end(reply.text);
-  } else {
-    res.writeHead(reply.status);
-    res.end();
-  }
 }

@@ -57,6 +57,30 @@ describe('simulator CLI', () => {
     await closed;
   });
 
+  test('--flavour nodelink imitates NodeLink; --quirk turns one switch off (or on)', async (t) => {
+    const child = run(['--flavour', 'nodelink', '--quirk', 'nodeLinkIdentity=false', '--quirk', 'traceOnlyErrors']);
+    t.after(() => child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await firstLine(child);
+    const headers = { Authorization: 'youshallnotpass' };
+    assert.equal(await (await fetch(`${url}/version`, { headers })).text(), '4.2.0', 'identity switched off');
+    const session = await fetch(`${url}/v4/sessions/x`, { method: 'PATCH', headers: { ...headers, 'Content-Type': 'application/json' }, body: '{}' });
+    assert.equal(session.status, 404, 'no session routes');
+    const error = (await session.json()) as Record<string, unknown>;
+    assert.equal(error.error, undefined);
+    assert.equal(typeof error.trace, 'string');
+    assert.match(stderr, /Lavalink 4\.2\.0 simulator/);
+
+    const bad = run(['--quirk', 'noSuchQuirk']);
+    t.after(() => bad.kill('SIGKILL'));
+    let badErr = '';
+    bad.stderr!.on('data', (chunk: Buffer) => (badErr += chunk.toString()));
+    const [code] = (await once(bad, 'exit')) as [number];
+    assert.equal(code, 2);
+    assert.match(badErr, /LAVALINK_INVALID_OPTION: Expected `quirks` to be an object whose keys are among/);
+  });
+
   test('--help exits 0; a bad option exits 2 with the reason', async (t) => {
     const help = run(['--help']);
     t.after(() => help.kill('SIGKILL'));

@@ -4,6 +4,7 @@ import { ErrorCode, InvalidOptionError } from '../../src/errors.js';
 import { decodeTrack } from '../../src/protocol/track-codec.js';
 import { Catalogue, UnreadableTrackVersionError } from '../../src/testing/catalogue.js';
 import { LavalinkSimulator } from '../../src/testing/index.js';
+import { flavours } from '../../src/testing/quirks.js';
 import { releases } from '../../src/testing/release.js';
 
 describe('simulator options', () => {
@@ -31,6 +32,53 @@ describe('simulator options', () => {
     assert.equal(new LavalinkSimulator({ protocol: 3 }).release.name, '3.7');
     assert.equal(new LavalinkSimulator().options.host, '127.0.0.1');
     for (const release of Object.values(releases)) assert.equal(release.semver.startsWith(release.name), true, release.name);
+  });
+});
+
+describe('simulator flavours and quirks', () => {
+  test('wrong flavours and quirks throw InvalidOptionError saying what was expected', () => {
+    const cases: [options: object, message: string][] = [
+      [{ flavour: 'nodelink2' }, "Expected `flavour` to be 'lavalink' or 'nodelink', got `\"nodelink2\"` (string)"],
+      [{ protocol: 3, flavour: 'nodelink' }, "Expected `flavour` to be 'lavalink' for protocol 3 (NodeLink speaks protocol 4 only)"],
+      [{ quirks: true }, 'Expected `quirks` to be an object of switches ('],
+      [{ quirks: ['noResuming'] }, 'Expected `quirks` to be an object of switches ('],
+      [{ quirks: { noResume: true } }, 'Expected `quirks` to be an object whose keys are among nodeLinkIdentity, noResuming,'],
+      [{ quirks: { noResuming: 'yes' } }, 'Expected `quirks.noResuming` to be a boolean, got `"yes"` (string)'],
+      [{ protocol: 3, quirks: { statsAfterInterval: true } }, 'Expected `quirks.statsAfterInterval` to be false for protocol 3'],
+    ];
+    for (const [options, message] of cases) {
+      assert.throws(
+        () => new LavalinkSimulator(options),
+        (error: unknown) => error instanceof InvalidOptionError && error.code === ErrorCode.InvalidOption && error.message.startsWith(message),
+        message,
+      );
+    }
+  });
+
+  test('lavalink is the default and has no quirk; nodelink has every one; given switches win', () => {
+    const names = Object.keys(flavours.lavalink).sort();
+    assert.deepEqual(Object.keys(new LavalinkSimulator().options.quirks).sort(), names);
+    assert.deepEqual(new LavalinkSimulator().options.quirks, flavours.lavalink);
+    assert.ok(Object.values(flavours.lavalink).every((on) => on === false));
+    assert.ok(Object.values(flavours.nodelink).every((on) => on === true));
+    assert.deepEqual(Object.keys(flavours.nodelink).sort(), names);
+    const mixed = new LavalinkSimulator({ flavour: 'nodelink', quirks: { pauseNeedsVoice: false } }).options;
+    assert.equal(mixed.flavour, 'nodelink');
+    assert.deepEqual(mixed.quirks, { ...flavours.nodelink, pauseNeedsVoice: false });
+    assert.deepEqual(new LavalinkSimulator({ quirks: { noResuming: true } }).options.quirks, { ...flavours.lavalink, noResuming: true });
+    assert.deepEqual(new LavalinkSimulator({ protocol: 3, quirks: { noResuming: false } }).options.quirks, flavours.lavalink, 'off is fine on v3');
+    assert.equal(new LavalinkSimulator({ flavour: 'nodelink', release: '4.0' }).release.name, '4.0');
+  });
+
+  test('local files: Lavalink style by default; length -1 and no probe string when asked', () => {
+    const lavalink = new Catalogue(3).load('/music/song.mp3');
+    const nodelink = new Catalogue(3, [], { unknownLengths: true, probeless: true }).load('/music/song.mp3');
+    assert.ok(lavalink.kind === 'track' && nodelink.kind === 'track');
+    assert.equal(decodeTrack(lavalink.track.encoded).probeInfo, 'mp3');
+    assert.equal(lavalink.track.info.length, 180000);
+    assert.equal(decodeTrack(nodelink.track.encoded).probeInfo, null);
+    assert.equal(nodelink.track.info.length, -1);
+    assert.equal(new Catalogue(3).load('/music/readme.txt').kind, 'empty');
   });
 });
 

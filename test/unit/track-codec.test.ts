@@ -1,6 +1,7 @@
 import { describe, test } from '../helpers/node-test.js';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
+import fc from 'fast-check';
 import { decodeTrack, encodeTrack, type DecodedTrack, type EncodableTrack, type TrackMessageVersion } from '../../src/protocol/track-codec.js';
 import { ErrorCode, TrackCodecError } from '../../src/errors.js';
 import { prng } from '../helpers/prng.js';
@@ -270,6 +271,134 @@ describe('byte-identical re-encoding', () => {
   });
 });
 
+/**
+ * NodeLink 2.3's local track: message version 3, length -1 (unknown), and nothing between
+ * sourceName and the position, where Lavalink writes a probe string (real-servers.md).
+ */
+const NODELINK_LOCAL =
+  'QAAAWAMACHNvbmcubXAzAA5Vbmtub3duIGFydGlzdP//////////AA8vbXVzaWMvc29uZy5tcDMAAQAPL211c2ljL3NvbmcubXAzAAAABWxvY2FsAAAAAAAAAAA=';
+
+describe('tracks other servers write', () => {
+  test('the NodeLink local track is the bytes we build by hand', () => {
+    const body = Buffer.concat([
+      Buffer.of(3),
+      utf('song.mp3'),
+      utf('Unknown artist'),
+      int64(-1n),
+      utf('/music/song.mp3'),
+      Buffer.of(0),
+      Buffer.of(1),
+      utf('/music/song.mp3'),
+      Buffer.of(0),
+      Buffer.of(0),
+      utf('local'),
+      int64(0n),
+    ]);
+    assert.equal(b64(frame(body)), NODELINK_LOCAL);
+  });
+
+  test('a local track without a probe string decodes, keeping every field it read', () => {
+    const d = decodeTrack(NODELINK_LOCAL);
+    assert.deepEqual(d, {
+      version: 3,
+      info: {
+        identifier: '/music/song.mp3',
+        isSeekable: true,
+        author: 'Unknown artist',
+        length: -1,
+        isStream: false,
+        position: 0,
+        title: 'song.mp3',
+        uri: '/music/song.mp3',
+        sourceName: 'local',
+        artworkUrl: null,
+        isrc: null,
+      },
+      probeInfo: null,
+      sourceData: new Uint8Array(0),
+    } satisfies DecodedTrack);
+  });
+
+  test('the NodeLink local track round trips byte for byte, from probeInfo or from sourceData', () => {
+    const d = decodeTrack(NODELINK_LOCAL);
+    assert.equal(encodeTrack({ ...d.info, probeInfo: d.probeInfo }, d.version), NODELINK_LOCAL);
+    assert.equal(encodeTrack({ ...d.info, sourceData: d.sourceData }, d.version), NODELINK_LOCAL);
+    assert.equal(
+      encodeTrack({ title: 'song.mp3', author: 'Unknown artist', length: -1, identifier: '/music/song.mp3', isStream: false, uri: '/music/song.mp3', sourceName: 'local', probeInfo: null }),
+      NODELINK_LOCAL,
+    );
+  });
+
+  test('http tracks without a probe string read too, in every version, with their position', () => {
+    for (const version of [1, 2, 3] as const) {
+      const encoded = encodeTrack({ ...FULL, sourceName: 'http', probeInfo: null, position: 999 }, version);
+      const d = decodeTrack(encoded);
+      assert.equal(d.probeInfo, null);
+      assert.equal(d.sourceData.length, 0);
+      assert.equal(d.info.position, 999);
+      assert.equal(d.info.title, FULL.title);
+      assert.equal(encodeTrack({ ...d.info, probeInfo: d.probeInfo }, version), encoded);
+    }
+  });
+
+  test('a probe string cut short is still truncated, and a broken one still a bad string', () => {
+    const head = bytes(NODELINK_LOCAL).subarray(4, -8);
+    throwsCode(() => decodeTrack(b64(frame(Buffer.concat([head, Buffer.of(0), int64(0n)])))), ErrorCode.TrackTruncated);
+    throwsCode(() => decodeTrack(b64(frame(Buffer.concat([head, Buffer.of(0, 5, 0x6d), int64(0n)])))), ErrorCode.TrackTruncated);
+    throwsCode(() => decodeTrack(b64(frame(Buffer.concat([head, Buffer.of(0, 1, 0xff), int64(0n)])))), ErrorCode.TrackBadString);
+    // With a probe string, the same track reads as Lavalink writes it.
+    const withProbe = frame(Buffer.concat([head, utf('mp3'), int64(0n)]));
+    assert.equal(decodeTrack(b64(withProbe)).probeInfo, 'mp3');
+  });
+
+  test('length -1 (unknown) encodes as int64 -1 and round trips in every version; other negatives are refused', () => {
+    for (const version of [1, 2, 3] as const) {
+      const encoded = encodeTrack({ ...FULL, length: -1 }, version);
+      const raw = bytes(encoded);
+      const titleEnd = 4 + (version >= 2 ? 1 : 0) + 2 + raw.readUInt16BE(4 + (version >= 2 ? 1 : 0));
+      const lengthAt = titleEnd + 2 + raw.readUInt16BE(titleEnd);
+      assert.equal(raw.readBigInt64BE(lengthAt), -1n);
+      const d = decodeTrack(encoded);
+      assert.equal(d.info.length, -1);
+      assert.equal(encodeTrack({ ...d.info, sourceData: d.sourceData }, version), encoded);
+    }
+    for (const length of [-2, -1.5, -0.5, -(2 ** 53)]) throwsCode(() => encodeTrack({ ...FULL, length }), ErrorCode.TrackUnencodable);
+    throwsCode(() => encodeTrack({ ...FULL, position: -1 }), ErrorCode.TrackUnencodable);
+    throwsCode(() => encodeTrack({ ...FULL, sourceName: 'local' }), ErrorCode.TrackUnencodable); // probeInfo left out
+    throwsCode(() => encodeTrack({ ...FULL, sourceName: 'local', probeInfo: 5 as unknown as string }), ErrorCode.TrackUnencodable);
+  });
+
+  test('property: any http/local track, probe string or not, any length from -1 up, re-encodes byte for byte', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    const track = fc.record({
+      title: text,
+      author: text,
+      length: fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 2 ** 40 })),
+      identifier: text,
+      isStream: fc.boolean(),
+      uri: fc.option(text, { nil: null }),
+      artworkUrl: fc.option(text, { nil: null }),
+      isrc: fc.option(text, { nil: null }),
+      sourceName: fc.constantFrom('http', 'local'),
+      probeInfo: fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: null }),
+      position: fc.integer({ min: 0, max: 2 ** 40 }),
+    });
+    fc.assert(
+      fc.property(track, fc.constantFrom(1 as const, 2 as const, 3 as const), (t, version) => {
+        const encoded = encodeTrack(t, version);
+        const d = decodeTrack(encoded);
+        assert.equal(d.probeInfo, t.probeInfo);
+        assert.equal(d.info.length, t.length);
+        assert.equal(d.info.position, t.position);
+        assert.equal(d.info.title, t.title);
+        assert.equal(encodeTrack({ ...d.info, probeInfo: d.probeInfo }, version), encoded);
+        assert.equal(encodeTrack({ ...d.info, sourceData: d.sourceData }, version), encoded);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('malformed input', () => {
   test('bad base64', () => {
     for (const input of ['QAAA*AAA', 'QAAA AAA', 'QAAAj', 'QQ=', 'Q===', 'QQ==QQ==', '====', '\u00e9AAA']) {
@@ -302,9 +431,15 @@ describe('malformed input', () => {
   test('cutting inside each field with a matching size header throws TrackTruncated naming the field', () => {
     const raw = bytes(encodeTrack({ ...FULL, sourceName: 'http', probeInfo: 'mp3' }));
     const named = new Set<string>();
+    // A cut right after sourceName is a track without a probe string, which NodeLink writes: it reads.
+    const probeless = raw.length - 4 - 8 - utf('mp3').length;
     // Keep the version byte and the first `keep` field bytes, then a position, with a matching size.
     for (let keep = 1; keep < raw.length - 4 - 8; keep++) {
       const cut = frame(Buffer.concat([raw.subarray(4, 4 + keep), int64(0n)]));
+      if (keep === probeless) {
+        assert.equal(decodeTrack(b64(cut)).probeInfo, null);
+        continue;
+      }
       assert.throws(
         () => decodeTrack(b64(cut)),
         (err: unknown) => {
@@ -366,7 +501,8 @@ describe('malformed input', () => {
     unencodable({ ...FULL, isrc: '🎵'.repeat(10923) });
     unencodable({ ...FULL, length: NaN });
     unencodable({ ...FULL, length: Infinity });
-    unencodable({ ...FULL, length: -1 });
+    unencodable({ ...FULL, length: -2 }); // -1 is the one negative length allowed (unknown)
+    unencodable({ ...FULL, length: -0.5 });
     unencodable({ ...FULL, position: -5 });
     unencodable({ ...FULL, length: '1' });
     unencodable({ ...FULL, title: 7 });
