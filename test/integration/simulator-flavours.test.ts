@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
-import { describe, test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, test } from '../helpers/node-test.js';
 import { decodeTrack, encodeTrack } from '../../src/protocol/track-codec.js';
 import { RawClient, rest, until, voice, type Frame } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
