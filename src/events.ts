@@ -20,7 +20,7 @@ export interface PlayerEvents {
   trackEnd: [player: Player, track: Track | null, reason: TrackEndReason, mayStartNext: boolean];
   trackException: [player: Player, track: Track | null, exception: TrackExceptionInfo];
   trackStuck: [player: Player, track: Track | null, thresholdMs: number];
-  /** Discord closed Lavalink's voice WebSocket (4006 session invalid, 4014 disconnected...). */
+  /** Discord closed Lavalink's voice WebSocket (4006 session invalid, 4014 disconnected...); code -1 when the server did not say. */
   socketClosed: [player: Player, code: number, reason: string, byRemote: boolean];
   playerUpdate: [player: Player, state: PlayerUpdateMessage['state']];
   /** The bot's voice channel changed (null: it left). */

@@ -514,7 +514,8 @@ export class Player extends EventEmitter<PlayerEvents> {
       }
       case 'WebSocketClosedEvent': {
         this.connected = false;
-        const [code, reason, byRemote] = [Number(frame.code), text(frame.reason), frame.byRemote === true];
+        // Some servers leave code and reason out when the voice endpoint cannot be reached: -1, ''.
+        const [code, reason, byRemote] = [typeof frame.code === 'number' ? frame.code : -1, text(frame.reason), frame.byRemote === true];
         this.emit('socketClosed', this, code, reason, byRemote);
         this.manager.emit('socketClosed', this, code, reason, byRemote);
         return;

@@ -208,3 +208,102 @@ for (const transport of transports) {
     });
   });
 }
+
+/** A local file as NodeLink 2.3 encodes it: message version 3, length -1, no probe string. */
+const NODELINK_LOCAL_TRACK = 'QAAAWAMACHNvbmcubXAzAA5Vbmtub3duIGFydGlzdP//////////AA8vbXVzaWMvc29uZy5tcDMAAQAPL211c2ljL3NvbmcubXAzAAAABWxvY2FsAAAAAAAAAAA=';
+
+for (const transport of transports) {
+  describe(`a NodeLink-like server, ${transport} transport`, () => {
+    test('a bot that never pins version speaks v4 to it, though its /version is not Lavalink’s; no resuming is noticed once, without an error', async (t) => {
+      const sim = await startSimulator(t, { flavour: 'nodelink' });
+      const manager = createManager(t, transport, [nodeFor(sim)]);
+      const errors: LavalinkError[] = [];
+      const notes: string[] = [];
+      manager.on('socketError', (_socket, error) => errors.push(error));
+      manager.on('debug', (line) => {
+        if (line.includes('cannot resume')) notes.push(line);
+      });
+      manager.init(USER_ID);
+      const socket = manager.sockets.get('main')!;
+      await socket.onReady();
+      assert.equal(socket.version, 4);
+      await until(() => !socket.resumable, 5000, 'resuming found unsupported');
+      // A new session on the same node: still one note, still no error.
+      sim.dropConnections();
+      await waitFor(manager, 'socketReady', 5000);
+      const player = manager.create(guild(1));
+      joinVoice(manager, player.guildId);
+      await player.setVolume(80); // a command after the second session's resuming attempt
+      assert.deepEqual(errors, []);
+      assert.equal(notes.length, 1, notes.join('\n'));
+    });
+
+    test('a track of unknown length (-1) plays with a position that is never negative, and fails over within its position, as the same track', async (t) => {
+      const simA = await startSimulator(t, { flavour: 'nodelink', playerUpdateIntervalMs: 600_000 });
+      const simB = await startSimulator(t, { flavour: 'nodelink', playerUpdateIntervalMs: 600_000 });
+      const manager = createManager(t, transport, [nodeFor(simA, 'A'), nodeFor(simB, 'B')], { defaultSocketOptions: { ...fastOptions, maxTries: 3 } });
+      manager.init(USER_ID);
+      const [a, b] = [manager.sockets.get('A')!, manager.sockets.get('B')!];
+      await Promise.all([a.onReady(), b.onReady()]);
+      const track = await loadTrack(manager, '/music/song.mp3');
+      assert.equal(track.info.length, -1);
+      const player = manager.create(guild(1), a);
+      joinVoice(manager, player.guildId);
+      const starts: Track[] = [];
+      player.on('trackStart', (_p, started) => starts.push(started));
+      await player.play(track, { startTime: 20_000 });
+      await until(() => starts.length >= 1, 5000, 'the start');
+      assert.ok(player.position >= 20_000, `position ${player.position}`);
+      // NodeLink cannot resume: when it drops, the player moves at once, where it was.
+      const before = player.position;
+      const killedAt = performance.now();
+      simA.refuseConnections(60_000);
+      simA.restart({ downMs: 60_000 });
+      await until(() => simB.players().some((p) => p.guildId === player.guildId && p.playing), 10_000, 'the player playing on B');
+      const movedMs = performance.now() - killedAt;
+      t.diagnostic(`played again on B ${Math.round(movedMs)} ms after A was killed`);
+      const onB = simB.players().find((p) => p.guildId === player.guildId)!;
+      const expected = before + (performance.now() - killedAt);
+      assert.ok(Math.abs(onB.position - expected) < 1000, `position on B ${onB.position} against ${Math.round(expected)}`);
+      assert.equal(player.socket, b);
+      assert.equal(player.track?.encoded, track.encoded);
+      assert.ok(player.position >= 0);
+      // A marker on B's ordered event path: a fresh track for another guild.
+      const other = manager.create(guild(2), b);
+      joinVoice(manager, other.guildId, 2);
+      const freshStart = waitFor(manager, 'trackStart', 5000, (p) => p === other);
+      await other.play(track);
+      await freshStart;
+      assert.equal(starts.length, 1, 'the moved track did not start again for the bot (NodeLink sends two starts on a replace)');
+    });
+
+    test('a voice close without code or reason reaches the bot as code -1, not NaN', async (t) => {
+      const sim = await startSimulator(t, { flavour: 'nodelink' });
+      const manager = createManager(t, transport, [nodeFor(sim)]);
+      manager.init(USER_ID);
+      await manager.sockets.get('main')!.onReady();
+      const player = manager.create(guild(1));
+      joinVoice(manager, player.guildId);
+      await until(() => sim.players().some((p) => p.guildId === player.guildId && p.voiceConnected), 5000, 'voice on the node');
+      const closed = new Promise<[number, string]>((resolve) => player.once('socketClosed', (_p, code, reason) => resolve([code, reason])));
+      sim.closeVoice(player.guildId, 4014);
+      assert.deepEqual(await closed, [-1, '']);
+    });
+
+    test('tracks NodeLink encodes (no probe string, length -1) decode and play', async (t) => {
+      const sim = await startSimulator(t, { flavour: 'nodelink' });
+      const manager = createManager(t, transport, [nodeFor(sim)]);
+      manager.init(USER_ID);
+      await manager.sockets.get('main')!.onReady();
+      const decoded = await manager.decode(NODELINK_LOCAL_TRACK);
+      assert.equal(decoded.info.uri, '/music/song.mp3');
+      assert.equal(decoded.info.length, -1);
+      const player = manager.create(guild(1));
+      joinVoice(manager, player.guildId);
+      await player.play(NODELINK_LOCAL_TRACK);
+      assert.equal(player.track?.info.length, -1);
+      await until(() => sim.players().some((p) => p.guildId === player.guildId && p.playing), 5000, 'the track playing');
+      assert.ok(player.position >= 0);
+    });
+  });
+}

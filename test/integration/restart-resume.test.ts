@@ -70,4 +70,35 @@ describe('resume after a process restart', () => {
       await until(() => sim.players().find((p) => p.guildId === '1000000000000000001')!.volume === 999, 2000, 'the command');
     });
   }
+
+  test('a node that cannot resume (NodeLink): the new process restores every player from the store', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'lavathread-store-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const storePath = join(dir, 'sessions.json');
+    const sim = await startSimulator(t, { flavour: 'nodelink' });
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(sim.port), storePath, '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    t.after(() => child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 0);
+    assert.equal(out.trim(), 'saved');
+    // NodeLink drops a session and its players with the connection.
+    await until(() => sim.players().length === 0, 3000, 'the node to drop the old players');
+
+    const manager = createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) });
+    const ready = waitFor(manager, 'socketReady', 5000);
+    manager.init(USER_ID);
+    await ready;
+    await until(() => manager.players.size === 20 && sim.players().filter((p) => p.track !== null).length === 20, 10_000, '20 players restored on the node');
+    for (const onNode of sim.players()) {
+      const player = manager.get(onNode.guildId)!;
+      assert.equal(player.track?.encoded, onNode.track!.encoded);
+      await until(() => sim.players().find((p) => p.guildId === onNode.guildId)?.volume === player.volume, 3000, `volume ${onNode.guildId}`);
+      const now = sim.players().find((p) => p.guildId === onNode.guildId)!;
+      assert.equal(now.paused, player.paused, `paused ${onNode.guildId}`);
+      assert.deepEqual(now.filters, player.filters, `filters ${onNode.guildId}`);
+      assert.ok(Math.abs(player.position - now.position) < 1500, `position ${onNode.guildId}: ${player.position} against ${now.position}`);
+    }
+  });
 });
