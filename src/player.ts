@@ -219,6 +219,7 @@ export class Player extends EventEmitter<PlayerEvents> {
 
   async pause(state = true): Promise<void> {
     this.#assertAlive();
+    if (typeof state !== 'boolean') throw new InvalidOptionError('state', 'a boolean (true: pause, false: resume)', state);
     const position = this.position;
     const before = this.paused;
     this.paused = state;

@@ -45,7 +45,9 @@ describe('hostile calls: fuzzed sequences of public calls', () => {
     for (const [j, protocol] of protocols.entries()) {
       // Each property explores its own sequences; HOSTILE_SEED replays all four.
       const seed = (SEED + 7919 * (i * protocols.length + j)) | 0;
-      test(`${transport} transport, v${protocol}: every call settles with a value or a LavalinkError, changes nothing when refused, and nothing outlives close()`, async (t) => {
+      // A long run (HOSTILE_RUNS) gets time in proportion; the default fits the usual limit.
+      const timeout = RUNS === undefined ? undefined : Math.max(60_000, RUNS * 2_000);
+      test(`${transport} transport, v${protocol}: every call settles with a value or a LavalinkError, changes nothing when refused, and nothing outlives close()`, timeout === undefined ? {} : { timeout }, async (t) => {
         const sim = await startSimulator(t, { protocol, record: false });
         const tracks = await loadTracks(sim);
         const numRuns = RUNS ?? (transport === 'inline' ? 20 : 8);
