@@ -2,14 +2,18 @@
  * One adapter per protocol version, with the same shape (undici's h1/h2 pattern): nothing outside
  * protocol/v3 and protocol/v4 asks which version a node speaks.
  */
-import type { RestClient } from '../host/rest-client.js';
 import type { SocketConfig } from '../options.js';
 import type { OutgoingOp } from './ops.js';
 import type { RestRequest } from './rest.js';
 
+/** REST calls to the node (the host's client): the parsed answer, or a RestError/TimeoutError. */
+export interface NodeRest {
+  request(method: string, path: string, body?: unknown): Promise<unknown>;
+}
+
 /** What an adapter may use to carry an op. */
 export interface AdapterContext {
-  readonly rest: RestClient;
+  readonly rest: NodeRest;
   /** The current session id (v4 REST paths); null before `ready`. */
   readonly sessionId: string | null;
   /** Writes a text frame; resolves when written. */

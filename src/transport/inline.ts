@@ -1,9 +1,12 @@
 /**
  * The inline transport (`workers: 0`): the same SocketHost on the main thread, behind the same
  * ports and codec, for tests, tiny bots and as the in-thread baseline of every benchmark.
+ *
+ * The host (and with it `ws` and `undici`) is loaded on the first start only: a bot whose sockets
+ * run in workers never loads them on its main thread.
  */
 import { MessageChannel } from 'node:worker_threads';
-import { SocketHost } from '../host/socket-host.js';
+import type { SocketHost } from '../host/socket-host.js';
 import type { SocketTaskInit } from '../ipc/control.js';
 import { EventReceiver } from './event-receiver.js';
 import type { EventHandler, Transport } from './transport.js';
@@ -11,7 +14,7 @@ import { WorkerLink } from './worker-link.js';
 
 export class InlineTransport implements Transport {
   readonly kind = 'inline';
-  readonly #host = new SocketHost();
+  #host: Promise<SocketHost> | null = null;
   readonly #receiver: EventReceiver;
 
   constructor(onEvents: EventHandler) {
@@ -22,7 +25,9 @@ export class InlineTransport implements Transport {
     const control = new MessageChannel();
     const events = new MessageChannel();
     this.#receiver.listen(events.port1);
-    const done = this.#host.run({ ...init, control: control.port2, events: events.port2 });
+    // Calls sent meanwhile wait in the control port until the host listens to it.
+    this.#host ??= import('../host/socket-host.js').then(({ SocketHost }) => new SocketHost());
+    const done = this.#host.then((host) => host.run({ ...init, control: control.port2, events: events.port2 }));
     return new WorkerLink(control.port1, done, init.config.id);
   }
 
