@@ -270,23 +270,28 @@ export class Manager extends EventEmitter<ManagerEvents> {
   /** Routes a raw gateway packet: VOICE_STATE_UPDATE and VOICE_SERVER_UPDATE; ignores the rest. */
   handleRaw(packet: unknown): void {
     if (typeof packet !== 'object' || packet === null) return;
-    const { t, d } = packet as { t?: unknown; d?: unknown };
+    const { t, d } = readArgument('packet', 'a gateway packet ({ t, d })', () => ({ t: (packet as { t?: unknown }).t, d: (packet as { d?: unknown }).d }));
     if (t === 'VOICE_STATE_UPDATE') this.stateUpdate(d as VoiceStateUpdate);
     else if (t === 'VOICE_SERVER_UPDATE') this.serverUpdate(d as VoiceServerUpdate);
   }
 
   /** VOICE_STATE_UPDATE: only the bot's own state in a guild with a player counts. */
   stateUpdate(update: VoiceStateUpdate): void {
-    if (typeof update !== 'object' || update === null || update.user_id !== this.userId || typeof update.guild_id !== 'string') return;
-    const player = this.players.get(update.guild_id);
-    if (!player || typeof update.session_id !== 'string') return;
-    player[kVoiceState](typeof update.channel_id === 'string' ? update.channel_id : null, update.session_id);
+    if (typeof update !== 'object' || update === null) return;
+    // Read once: what is checked is what is used.
+    const { user_id, guild_id, session_id, channel_id } = readArgument('update', 'a VOICE_STATE_UPDATE payload', () => ({ ...update }));
+    if (user_id !== this.userId || typeof guild_id !== 'string') return;
+    const player = this.players.get(guild_id);
+    if (!player || typeof session_id !== 'string') return;
+    player[kVoiceState](typeof channel_id === 'string' ? channel_id : null, session_id);
   }
 
   /** VOICE_SERVER_UPDATE for a guild with a player. */
   serverUpdate(update: VoiceServerUpdate): void {
-    if (typeof update !== 'object' || update === null || typeof update.guild_id !== 'string' || typeof update.token !== 'string') return;
-    this.players.get(update.guild_id)?.[kVoiceServer](update.token, typeof update.endpoint === 'string' && update.endpoint !== '' ? update.endpoint : null);
+    if (typeof update !== 'object' || update === null) return;
+    const { guild_id, token, endpoint } = readArgument('update', 'a VOICE_SERVER_UPDATE payload', () => ({ ...update }));
+    if (typeof guild_id !== 'string' || typeof token !== 'string') return;
+    this.players.get(guild_id)?.[kVoiceServer](token, typeof endpoint === 'string' && endpoint !== '' ? endpoint : null);
   }
 
   /** Loads tracks by identifier (a URL, or `ytsearch:...`) through the ideal node. */
