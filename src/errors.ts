@@ -102,7 +102,11 @@ export class AuthFailedError extends LavalinkError {
 
 /** No node could take a command or REST call in time. */
 export class NoNodeError extends LavalinkError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Whether the op may have reached a node before it gave up (then its effect is unknown). */
+    readonly sent = false,
+  ) {
     super(ErrorCode.NoNode, message);
   }
 }
@@ -142,6 +146,7 @@ export interface WireError {
   readonly body?: unknown;
   readonly closeCode?: number | null;
   readonly node?: string;
+  readonly sent?: boolean;
 }
 
 export function toWire(error: unknown): WireError {
@@ -149,6 +154,7 @@ export function toWire(error: unknown): WireError {
     return { name: error.name, code: error.code, message: error.message, status: error.status, method: error.method, path: error.path, body: error.body };
   }
   if (error instanceof SocketClosedError) return { name: error.name, code: error.code, message: error.message, closeCode: error.closeCode };
+  if (error instanceof NoNodeError) return { name: error.name, code: error.code, message: error.message, sent: error.sent };
   if (error instanceof AuthFailedError) return { name: error.name, code: error.code, message: error.message, node: error.node, status: error.status };
   if (error instanceof LavalinkError) return { name: error.name, code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
@@ -171,7 +177,7 @@ export function fromWire(wire: WireError): LavalinkError {
     case ErrorCode.AuthFailed:
       return new AuthFailedError(wire.node ?? '', wire.status ?? 0);
     case ErrorCode.NoNode:
-      return new NoNodeError(wire.message);
+      return new NoNodeError(wire.message, wire.sent === true);
     default:
       if (code.startsWith('LAVALINK_TRACK_')) return new TrackCodecError(code, wire.message);
       if (code === ErrorCode.InvalidOption) return Object.assign(new LavalinkError(code, wire.message), { name: 'InvalidOptionError' });
@@ -187,6 +193,18 @@ export function describe(value: unknown): string {
     // A Proxy or getter that throws when looked at: the message must still be made.
     return '`[unreadable]` (object)';
   }
+}
+
+/**
+ * Whether a rejected op certainly never took effect on a node: refused by the client's own checks,
+ * by the node (4xx), or expired before any node got it. Anything else may have reached it.
+ */
+export function neverApplied(error: unknown): boolean {
+  if (!(error instanceof LavalinkError)) return false;
+  if (error.code === ErrorCode.InvalidOption || error.code === ErrorCode.BadOp) return true;
+  if (error instanceof RestError) return error.status >= 400 && error.status < 500;
+  if (error instanceof NoNodeError) return !error.sent;
+  return false;
 }
 
 /**

@@ -66,6 +66,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
   readonly #handles = new Map<string, Socket>();
   /** Why sockets that stopped for good did (a refused password): told when no node is ready. */
   readonly #stopped = new Map<string, LavalinkError>();
+  /** Calls waiting for any node to be ready (#readySocket). */
+  readonly #readyWaiters = new Set<{ resolve(): void; reject(error: LavalinkError): void }>();
   /** The recovery under way for each player (see #recover). */
   readonly #recoveries = new WeakMap<Player, object>();
   /** Players whose node is gone while no other node could take them yet. */
@@ -348,6 +350,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
     // What a restarted process needs to resume, written before the sockets go.
     await this.saveSessions().catch((error: unknown) => this.emit('debug', `[manager] the session store could not be written: ${String(error)}`));
     this.#closed = true;
+    for (const waiter of this.#readyWaiters) waiter.reject(new LavalinkError(ErrorCode.ManagerClosed, 'The manager was closed'));
+    this.#readyWaiters.clear();
     await Promise.all([...this.#handles.values()].map((socket) => socket[kClose]()));
     this.sockets.clear();
     this.players.clear();
@@ -390,18 +394,27 @@ export class Manager extends EventEmitter<ManagerEvents> {
     const ready = this.ideal[0];
     if (ready) return ready;
     this.#assertOpen();
+    if (this.sockets.size === 0) throw new NoNodeError(`No node can become ready: ${this.#nodesState()}`);
     const timeoutMs = this.options.readyTimeout;
+    // One set of waiters, woken by a session (#onSessionReady) or failed by close(): no listener
+    // per call on the manager, and no timer that keeps the process up.
     await new Promise<void>((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.off('socketReady', done).off('socketResumed', done);
-        resolve();
+      const waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error: LavalinkError) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       const timer = setTimeout(() => {
-        this.off('socketReady', done).off('socketResumed', done);
+        this.#readyWaiters.delete(waiter);
         reject(new NoNodeError(`No node was ready within ${timeoutMs} ms: ${this.#nodesState()}`));
       }, timeoutMs);
-      this.on('socketReady', done).on('socketResumed', done);
+      timer.unref();
+      this.#readyWaiters.add(waiter);
     });
     const socket = this.ideal[0];
     if (!socket) throw new NoNodeError(`No node is ready: ${this.#nodesState()}`);
@@ -497,6 +510,10 @@ export class Manager extends EventEmitter<ManagerEvents> {
     if (final) {
       this.sockets.delete(socket.id);
       if (error) this.#stopped.set(socket.id, error);
+      if (this.sockets.size === 0) {
+        for (const waiter of this.#readyWaiters) waiter.reject(new NoNodeError(`No node can become ready: ${this.#nodesState()}`));
+        this.#readyWaiters.clear();
+      }
     }
     clearTimeout(this.#outageTimers.get(socket));
     this.#outageTimers.delete(socket);
@@ -530,6 +547,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
   }
 
   #onSessionReady(socket: Socket, resumed: boolean, hadSession: boolean): void {
+    for (const waiter of this.#readyWaiters) waiter.resolve();
+    this.#readyWaiters.clear();
     clearTimeout(this.#outageTimers.get(socket));
     this.#outageTimers.delete(socket);
     if (this.#toAdopt.size > 0) void this.#adopt(socket, resumed);

@@ -4,7 +4,8 @@
  * enough to rebuild the player on another node (or on the same node after a lost session).
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, InvalidOptionError, LavalinkError, readArgument } from './errors.js';
+import { ErrorCode, InvalidOptionError, LavalinkError, neverApplied, readArgument } from './errors.js';
+import { FieldEdits } from './field-edits.js';
 import type { PlayerEvents, TrackEndReason } from './events.js';
 import { internals, kCarry, kTakeQueued } from './internal.js';
 import { FIELDS, updateState } from './ipc/updates.js';
@@ -102,9 +103,11 @@ export class Player extends EventEmitter<PlayerEvents> {
   channel: string | null = null;
   /** The current track (decoded), or null. */
   track: Track | null = null;
-  paused = false;
-  volume = 100;
-  filters: Filters = {};
+  readonly #paused = new FieldEdits(false);
+  readonly #volume = new FieldEdits(100);
+  readonly #filters = new FieldEdits<Filters>({});
+  /** Plays asked for so far: a refused play puts the track back only if no later one was asked. */
+  #plays = 0;
   /** Whether Lavalink's voice connection to Discord is up (from the node's playerUpdates). */
   connected = false;
   /** Latency of Lavalink's voice connection, ms; -1 when not connected. */
@@ -135,6 +138,33 @@ export class Player extends EventEmitter<PlayerEvents> {
 
   get manager(): Manager {
     return this.socket.manager;
+  }
+
+  /** Whether the player is paused (as the bot asked, from the moment it asks). */
+  get paused(): boolean {
+    return this.#paused.value;
+  }
+
+  set paused(paused: boolean) {
+    this.#paused.reset(paused);
+  }
+
+  /** Volume, 0 to 1000 (as the bot asked, from the moment it asks). */
+  get volume(): number {
+    return this.#volume.value;
+  }
+
+  set volume(volume: number) {
+    this.#volume.reset(volume);
+  }
+
+  /** The filters (as the bot asked, from the moment it asks). */
+  get filters(): Filters {
+    return this.#filters.value;
+  }
+
+  set filters(filters: Filters) {
+    this.#filters.reset(filters);
   }
 
   /** A track is loaded and not paused. */
@@ -184,11 +214,11 @@ export class Player extends EventEmitter<PlayerEvents> {
     if (options.noReplace && this.track) return;
     // The player's state is what the bot asked for, from the moment it asks: a restore or a move
     // that happens while the op is on its way must carry the new state, not the old one.
-    const previous = { track: this.track, paused: this.paused, volume: this.volume };
-    const previousStart = { startAt: this.#startAt, announced: this.#announced };
+    const previous = { track: this.track, startAt: this.#startAt, announced: this.#announced, position: this.position };
+    const play = ++this.#plays;
     this.track = typeof track === 'string' ? trackFromEncoded(track) : track;
-    this.paused = options.paused ?? false;
-    if (options.volume !== undefined) this.volume = options.volume;
+    const pauseEdit = this.#paused.ask(options.paused ?? false);
+    const volumeEdit = options.volume !== undefined ? this.#volume.ask(options.volume) : null;
     this.#setPosition(options.startTime ?? 0);
     this.#startAt = options.startTime ?? 0;
     this.#announced = false;
@@ -203,13 +233,29 @@ export class Player extends EventEmitter<PlayerEvents> {
       ...(options.volume !== undefined ? { volume: options.volume } : {}),
       ...(options.userData !== undefined ? { userData: options.userData } : {}),
     });
-    await sent.catch((error: unknown) => {
-      // The node refused it for good: what it plays is what it played before.
-      Object.assign(this, previous);
-      this.#startAt = previousStart.startAt;
-      this.#announced = previousStart.announced;
-      throw error;
-    });
+    await sent.then(
+      () => {
+        this.#paused.took(pauseEdit);
+        if (volumeEdit !== null) this.#volume.took(volumeEdit);
+      },
+      (error: unknown) => {
+        if (!neverApplied(error)) {
+          this.#paused.took(pauseEdit);
+          if (volumeEdit !== null) this.#volume.took(volumeEdit);
+          throw error;
+        }
+        // The node never took it: what it plays is what it played before.
+        this.#paused.refused(pauseEdit);
+        if (volumeEdit !== null) this.#volume.refused(volumeEdit);
+        if (play === this.#plays) {
+          this.track = previous.track;
+          this.#startAt = previous.startAt;
+          this.#announced = previous.announced;
+          this.#setPosition(previous.position);
+        }
+        throw error;
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -221,17 +267,9 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#assertAlive();
     if (typeof state !== 'boolean') throw new InvalidOptionError('state', 'a boolean (true: pause, false: resume)', state);
     const position = this.position;
-    const before = this.paused;
-    this.paused = state;
+    const edit = this.#paused.ask(state);
     this.#setPosition(position);
-    await this.#send({ op: 'pause', guildId: this.guildId, pause: state }).catch((error: unknown) => {
-      if (this.paused === state) {
-        const now = this.position;
-        this.paused = before;
-        this.#setPosition(now);
-      }
-      throw error;
-    });
+    await this.#settle(this.#paused, edit, this.#send({ op: 'pause', guildId: this.guildId, pause: state }), true);
   }
 
   resume(): Promise<void> {
@@ -249,7 +287,8 @@ export class Player extends EventEmitter<PlayerEvents> {
   async setVolume(volume: number): Promise<void> {
     this.#assertAlive();
     checkVolume(volume);
-    await this.#command('volume', volume, { op: 'volume', guildId: this.guildId, volume });
+    const edit = this.#volume.ask(volume);
+    await this.#settle(this.#volume, edit, this.#send({ op: 'volume', guildId: this.guildId, volume }));
   }
 
   /** Replaces every filter; what `filters` leaves out is turned off. */
@@ -257,7 +296,8 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#assertAlive();
     if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new InvalidOptionError('filters', 'an object of filters', filters);
     const copy = jsonData(filters, 'filters') as Filters;
-    await this.#command('filters', copy, this.#filtersOp(copy));
+    const edit = this.#filters.ask(copy);
+    await this.#settle(this.#filters, edit, this.#send(this.#filtersOp(copy)));
   }
 
   /** Sets the equalizer bands, keeping the other filters. */
@@ -545,19 +585,22 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.socket.send(op);
   }
 
-  /**
-   * Sets what the bot asked for at once (a restore or a move meanwhile must carry it), and puts
-   * it back if the node never took the command, unless the bot has changed it again since.
-   */
-  async #command<K extends 'volume' | 'filters'>(field: K, value: this[K], op: OutgoingOp): Promise<void> {
-    const before = this[field];
-    this[field] = value;
+  /** Settles edit `edit` of `field` with the command's outcome (see field-edits.ts). */
+  async #settle<T>(field: FieldEdits<T>, edit: number, sent: Promise<void>, keepsPosition = false): Promise<void> {
     try {
-      await this.#send(op);
+      await sent;
     } catch (error) {
-      if (this[field] === value) this[field] = before;
+      if (!neverApplied(error)) {
+        field.took(edit);
+        throw error;
+      }
+      const position = this.position;
+      field.refused(edit);
+      // A pause taken back: the position goes on (or stands) from where it reads now.
+      if (keepsPosition) this.#setPosition(position);
       throw error;
     }
+    field.took(edit);
   }
 
   #setPosition(position: number): void {

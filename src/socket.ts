@@ -213,7 +213,10 @@ export class Socket {
     }
     if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is closed`));
     return new Promise((resolve, reject) => {
-      const pending: PendingOp = { op, resolve, reject, generation: -1, deadline: Date.now() + this.#config.readyTimeout };
+      // Voice credentials and a destroy must reach the node whenever it is back (a player without
+      // voice plays silently; one never destroyed plays twice): they wait for it as long as it takes.
+      const waitsForever = op.op === 'voiceUpdate' || op.op === 'destroy';
+      const pending: PendingOp = { op, resolve, reject, generation: -1, deadline: waitsForever ? Infinity : Date.now() + this.#config.readyTimeout };
       this.#pending.push(pending);
       if (this.#hostLive) this.#dispatch(pending, false);
       else this.#armExpiry();
@@ -232,8 +235,9 @@ export class Socket {
   }
 
   /**
-   * Resolves when the socket is ready (a session is open); rejects if it closes for good first (or
-   * its password is refused). A node whose tries ran out is still probed: this goes on waiting.
+   * Resolves when the socket is ready (a session is open); rejects if it closes for good first, its
+   * password is refused, or its reconnect tries run out (it is still probed: a later call waits
+   * for its return).
    */
   onReady(): Promise<void> {
     if (this.#ready) return Promise.resolve();
@@ -396,6 +400,9 @@ export class Socket {
           const reason = error ?? new SocketClosedError(`Socket ${this.id} stopped`);
           this.#failWaiters(reason);
           for (const pending of this.#pending.splice(0)) pending.reject(reason);
+        } else {
+          // Those waiting learn of the outage; a later onReady() waits for the node's return.
+          this.#failWaiters(new SocketClosedError(`Socket ${this.id}: the node is gone (its reconnect tries ran out); it is still probed`));
         }
         this.#internals.forget(this, event.final, error);
         emitter.emit('socketDisconnect', this, error);
@@ -423,7 +430,7 @@ export class Socket {
 
   /** Starts (or restarts, after a worker died) this socket on a host. */
   #start(userId: string, resume: { version: 3 | 4; key: string; sessionId: string | null } | null): void {
-    const channel = this.#internals.transport().start({ config: this.#config, userId, resume, flushWindowMs: this.#internals.options.flushWindowMs });
+    const channel = this.#internals.transport().start({ config: this.#config, userId, resume, flushWindowMs: this.#internals.options.flushWindowMs, resumable: this.#resumable });
     this.#channel = channel;
     this.#hostLive = true;
     this.#generation++;
@@ -515,7 +522,7 @@ export class Socket {
       const why = this.#channel === null ? 'has not been started (call manager.init())' : 'is restarting on a new worker';
       for (const pending of this.#pending.filter((p) => p.deadline <= now)) {
         this.#pending.splice(this.#pending.indexOf(pending), 1);
-        pending.reject(new NoNodeError(`Socket ${this.id} ${why}; the op waited ${this.#config.readyTimeout} ms`));
+        pending.reject(new NoNodeError(`Socket ${this.id} ${why}; the op waited ${this.#config.readyTimeout} ms`, pending.generation !== -1));
       }
       this.#armExpiry();
     }, Math.max(0, next - Date.now()));

@@ -116,7 +116,7 @@ export class Connection {
       version: this.#adapter?.version ?? null,
       ping: -1,
       queued: 0,
-      resumable: init.config.resuming,
+      resumable: init.config.resuming && init.resumable,
     };
     this.#done = new Promise((resolve) => (this.#finish = resolve));
     this.#emitState(this.#state);
@@ -494,7 +494,7 @@ export class Connection {
         for (const item of expired) this.#queue.splice(this.#queue.indexOf(item), 1);
         this.#setState({ queued: this.#held() });
         const why = this.#gone ? 'is gone (its reconnect tries ran out)' : this.#state.connected ? 'has no session yet' : 'is not connected';
-        for (const item of expired) item.reject(new NoNodeError(`Node ${this.config.id} ${why}; the op waited ${this.config.readyTimeout} ms`));
+        for (const item of expired) item.reject(new NoNodeError(`Node ${this.config.id} ${why}; the op waited ${this.config.readyTimeout} ms`, item.tries > 0 || item.replay));
       }
       this.#armExpiry();
     }, Math.max(0, next - Date.now()));
@@ -517,19 +517,28 @@ export class Connection {
           // A node that answers 5xx or resets its REST connections for a while costs no command:
           // tries go on until the op's readyTimeout has passed (at least MAX_DELIVERY_TRIES).
           item.tries++;
-          if (retryable(failure) && (item.tries < MAX_DELIVERY_TRIES || Date.now() < item.deadline)) {
+          // (An op that waits for the node without a deadline still has only MAX_DELIVERY_TRIES once it is up.)
+          if (retryable(failure) && (item.tries < MAX_DELIVERY_TRIES || (Number.isFinite(item.deadline) && Date.now() < item.deadline))) {
             // A timed-out call may have taken effect: check before playing twice.
             if (failure instanceof TimeoutError) item.replay = true;
             this.#retryFlushTimer = setTimeout(() => void this.#flushQueue(), Math.min(2000, Math.max(100, this.config.retryDelay) * 2 ** (item.tries - 1)));
             return;
           }
-          this.#queue.shift();
+          this.#take(item);
           item.reject(failure);
           this.#setState({ queued: this.#held() });
           continue;
         }
-        this.#queue.shift();
-        if (this.#adapter!.writesNeedConfirmation && item.op !== 'configureResuming') {
+        // Ops may have been put in front of it meanwhile (a link that closed gives back what it
+        // had not confirmed), or it may have been settled as superseded: it leaves by identity.
+        const frame = this.#adapter!.writesNeedConfirmation && item.op !== 'configureResuming';
+        if (frame && !this.#usable) {
+          // Written on a link that has closed since: it goes again on the next one.
+          item.replay = true;
+          return;
+        }
+        if (!this.#take(item)) continue;
+        if (frame) {
           item.seq = ++this.#written;
           this.#unconfirmed.push(item);
           this.#askConfirmation();
@@ -542,6 +551,14 @@ export class Connection {
       this.#flushing = false;
       this.#delivering = null;
     }
+  }
+
+  /** Removes `item` from the queue; false when it is no longer there. */
+  #take(item: QueuedOp): boolean {
+    const at = this.#queue.indexOf(item);
+    if (at === -1) return false;
+    this.#queue.splice(at, 1);
+    return true;
   }
 
   /**

@@ -17,6 +17,8 @@ export interface SocketTaskInit {
   readonly resume: { readonly version: 3 | 4; readonly key: string; readonly sessionId: string | null } | null;
   /** Batching window of the host's event channel, ms. */
   readonly flushWindowMs: number;
+  /** What the main side knows: false once the node showed it cannot resume (kept across a worker restart). */
+  readonly resumable: boolean;
 }
 
 /** Test-only faults that take the hosting worker down. */

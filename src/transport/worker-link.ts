@@ -7,7 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import type { MessagePort } from 'node:worker_threads';
-import { InvalidOptionError, LavalinkError, SocketClosedError, TimeoutError, WorkerExitedError } from '../errors.js';
+import { ErrorCode, InvalidOptionError, LavalinkError, SocketClosedError, TimeoutError, WorkerExitedError } from '../errors.js';
 import type { SocketControl } from '../ipc/control.js';
 
 interface PendingCall {
@@ -73,7 +73,8 @@ export class WorkerLink {
           if (settle()) resolve(value);
         },
         (error: unknown) => {
-          if (settle()) reject(uncopyable(error) ?? (error instanceof LavalinkError ? error : new WorkerExitedError(String(error))));
+          // Only the host's death (#end) means "it may have been taken": an error the host threw is the call's own.
+          if (settle()) reject(uncopyable(error) ?? (error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.Connection, `The host failed the call: ${error instanceof Error ? error.message : String(error)}`)));
         },
       );
     });

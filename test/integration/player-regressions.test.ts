@@ -37,3 +37,61 @@ for (const transport of transports) {
     });
   }
 }
+
+for (const transport of transports) {
+  describe(`player state against refused commands, ${transport} transport`, () => {
+    test('a refused play does not take back a later volume the node took', async (t) => {
+      const sim = await startSimulator(t);
+      const manager = createManager(t, transport, [nodeFor(sim)]);
+      manager.init(USER_ID);
+      const result = await manager.load('dQw4w9WgXcQ');
+      assert.equal(result.loadType, 'track');
+      const player = manager.create(GUILD);
+      const unplayable = `${result.track.encoded.slice(0, 12)}AAAAAAAA`;
+      const [played, volume] = await Promise.allSettled([player.play(unplayable), player.setVolume(80)]);
+      assert.equal(played.status, 'rejected');
+      assert.equal(volume.status, 'fulfilled');
+      assert.equal(player.volume, 80);
+      assert.equal(player.track, null, 'the refused track is not the player’s');
+      await until(() => sim.players().find((p) => p.guildId === GUILD)?.volume === 80, 3000, 'volume 80 on the node');
+    });
+
+    test('a chain of commands refused with no node ready leaves the state the node has, not an intermediate one', async (t) => {
+      const sim = await startSimulator(t);
+      sim.refuseConnections(60_000);
+      const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: 4 })], { readyTimeout: 300, defaultSocketOptions: { retryDelay: 50, maxRetryDelay: 100, maxTries: -1, pingInterval: 100, deadAfter: 600, resumeTimeout: 5 } });
+      manager.init(USER_ID);
+      const player = manager.create(GUILD);
+      const results = await Promise.allSettled([player.setVolume(50), player.setVolume(80), player.pause(true), player.pause(false)]);
+      assert.deepEqual(results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok')), Array(4).fill('LAVALINK_NO_NODE'));
+      assert.equal(player.volume, 100);
+      assert.equal(player.paused, false);
+    });
+
+    test('voice credentials given while the node is down reach it when it is back, past readyTimeout', async (t) => {
+      const sim = await startSimulator(t);
+      sim.refuseConnections(60_000);
+      const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: 4 })], { readyTimeout: 300, defaultSocketOptions: { retryDelay: 50, maxRetryDelay: 100, maxTries: -1, pingInterval: 100, deadAfter: 600, resumeTimeout: 5 } });
+      manager.init(USER_ID);
+      const player = manager.create(GUILD);
+      manager.handleRaw({ t: 'VOICE_STATE_UPDATE', d: { guild_id: GUILD, channel_id: '2000000000000000002', user_id: USER_ID, session_id: 'discord-session' } });
+      manager.handleRaw({ t: 'VOICE_SERVER_UPDATE', d: { token: 'token', guild_id: GUILD, endpoint: 'us-east1.discord.media:443' } });
+      // A command sent at the same moment expires (it waited readyTimeout): the voice update does not.
+      await assert.rejects(player.setVolume(70), { code: 'LAVALINK_NO_NODE' });
+      sim.acceptConnections();
+      await manager.sockets.get('main')!.onReady();
+      await until(() => sim.players().find((p) => p.guildId === GUILD)?.voiceConnected === true, 5000, 'voice on the node');
+    });
+
+    test('calls waiting for a ready node settle when the manager closes, with no listener left behind', async (t) => {
+      const sim = await startSimulator(t);
+      sim.refuseConnections(60_000);
+      const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: 4 })], { readyTimeout: 60_000 });
+      manager.init(USER_ID);
+      const loads = Array.from({ length: 20 }, () => manager.load('dQw4w9WgXcQ').then(() => 'ok', (error: { code: string }) => error.code));
+      assert.equal(manager.listenerCount('socketReady'), 0);
+      await manager.close();
+      assert.deepEqual(await Promise.all(loads), Array(20).fill('LAVALINK_MANAGER_CLOSED'));
+    });
+  });
+}

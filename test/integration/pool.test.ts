@@ -56,7 +56,7 @@ describe('piscina, configured for long-lived socket tasks', () => {
     const pool = new PoolTransport(1, (batch) => events.push(...batch));
     t.after(() => closePool(pool));
     const start = (id: string): WorkerLink => {
-      const link = pool.start({ config: configFor(sim, id), userId: USER_ID, resume: null, flushWindowMs: 0 });
+      const link = pool.start({ config: configFor(sim, id), userId: USER_ID, resume: null, flushWindowMs: 0, resumable: true });
       t.after(() => link.release(new SocketClosedError('the test is over')));
       return link;
     };
