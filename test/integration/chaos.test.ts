@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from '../helpers/node-test.js';
+import { catchUnhandled } from '../helpers/unhandled.js';
 import { inspect } from 'node:util';
 import type { Manager, Player } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
@@ -52,14 +53,7 @@ describe('chaos', () => {
       console.log(`chaos seed ${seed} (replay with CHAOS_SEEDS=${seed})`);
       const random = prng(seed);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-      const unhandled: unknown[] = [];
-      const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-      process.on('unhandledRejection', onUnhandled);
-      process.on('uncaughtException', onUnhandled);
-      t.after(() => {
-        process.off('unhandledRejection', onUnhandled);
-        process.off('uncaughtException', onUnhandled);
-      });
+      const unhandled = catchUnhandled(t);
 
       const sims = await Promise.all([0, 1, 2].map(() => startSimulator(t, { password: SECRET, playerUpdateIntervalMs: 1000, statsIntervalMs: 1000 })));
       const manager: Manager = createManager(

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { describe, test } from '../helpers/node-test.js';
+import { catchUnhandled } from '../helpers/unhandled.js';
 import { ErrorCode, InvalidOptionError, LavalinkError, type Manager, type Player, type Socket, type Track } from '../../src/index.js';
 import { createManager, nodeFor, transports, USER_ID, type TransportName } from '../helpers/manager.js';
 import { startSimulator } from '../helpers/simulator.js';
@@ -82,20 +83,6 @@ class Problems {
   }
 }
 
-/** Records unhandled rejections and uncaught exceptions until the test ends. */
-function watchUnhandled(t: TestContext): unknown[] {
-  const seen: unknown[] = [];
-  const listener = (reason: unknown): void => {
-    seen.push(reason);
-  };
-  process.on('unhandledRejection', listener);
-  process.on('uncaughtException', listener);
-  t.after(() => {
-    process.off('unhandledRejection', listener);
-    process.off('uncaughtException', listener);
-  });
-  return seen;
-}
 
 interface Setup {
   manager: Manager;
@@ -194,7 +181,7 @@ describe('hostile-calls regressions', () => {
 
       test('an argument that throws while being read is refused with a LavalinkError; no unhandled rejection, and close() resolves', async (t) => {
         const problems = new Problems();
-        const seen = watchUnhandled(t);
+        const seen = catchUnhandled(t);
         const { manager, socket, player, track } = await setup(t, transport);
         const getterThrows = (key: string): object =>
           Object.defineProperty({}, key, {

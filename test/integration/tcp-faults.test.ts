@@ -26,6 +26,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { describe, test } from '../helpers/node-test.js';
+import { catchUnhandled } from '../helpers/unhandled.js';
 import type { Manager, Player, SocketOptions, Track } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { audit, mismatches, stateMismatch, track as run, volumeCopies, type Command, type FaultWindow } from '../helpers/delivery.js';
@@ -55,18 +56,6 @@ const SOCKET_OPTIONS: SocketOptions = { retryDelay: 50, maxRetryDelay: 500, maxT
 
 const guild = (i: number): string => String(1000000000000000000n + BigInt(i));
 
-/** Unhandled rejections and exceptions while the test runs, for its report. */
-function catchUnhandled(t: TestContext): unknown[] {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-  process.on('unhandledRejection', onUnhandled);
-  process.on('uncaughtException', onUnhandled);
-  t.after(() => {
-    process.off('unhandledRejection', onUnhandled);
-    process.off('uncaughtException', onUnhandled);
-  });
-  return unhandled;
-}
 
 async function proxied(t: TestContext, sims: readonly LavalinkSimulator[], random?: () => number): Promise<FaultProxy[]> {
   return Promise.all(
