@@ -26,8 +26,6 @@ export interface CommandHeapResult {
 }
 
 const GUILDS = 100;
-/** v3 keeps the frames of the last 2 s to replay after a crash: measured once that window passed. */
-const REPLAY_WINDOW_MS = 2100;
 
 /**
  * Heap after full collections, with turns of the event loop between them: FinalizationRegistry
@@ -63,9 +61,10 @@ export async function measureCommandHeap(options: CommandHeapOptions): Promise<C
       };
       await Promise.all(Array.from({ length: concurrency }, lane));
     };
+    // A turn of the event loop and one more command: whatever the last batch left to settle has.
     const settle = async (): Promise<void> => {
-      await new Promise((resolve) => setTimeout(resolve, protocol === 3 ? REPLAY_WINDOW_MS : 100));
-      await run(1); // lets time-bound bookkeeping drop what has aged out
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await run(1);
     };
     await run(options.warmup ?? 5000);
     await settle();
