@@ -4,11 +4,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '../helpers/node-test.js';
 import type { Track, TrackEndReason } from '../../src/index.js';
-import { createManager, nodeFor, protocols, transports, USER_ID, waitFor } from '../helpers/manager.js';
+import type { TestContext } from 'node:test';
+import type { Manager } from '../../src/index.js';
+import type { LavalinkSimulator } from '../../src/testing/index.js';
+import { createManager, fastOptions, nodeFor, protocols, transports, USER_ID, waitFor, type TransportName } from '../helpers/manager.js';
 import { until } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
 
 const GUILD = '1000000000000000001';
+
+/** A node that refuses connections, and a manager whose commands wait 300 ms for it. */
+async function nodeDown(t: TestContext, transport: TransportName): Promise<{ sim: LavalinkSimulator; manager: Manager }> {
+  const sim = await startSimulator(t);
+  sim.refuseConnections(60_000);
+  const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: 4 })], { readyTimeout: 300, defaultSocketOptions: { ...fastOptions, maxTries: -1, maxRetryDelay: 100 } });
+  return { sim, manager };
+}
 
 for (const transport of transports) {
   for (const protocol of protocols) {
@@ -57,9 +68,7 @@ for (const transport of transports) {
     });
 
     test('a chain of commands refused with no node ready leaves the state the node has, not an intermediate one', async (t) => {
-      const sim = await startSimulator(t);
-      sim.refuseConnections(60_000);
-      const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: 4 })], { readyTimeout: 300, defaultSocketOptions: { retryDelay: 50, maxRetryDelay: 100, maxTries: -1, pingInterval: 100, deadAfter: 600, resumeTimeout: 5 } });
+      const { manager } = await nodeDown(t, transport);
       manager.init(USER_ID);
       const player = manager.create(GUILD);
       const results = await Promise.allSettled([player.setVolume(50), player.setVolume(80), player.pause(true), player.pause(false)]);
@@ -69,9 +78,7 @@ for (const transport of transports) {
     });
 
     test('voice credentials given while the node is down reach it when it is back, past readyTimeout', async (t) => {
-      const sim = await startSimulator(t);
-      sim.refuseConnections(60_000);
-      const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: 4 })], { readyTimeout: 300, defaultSocketOptions: { retryDelay: 50, maxRetryDelay: 100, maxTries: -1, pingInterval: 100, deadAfter: 600, resumeTimeout: 5 } });
+      const { sim, manager } = await nodeDown(t, transport);
       manager.init(USER_ID);
       const player = manager.create(GUILD);
       manager.handleRaw({ t: 'VOICE_STATE_UPDATE', d: { guild_id: GUILD, channel_id: '2000000000000000002', user_id: USER_ID, session_id: 'discord-session' } });
