@@ -1,17 +1,12 @@
 /** The events of the Manager and of each Player, as labeled tuples. */
 import type { LavalinkError } from './errors.js';
 import type { Player } from './player.js';
-import type { LavalinkMessage, PlayerUpdateMessage } from './protocol/messages.js';
+import type { LavalinkMessage } from './protocol/messages.js';
+import type { PlayerState, TrackEndReason, TrackExceptionInfo } from './protocol/node-events.js';
 import type { Track } from './protocol/rest.js';
 import type { Socket } from './socket.js';
 
-export type TrackEndReason = 'finished' | 'loadFailed' | 'stopped' | 'replaced' | 'cleanup';
-
-export interface TrackExceptionInfo {
-  message: string | null;
-  severity: string;
-  cause: string | null;
-}
+export type { TrackEndReason, TrackExceptionInfo } from './protocol/node-events.js';
 
 /** Events a Player emits (the Manager emits them too, with the same arguments). */
 export interface PlayerEvents {
@@ -20,9 +15,11 @@ export interface PlayerEvents {
   trackEnd: [player: Player, track: Track | null, reason: TrackEndReason, mayStartNext: boolean];
   trackException: [player: Player, track: Track | null, exception: TrackExceptionInfo];
   trackStuck: [player: Player, track: Track | null, thresholdMs: number];
-  /** Discord closed Lavalink's voice WebSocket (4006 session invalid, 4014 disconnected...); code -1 when the server did not say. */
+  /** Discord closed the node's voice WebSocket (4006 session invalid, 4014 disconnected...); code -1 when the server did not say. */
+  voiceClosed: [player: Player, code: number, reason: string, byRemote: boolean];
+  /** @deprecated The old name of `voiceClosed` (one letter from the manager's `socketClose`); still emitted. */
   socketClosed: [player: Player, code: number, reason: string, byRemote: boolean];
-  playerUpdate: [player: Player, state: PlayerUpdateMessage['state']];
+  playerUpdate: [player: Player, state: PlayerState];
   /** The bot's voice channel changed (null: it left). */
   move: [player: Player, from: string | null, to: string | null];
   /** The player moved to another node (moveTo, failover). */
@@ -63,6 +60,8 @@ export interface ManagerEvents {
   trackEnd: PlayerEvents['trackEnd'];
   trackException: PlayerEvents['trackException'];
   trackStuck: PlayerEvents['trackStuck'];
+  voiceClosed: PlayerEvents['voiceClosed'];
+  /** @deprecated The old name of `voiceClosed`; still emitted. */
   socketClosed: PlayerEvents['socketClosed'];
   playerUpdate: PlayerEvents['playerUpdate'];
 }

@@ -2,6 +2,7 @@
  * Options of the Manager and its sockets: their types, defaults and validation. Per-node options
  * are merged over the manager's defaults, which are merged over the library's (never replaced).
  */
+import { pathToFileURL } from 'node:url';
 import { CLIENT_NAME } from './constants.js';
 import { InvalidOptionError } from './errors.js';
 import type { SessionStore } from './session-store/session-store.js';
@@ -133,6 +134,13 @@ export interface ManagerOptions {
    * @example { sessionStore: new FileSessionStore('./lavalink-sessions.json') }
    */
   sessionStore?: SessionStore;
+  /**
+   * The module that hosts sockets: a worker entry whose default export runs one socket task, as
+   * `lavathread/worker` does (the default). With `workers: 0` it is imported on the main thread.
+   * For instrumented hosts, such as `testWorker` from `lavathread/testing`.
+   * @example { workerFile: testWorker } // crashWorker() and friends in a bot's own tests
+   */
+  workerFile?: string | URL;
 }
 
 export type ResolvedSocketOptions = Required<Omit<SocketOptions, 'resumeKey'>> & { resumeKey: string | null };
@@ -213,6 +221,8 @@ export interface ResolvedManagerOptions {
   readonly restTimeout: number;
   readonly readyTimeout: number;
   readonly sessionStore: SessionStore | null;
+  /** A file URL; null = the built-in host. */
+  readonly workerFile: string | null;
 }
 
 export function resolveManagerOptions(options: unknown): ResolvedManagerOptions {
@@ -232,6 +242,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     const has = (name: string): boolean => typeof store === 'object' && store !== null && typeof (store as Record<string, unknown>)[name] === 'function';
     check(has('load') && has('save'), 'options.sessionStore', 'a SessionStore (load() and save())', store);
   }
+  if (o.workerFile !== undefined) check(o.workerFile instanceof URL || (typeof o.workerFile === 'string' && o.workerFile !== ''), 'options.workerFile', 'a module path or file URL', o.workerFile);
   const defaults = validateSocketOptions(o.defaultSocketOptions, 'options.defaultSocketOptions');
   resolveSocketOptions(defaults, undefined, 'options.defaultSocketOptions');
   return {
@@ -246,6 +257,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     restTimeout: (o.restTimeout as number | undefined) ?? 10_000,
     readyTimeout: (o.readyTimeout as number | undefined) ?? 10_000,
     sessionStore: (o.sessionStore as SessionStore | undefined) ?? null,
+    workerFile: o.workerFile === undefined ? null : o.workerFile instanceof URL ? o.workerFile.href : /^[a-z][a-z0-9+.-]*:/i.test(o.workerFile as string) ? (o.workerFile as string) : pathToFileURL(o.workerFile as string).href,
   };
 }
 

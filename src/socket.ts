@@ -1,39 +1,23 @@
 /**
  * The main-thread handle of one Lavalink node: the seed's `Socket` API. The connection itself
- * (the seed's protected `ws`, REST, reconnects, the send queue) lives in a worker-side
- * `Connection`; this handle mirrors its state from the event channel, so every getter is
- * synchronous, and forwards calls over the control port.
+ * (the seed's protected `ws`, REST, reconnects, the send queue) lives in a host-side
+ * `Connection`; this handle mirrors its state from the host's events, so every getter is
+ * synchronous, and hands calls to its HostSupervisor (transport/host-supervisor.ts).
  */
 import { inspect } from 'node:util';
-import { fromWire, InvalidOptionError, LavalinkError, NoNodeError, SocketClosedError, WorkerExitedError, ErrorCode } from './errors.js';
-import { internals, kCarry, kClose, kDecode, kHandleEvent, kResumeFrom, kTakeQueued, type ManagerInternals } from './internal.js';
-import type { Outcome, SocketControl } from './ipc/control.js';
+import { ErrorCode, fromWire, InvalidOptionError, LavalinkError, SocketClosedError } from './errors.js';
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
+import { unpackPayload } from './ipc/payload.js';
 import type { Manager } from './manager.js';
 import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './options.js';
-import { emptyStats, type LavalinkMessage, type NodeStats } from './protocol/messages.js';
+import { jsonData } from './protocol/json-data.js';
+import { emptyStats, type NodeStats } from './protocol/messages.js';
 import { validateOp, type OutgoingOp } from './protocol/ops.js';
 import { validateRequest, type RestRequest, type RestResult, type Track } from './protocol/rest.js';
-import { unpackPayload } from './ipc/payload.js';
-import type { WorkerLink } from './transport/worker-link.js';
-import { backoff } from './backoff.js';
-import { dropSupersededPlays } from './protocol/replay.js';
-import { jsonData } from './protocol/json-data.js';
+import { HostSupervisor } from './transport/host-supervisor.js';
+import { hubOf, type ManagerHub, type SocketDriver } from './wiring.js';
 
 const REST_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** A host that ran this long before dying was not in a crash loop. */
-const STABLE_HOST_MS = 10_000;
-
-export interface PendingOp {
-  readonly op: OutgoingOp;
-  resolve(): void;
-  reject(error: LavalinkError): void;
-  /** The channel generation it was handed to; -1 = not yet handed to a host. */
-  generation: number;
-  /** Epoch ms by which a session must take it (`readyTimeout` after it was sent); else LAVALINK_NO_NODE. */
-  readonly deadline: number;
-}
 
 export class Socket {
   /** The manager this socket belongs to. */
@@ -54,7 +38,7 @@ export class Socket {
   resumeKey: string | undefined;
   /** The latest stats the node sent. */
   stats: NodeStats = emptyStats();
-  /** The node's protocol version, once known (configured, or asked with `GET /version`). */
+  /** The node's protocol version, once known (configured, or detected). */
   version: 3 | 4 | null;
   /** The node's session id (v4, v3.7). */
   sessionId: string | null = null;
@@ -62,15 +46,9 @@ export class Socket {
   ping = -1;
 
   readonly #password: string;
-  readonly #internals: ManagerInternals;
+  readonly #hub: ManagerHub;
   readonly #config: SocketConfig;
-  readonly #pending: PendingOp[] = [];
-  #channel: WorkerLink | null = null;
-  /** The channel's host runs (false before the first start and between a host's death and its restart). */
-  #hostLive = false;
-  #generation = 0;
-  /** Rejects ops that no live host holds once their deadline passes (a host enforces it for its own). */
-  #expiryTimer: NodeJS.Timeout | undefined;
+  readonly #supervisor: HostSupervisor;
   /** A refused password was shown as a process warning (once), for bots that do not listen to socketError. */
   #warned = false;
   /** False once the node showed it cannot resume: a drop loses its players at once. */
@@ -79,47 +57,44 @@ export class Socket {
   #ready = false;
   #closed = false;
   #readyWaiters: { resolve(): void; reject(error: LavalinkError): void }[] = [];
-  /** Hosts lost since the last ready: a worker that dies at once again is restarted ever more slowly. */
-  #hostLosses = 0;
   /** Set from a session store: the first start presents it to resume. */
   #resumeFrom: { version: 3 | 4; key: string; sessionId: string | null } | null = null;
   /** A session was open before: a new one (not resumed) means the node lost our players. */
   #hadSession = false;
-  #restartTimer: NodeJS.Timeout | undefined;
-  /** When the current host last became ready; a crash loop is judged from it. */
-  #readySince = 0;
 
   constructor(manager: Manager, data: SocketData, path = 'data') {
-    const inside = internals.get(manager);
-    if (!inside) throw new InvalidOptionError('manager', 'a lavathread Manager', manager);
+    const hub = hubOf(manager);
+    if (!hub) throw new InvalidOptionError('manager', 'a lavathread Manager', manager);
     validateSocketData(data, path);
     this.manager = manager;
-    this.#internals = inside;
+    this.#hub = hub;
     this.id = data.id;
     this.host = data.host;
     this.port = String(data.port);
     this.secure = data.secure ?? false;
     this.#password = data.password;
-    this.options = resolveSocketOptions(inside.options.defaultSocketOptions, data.options, `${path}.options`);
+    this.options = resolveSocketOptions(hub.options.defaultSocketOptions, data.options, `${path}.options`);
     this.remaining = this.options.maxTries;
     this.resumeKey = undefined;
-    this.#resumable = inside.options.resuming;
-    this.version = data.version === 3 || data.version === 4 ? data.version : null;
-    this.#config = {
-      ...this.options,
-      id: this.id,
-      host: this.host,
-      port: Number(this.port),
-      password: this.#password,
-      secure: this.secure,
-      ca: data.ca ?? null,
-      version: data.version ?? 'auto',
-      shards: inside.options.shards,
-      clientName: inside.options.clientName,
-      resuming: inside.options.resuming,
-      restTimeout: inside.options.restTimeout,
-      readyTimeout: inside.options.readyTimeout,
-    };
+    this.#resumable = hub.options.resuming;
+    this.version = data.version === undefined || data.version === 'auto' ? null : data.version;
+    const { shards, clientName, resuming, restTimeout, readyTimeout } = hub.options;
+    this.#config = { ...this.options, id: this.id, host: this.host, port: Number(this.port), password: this.#password, secure: this.secure, ca: data.ca ?? null, version: data.version ?? 'auto', shards, clientName, resuming, restTimeout, readyTimeout };
+    this.#supervisor = new HostSupervisor({
+      config: this.#config,
+      flushWindowMs: hub.options.flushWindowMs,
+      startHost: (init) => hub.transport().start(init),
+      resumeState: () => (this.resumeKey !== undefined && this.version !== null ? { version: this.version, key: this.resumeKey, sessionId: this.sessionId } : null),
+      resumable: () => this.#resumable,
+      hostLost: (error) => {
+        this.#connected = false;
+        this.#ready = false;
+        hub.emitter.emit('socketError', this, error);
+        hub.emitter.emit('debug', `[socket ${this.id}] worker lost; restarting on a new worker`);
+      },
+      gaveUp: (error) => this.#handle({ kind: EventKind.Disconnect, socket: this.id, final: true, error: { name: error.name, code: error.code, message: error.message } }),
+    });
+    hub.attachSocket(this, this.#driver());
   }
 
   /** The node's password; read-only, not enumerable, never printed. */
@@ -132,6 +107,11 @@ export class Socket {
     return this.#connected;
   }
 
+  /** Whether a session is open: ops go out now rather than waiting. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
   /**
    * Whether a drop of this node keeps its players for `resumeTimeout` (resuming configured and
    * supported). Some Lavalink-compatible servers cannot resume; their players fail over at once.
@@ -142,7 +122,7 @@ export class Socket {
 
   /** Ops sent but not yet acknowledged by the node, oldest first. */
   get queue(): readonly OutgoingOp[] {
-    return this.#pending.map((p) => p.op);
+    return this.#supervisor.queue;
   }
 
   /**
@@ -168,18 +148,8 @@ export class Socket {
   }
 
   toJSON(): Record<string, unknown> {
-    return {
-      id: this.id,
-      host: this.host,
-      port: this.port,
-      secure: this.secure,
-      version: this.version,
-      connected: this.#connected,
-      remaining: this.remaining,
-      sessionId: this.sessionId,
-      queued: this.#pending.length,
-      stats: this.stats,
-    };
+    const { id, host, port, secure, version, remaining, sessionId, stats } = this;
+    return { id, host, port, secure, version, connected: this.#connected, remaining, sessionId, queued: this.#supervisor.queued, stats };
   }
 
   [inspect.custom](): string {
@@ -190,11 +160,10 @@ export class Socket {
    * Connects (or reconnects) to the node. Returns at once; `socketReady` (or `onReady()`) tells
    * when the session is usable.
    */
-  connect(userId: string | undefined = this.#internals.userId()): this {
+  connect(userId: string | undefined = this.#hub.userId()): this {
     if (this.#closed) throw new SocketClosedError(`Socket ${this.id} is closed`);
     if (userId === undefined) throw new InvalidOptionError('userId', 'the bot user id (pass it to connect() or init())', userId);
-    if (this.#channel === null) this.#start(userId, this.#resumeFrom);
-    else this.#channel.call((control) => control.connect(userId), null).catch(() => {});
+    this.#supervisor.connect(userId, this.#resumeFrom);
     return this;
   }
 
@@ -212,15 +181,7 @@ export class Socket {
       return Promise.reject(error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.BadOp, String(error)));
     }
     if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is closed`));
-    return new Promise((resolve, reject) => {
-      // Voice credentials and a destroy must reach the node whenever it is back (a player without
-      // voice plays silently; one never destroyed plays twice): they wait for it as long as it takes.
-      const waitsForever = op.op === 'voiceUpdate' || op.op === 'destroy';
-      const pending: PendingOp = { op, resolve, reject, generation: -1, deadline: waitsForever ? Infinity : Date.now() + this.#config.readyTimeout };
-      this.#pending.push(pending);
-      if (this.#hostLive) this.#dispatch(pending, false);
-      else this.#armExpiry();
-    });
+    return this.#supervisor.send(op);
   }
 
   /**
@@ -230,7 +191,7 @@ export class Socket {
    */
   async configureResuming(_key?: string): Promise<void> {
     const key = await this.#call((control) => control.configureResuming(), null);
-    // The state frame follows on the event channel; the caller sees the key at once.
+    // The state event follows; the caller sees the key at once.
     if (key !== null) this.resumeKey = key;
   }
 
@@ -259,126 +220,70 @@ export class Socket {
     return unpackPayload(await this.#call((control) => control.request(data), this.#config.restTimeout + 5000)) as RestResult<R['kind']>;
   }
 
-  /**
-   * Decodes tracks with the codec on the worker's thread: for a long list the main thread pays
-   * only the unpacking (~0.4 µs a track against ~4 µs to decode one). Null when no host runs.
-   */
-  async [kDecode](tracks: readonly string[]): Promise<Track[] | null> {
-    if (!this.#channel || this.#closed) return null;
-    return unpackPayload(await this.#call((control) => control.decode(tracks), 30_000)) as Track[];
-  }
-
-  /** Whether a session is open: ops go out now rather than waiting. */
-  get ready(): boolean {
-    return this.#ready;
-  }
-
-  /** Test hook: takes this socket's worker down (`exit`) or throws in it (`throw`). */
-  async crashWorker(kind: 'exit' | 'throw'): Promise<void> {
-    const channel = this.#channel;
-    if (!channel) throw new SocketClosedError(`Socket ${this.id} has not started`);
-    await channel.call((control) => control.crash(kind), null);
-  }
-
-  /** Test hook: whether the hosting thread's Object.prototype was touched (polluted). */
-  async hostPrototypeTouched(): Promise<boolean> {
-    const channel = this.#channel;
-    if (!channel) throw new SocketClosedError(`Socket ${this.id} has not started`);
-    return channel.call((control) => control.prototypeTouched(), 5000);
-  }
-
   /** Hands ops not yet given to the current host over to it, in order. */
   protected flush(): Promise<void> {
-    if (!this.#hostLive) return Promise.resolve();
-    for (const pending of this.#pending) {
-      // An op a dead host had taken may have reached the node: the new host replays it carefully.
-      if (pending.generation !== this.#generation) this.#dispatch(pending, pending.generation !== -1);
-    }
+    this.#supervisor.flush();
     return Promise.resolve();
   }
 
-  /** Resume this stored session on the first connect (Manager, from its session store). */
-  [kResumeFrom](stored: { version: 3 | 4; resumeKey: string; sessionId: string | null }): void {
-    this.#resumeFrom = { version: stored.version, key: stored.resumeKey, sessionId: stored.sessionId };
-    this.version = stored.version;
-    this.resumeKey = stored.resumeKey;
-    this.sessionId = stored.sessionId;
+  #call: HostSupervisor['call'] = (call, timeoutMs) => {
+    if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is not running`));
+    return this.#supervisor.call(call, timeoutMs);
+  };
+
+  /** What only the manager calls (wiring.ts). */
+  #driver(): SocketDriver {
+    return {
+      handle: (event) => this.#handle(event),
+      setStats: (stats) => (this.stats = stats),
+      close: () => this.#close(),
+      resumeFrom: (stored) => {
+        this.#resumeFrom = { version: stored.version, key: stored.resumeKey, sessionId: stored.sessionId };
+        this.version = stored.version;
+        this.resumeKey = stored.resumeKey;
+        this.sessionId = stored.sessionId;
+      },
+      // For a long list the main thread pays only the unpacking (~0.4 µs a track against ~4 µs to decode one).
+      decode: async (tracks) => {
+        if (!this.#supervisor.started || this.#closed) return null;
+        return unpackPayload(await this.#call((control) => control.decode(tracks), 30_000)) as Track[];
+      },
+      takeQueued: (guildId) => this.#supervisor.takeQueued(guildId),
+      carry: (taken) => this.#supervisor.carry(taken),
+      link: () => this.#supervisor.link,
+    };
   }
 
-  /**
-   * A guild's player is moving to another node: takes back its ops not yet acknowledged here
-   * (from this handle and from the host's queue), so they go to the new node, in order, with
-   * their promises. The one on its way now may still reach this node.
-   */
-  [kTakeQueued](guildId: string): PendingOp[] {
-    const taken = this.#pending.filter((p) => p.op.guildId === guildId && p.op.op !== 'destroy');
-    if (taken.length === 0) return [];
-    for (const pending of taken) this.#pending.splice(this.#pending.indexOf(pending), 1);
-    this.#channel?.call((control) => control.cancel(guildId), null).catch(() => {});
-    return taken;
-  }
-
-  /** Ops another node gave up for a player that moved here: sent as if sent here first. */
-  [kCarry](taken: readonly PendingOp[]): void {
-    for (const pending of taken) {
-      pending.generation = -1;
-      this.#pending.push(pending);
-      if (this.#hostLive) this.#dispatch(pending, false);
-    }
-    this.#armExpiry();
-  }
-
-  /** Closes for good (Manager.close): no reconnect; queued ops reject. */
-  async [kClose](): Promise<void> {
+  async #close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#restartTimer);
-    clearTimeout(this.#expiryTimer);
-    const channel = this.#channel;
-    const closed = new SocketClosedError(`Socket ${this.id} was closed`);
-    this.#failWaiters(closed);
-    if (channel) {
-      // Calls still out settle now, not when (or if) the host answers them.
-      channel.abandon(closed);
-      const closing = channel.call((control) => control.close(1000, 'destroy'), 5000);
-      await Promise.race([closing.catch(() => undefined), channel.done.catch(() => undefined)]);
-      channel.release(closed);
-    }
-    for (const pending of this.#pending.splice(0)) pending.reject(new SocketClosedError(`Socket ${this.id} was closed`));
+    this.#failWaiters(new SocketClosedError(`Socket ${this.id} was closed`));
+    await this.#supervisor.close();
     this.#connected = false;
     this.#ready = false;
   }
 
-  /** One event from the host, in order. */
-  [kHandleEvent](event: HostEvent): void {
-    const emitter = this.#internals.emitter;
+  /** One event from the host about this socket, in order (frames go to the manager's router). */
+  #handle(event: HostEvent): void {
+    const hub = this.#hub;
+    const emitter = hub.emitter;
     switch (event.kind) {
-      case EventKind.Frame: {
-        const message = event.frame as LavalinkMessage;
-        if (message.op === 'stats') {
-          this.stats = readStats(message as unknown as Record<string, unknown>);
-        } else {
-          this.#internals.route(this, message);
-        }
-        emitter.emit('raw', this, message);
-        return;
-      }
       case EventKind.State:
         return this.#applyState(event.state);
       case EventKind.Ready:
         this.#ready = true;
-        this.#readySince = Date.now();
+        this.#supervisor.markReady();
         this.sessionId = event.sessionId ?? this.sessionId;
         for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
         emitter.emit(event.resumed ? 'socketResumed' : 'socketReady', this);
-        this.#internals.sessionReady(this, event.resumed, this.#hadSession);
+        hub.sessionReady(this, event.resumed, this.#hadSession);
         this.#hadSession = true;
         return;
       case EventKind.Close:
         this.#ready = false;
         this.#connected = false;
         emitter.emit('socketClose', this, event.code, event.reason);
-        this.#internals.connectionLost(this);
+        hub.connectionLost(this);
         return;
       case EventKind.Error: {
         const error = fromWire(event.error);
@@ -396,25 +301,25 @@ export class Socket {
         const error = event.error ? fromWire(event.error) : null;
         if (event.final) {
           this.#closed = true;
-          clearTimeout(this.#expiryTimer);
           const reason = error ?? new SocketClosedError(`Socket ${this.id} stopped`);
           this.#failWaiters(reason);
-          for (const pending of this.#pending.splice(0)) pending.reject(reason);
+          this.#supervisor.stop(reason);
         } else {
           // Those waiting learn of the outage; a later onReady() waits for the node's return.
           this.#failWaiters(new SocketClosedError(`Socket ${this.id}: the node is gone (its reconnect tries ran out); it is still probed`));
         }
-        this.#internals.forget(this, event.final, error);
+        hub.socketGone(this, event.final, error);
         emitter.emit('socketDisconnect', this, error);
         return;
       }
       case EventKind.Debug:
         emitter.emit('debug', `[socket ${this.id}] ${event.message}`);
         return;
+      case EventKind.Frame:
       case EventKind.Updates:
-        return this.#internals.routeUpdates(this, event);
+        return; // the manager's router takes these
       default:
-        return assertNever(event);
+        throw new LavalinkError(ErrorCode.BadFrame, `Unknown host event ${JSON.stringify(event satisfies never)}`);
     }
   }
 
@@ -428,128 +333,7 @@ export class Socket {
     if (state.resumable !== undefined) this.#resumable = state.resumable;
   }
 
-  /** Starts (or restarts, after a worker died) this socket on a host. */
-  #start(userId: string, resume: { version: 3 | 4; key: string; sessionId: string | null } | null): void {
-    const channel = this.#internals.transport().start({ config: this.#config, userId, resume, flushWindowMs: this.#internals.options.flushWindowMs, resumable: this.#resumable });
-    this.#channel = channel;
-    this.#hostLive = true;
-    this.#generation++;
-    channel.done.then(
-      () => undefined,
-      (error: unknown) => this.#onHostLost(channel, userId, error),
-    );
-    void this.flush();
-  }
-
-  /** The worker died: show disconnected, come back on a new worker with the resume key, resend. */
-  #onHostLost(channel: WorkerLink, userId: string, error: unknown): void {
-    if (this.#closed || channel !== this.#channel) return;
-    this.#hostLive = false;
-    channel.release(new WorkerExitedError());
-    this.#connected = false;
-    this.#ready = false;
-    const reason = error instanceof LavalinkError ? error : new WorkerExitedError();
-    this.#internals.emitter.emit('socketError', this, reason);
-    this.#internals.emitter.emit('debug', `[socket ${this.id}] worker lost; restarting on a new worker`);
-    const resume = this.resumeKey !== undefined && this.version !== null ? { version: this.version, key: this.resumeKey, sessionId: this.sessionId } : null;
-    // Ops the dead host had taken stay pending until the node confirmed them (v3: a pong after
-    // the frame), so each one it may have lost goes again from the new host.
-    dropSupersededPlays(this.#pending, (pending) => pending.generation !== -1);
-    // A host that ran well for a while died by accident; one that keeps dying right after its
-    // start is a crash loop: it backs off, and counts against maxTries like failed connections.
-    if (this.#readySince !== 0 && Date.now() - this.#readySince > STABLE_HOST_MS) this.#hostLosses = 0;
-    this.#readySince = 0;
-    this.#armExpiry();
-    if (this.options.maxTries !== -1 && this.#hostLosses >= this.options.maxTries) {
-      this[kHandleEvent]({ kind: EventKind.Disconnect, socket: this.id, final: true, error: { name: 'WorkerExitedError', code: ErrorCode.WorkerExited, message: `Socket ${this.id}: its worker kept dying` } });
-      return;
-    }
-    // The first restart is immediate (resume is time-bound); the next ones back off.
-    const delay = this.#hostLosses++ === 0 ? 0 : backoff(this.#hostLosses, Math.max(this.options.retryDelay, 100), this.options.maxRetryDelay);
-    this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = undefined;
-      if (!this.#closed) this.#start(userId, resume);
-    }, delay);
-  }
-
-  #dispatch(pending: PendingOp, replay: boolean): void {
-    const channel = this.#channel!;
-    pending.generation = this.#generation;
-    const call = channel.call((control) => (replay ? control.replay(pending.op, pending.deadline) : control.send(pending.op, pending.deadline)), null);
-    call.then(
-      (outcome) => {
-        const index = this.#pending.indexOf(pending);
-        if (index === -1) return; // settled already (closed)
-        this.#pending.splice(index, 1);
-        if (outcome.ok) {
-          pending.resolve();
-        } else {
-          pending.reject(fromWire(outcome.error));
-        }
-      },
-      (error: unknown) => {
-        // The host died with the op in hand: it stays pending and is sent again (replayed) by
-        // the next host, unless a newer host already took it. An op the host could never be
-        // handed (a value that cannot be copied to it) fails alone.
-        if (error instanceof WorkerExitedError || error instanceof SocketClosedError) return;
-        const index = this.#pending.indexOf(pending);
-        if (index === -1) return;
-        this.#pending.splice(index, 1);
-        pending.reject(error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.BadOp, String(error)));
-      },
-    );
-  }
-
-  /** A control call raced against the host's death and a timeout (comlink never rejects on its own). */
-  async #call<T>(call: (control: SocketControl) => Promise<Outcome<T>>, timeoutMs: number | null): Promise<T> {
-    const channel = this.#channel;
-    if (!channel || this.#closed) throw new SocketClosedError(`Socket ${this.id} is not running`);
-    const outcome = await channel.call(call, timeoutMs, `Socket ${this.id}`);
-    if (!outcome.ok) throw fromWire(outcome.error);
-    return outcome.value;
-  }
-
-  /** Ops no live host holds wait until their deadline, then fail with NoNodeError. */
-  #armExpiry(): void {
-    if (this.#hostLive || this.#closed || this.#expiryTimer !== undefined) return;
-    let next = Infinity;
-    for (const pending of this.#pending) next = Math.min(next, pending.deadline);
-    if (next === Infinity) return;
-    this.#expiryTimer = setTimeout(() => {
-      this.#expiryTimer = undefined;
-      if (this.#hostLive || this.#closed) return;
-      const now = Date.now();
-      const why = this.#channel === null ? 'has not been started (call manager.init())' : 'is restarting on a new worker';
-      for (const pending of this.#pending.filter((p) => p.deadline <= now)) {
-        this.#pending.splice(this.#pending.indexOf(pending), 1);
-        pending.reject(new NoNodeError(`Socket ${this.id} ${why}; the op waited ${this.#config.readyTimeout} ms`, pending.generation !== -1));
-      }
-      this.#armExpiry();
-    }, Math.max(0, next - Date.now()));
-  }
-
   #failWaiters(error: LavalinkError): void {
     for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(error);
   }
-}
-
-/** Stats from a frame, field by field: a malformed one must not break `penalties` or `ideal`. */
-function readStats(frame: Record<string, unknown>): NodeStats {
-  const n = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-  const part = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
-  const memory = part(frame.memory);
-  const cpu = part(frame.cpu);
-  const frames = frame.frameStats === null || frame.frameStats === undefined ? null : part(frame.frameStats);
-  return {
-    players: n(frame.players),
-    playingPlayers: n(frame.playingPlayers),
-    uptime: n(frame.uptime),
-    memory: { free: n(memory.free), used: n(memory.used), allocated: n(memory.allocated), reservable: n(memory.reservable) },
-    cpu: { cores: n(cpu.cores), systemLoad: n(cpu.systemLoad), lavalinkLoad: n(cpu.lavalinkLoad) },
-    frameStats: frames ? { sent: n(frames.sent), nulled: n(frames.nulled), deficit: n(frames.deficit) } : null,
-  };
-}
-
-function assertNever(value: never): never {
-  throw new LavalinkError(ErrorCode.BadFrame, `Unknown host event ${JSON.stringify(value)}`);
 }

@@ -4,9 +4,9 @@
  * and one Batcher, so a window flushes the whole host in one wake-up of the main thread.
  */
 import * as Comlink from 'comlink';
-import { isMainThread, type MessagePort } from 'node:worker_threads';
-import { LavalinkError, toWire } from '../errors.js';
-import type { CrashKind, Outcome, SocketControl, SocketTaskInit } from '../ipc/control.js';
+import type { MessagePort } from 'node:worker_threads';
+import { toWire } from '../errors.js';
+import type { Outcome, SocketControl, SocketTaskInit } from '../ipc/control.js';
 import { packPayload } from '../ipc/payload.js';
 import { decodeTracks } from '../protocol/track-codec.js';
 import { Batcher } from './batcher.js';
@@ -33,8 +33,14 @@ async function packed(work: () => Promise<unknown>): Promise<Outcome<Uint8Array>
 }
 
 export class SocketHost {
+  /** Adds calls to each socket's control (lavathread/testing's test worker adds its faults). */
+  readonly #extend: (control: SocketControl) => SocketControl;
   #batcher: Batcher | null = null;
   #live = 0;
+
+  constructor(extend: (control: SocketControl) => SocketControl = (control) => control) {
+    this.#extend = extend;
+  }
 
   /** Sockets running on this host now. */
   get live(): number {
@@ -61,10 +67,8 @@ export class SocketHost {
       rest: (method, path, body) => packed(() => connection.rest(method, path, body)),
       request: (request) => packed(() => connection.request(request)),
       decode: (tracks) => packed(() => Promise.resolve(decodeTracks(tracks))),
-      crash: (kind: CrashKind) => crash(kind),
-      prototypeTouched: () => Object.getOwnPropertyNames(Object.prototype).length !== PROTOTYPE_KEYS,
     };
-    Comlink.expose(control, task.control);
+    Comlink.expose(this.#extend(control), task.control);
     this.#live++;
     try {
       await connection.done;
@@ -75,16 +79,4 @@ export class SocketHost {
       setImmediate(() => task.control.close());
     }
   }
-}
-
-/** Object.prototype's keys when this module loaded, for the pollution probe. */
-const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).length;
-
-/** Test hooks: take the hosting worker down the two ways a worker dies. */
-function crash(kind: CrashKind): void {
-  if (isMainThread) throw new LavalinkError('LAVALINK_INVALID_OPTION', 'crash() only works in a worker thread');
-  if (kind === 'exit') process.exit(1);
-  setImmediate(() => {
-    throw new Error('Crash requested by a test');
-  });
 }

@@ -51,8 +51,12 @@ export interface SocketControl {
   request(request: RestRequest): Promise<Outcome<Uint8Array>>;
   /** Decodes tracks with the track codec on the host's thread; the Track[] packed. */
   decode(tracks: readonly string[]): Promise<Outcome<Uint8Array>>;
-  /** Test hook: exits the worker, or throws an uncaught error in it. */
+}
+
+/** The test worker's control (lavathread/testing): the production one plus two faults. */
+export interface TestControl extends SocketControl {
+  /** Exits the worker, or throws an uncaught error in it. */
   crash(kind: CrashKind): void;
-  /** Test hook: whether anything was added to this thread's Object.prototype. */
+  /** Whether anything was added to this thread's Object.prototype. */
   prototypeTouched(): boolean;
 }

@@ -19,3 +19,4 @@ export type { CatalogueEntry } from './catalogue.js';
 export type { ReleaseName } from './release.js';
 export type { Flavour, Quirks } from './quirks.js';
 export type { NodeLoad, VoiceState } from './types.js';
+export { crashWorker, hostPrototypeTouched, testWorker } from './worker-hooks.js';

@@ -6,7 +6,8 @@
  * run in workers never loads them on its main thread.
  */
 import { MessageChannel } from 'node:worker_threads';
-import type { SocketHost } from '../host/socket-host.js';
+import { InvalidOptionError } from '../errors.js';
+import type { SocketHost, SocketTask } from '../host/socket-host.js';
 import type { SocketTaskInit } from '../ipc/control.js';
 import { EventReceiver } from './event-receiver.js';
 import type { EventHandler, Transport } from './transport.js';
@@ -14,11 +15,14 @@ import { WorkerLink } from './worker-link.js';
 
 export class InlineTransport implements Transport {
   readonly kind = 'inline';
-  #host: Promise<SocketHost> | null = null;
+  #host: Promise<(task: SocketTask) => Promise<void>> | null = null;
   readonly #receiver: EventReceiver;
+  /** A worker entry to host the sockets instead of a SocketHost of our own (ManagerOptions.workerFile). */
+  readonly #file: string | null;
 
-  constructor(onEvents: EventHandler) {
+  constructor(onEvents: EventHandler, file: string | null = null) {
     this.#receiver = new EventReceiver(onEvents);
+    this.#file = file;
   }
 
   start(init: SocketTaskInit): WorkerLink {
@@ -26,9 +30,26 @@ export class InlineTransport implements Transport {
     const events = new MessageChannel();
     this.#receiver.listen(events.port1);
     // Calls sent meanwhile wait in the control port until the host listens to it.
-    this.#host ??= import('../host/socket-host.js').then(({ SocketHost }) => new SocketHost());
-    const done = this.#host.then((host) => host.run({ ...init, control: control.port2, events: events.port2 }));
+    this.#host ??= this.#loadHost();
+    const done = this.#host.then((run) => run({ ...init, control: control.port2, events: events.port2 }));
     return new WorkerLink(control.port1, done, init.config.id);
+  }
+
+  /**
+   * A host of this transport's own (a host's one event channel serves one receiver): the
+   * built-in SocketHost, or the one the configured worker entry's `createHost()` makes.
+   */
+  async #loadHost(): Promise<(task: SocketTask) => Promise<void>> {
+    let host: Pick<SocketHost, 'run'>;
+    if (this.#file === null) {
+      const { SocketHost } = await import('../host/socket-host.js');
+      host = new SocketHost();
+    } else {
+      const entry = (await import(this.#file)) as { createHost?: () => Pick<SocketHost, 'run'> };
+      if (typeof entry.createHost !== 'function') throw new InvalidOptionError('options.workerFile', 'with workers: 0, a module that exports createHost()', this.#file);
+      host = entry.createHost();
+    }
+    return (task) => host.run(task);
   }
 
   close(): Promise<void> {

@@ -24,10 +24,10 @@ export class PoolTransport implements Transport {
   readonly #receiver: EventReceiver;
   #closing = false;
 
-  constructor(workers: number, onEvents: EventHandler) {
+  constructor(workers: number, onEvents: EventHandler, file: string | null = null) {
     this.#receiver = new EventReceiver(onEvents);
     this.#pool = new Piscina({
-      filename: workerFile,
+      filename: file ?? workerFile,
       minThreads: workers,
       maxThreads: workers,
       // A worker that runs no task must stay: its sockets' event channel lives there.

@@ -18,6 +18,7 @@ import { createManager, nodeFor, USER_ID } from '../helpers/manager.js';
 import { sleep, until } from '../helpers/raw-client.js';
 import { prng } from '../helpers/prng.js';
 import { startSimulator } from '../helpers/simulator.js';
+import { crashWorker, testWorker } from '../../src/testing/index.js';
 
 const RUNS = (process.env.CHAOS_SEEDS ?? '7:60,1234:15').split(',').map((entry) => {
   const [seed, seconds] = entry.split(':').map(Number);
@@ -60,7 +61,7 @@ describe('chaos', () => {
         t,
         'worker',
         sims.map((sim, i) => nodeFor(sim, `node-${i}`, { version: 4 })),
-        { workers: 2, defaultSocketOptions: { retryDelay: 50, maxRetryDelay: 400, maxTries: -1, pingInterval: 200, deadAfter: 1000, resumeTimeout: 3 }, restTimeout: 2000 },
+        { workers: 2, workerFile: testWorker, defaultSocketOptions: { retryDelay: 50, maxRetryDelay: 400, maxTries: -1, pingInterval: 200, deadAfter: 1000, resumeTimeout: 3 }, restTimeout: 2000 },
       );
       const captured: string[] = [];
       manager.on('debug', (line) => captured.push(line));
@@ -161,7 +162,7 @@ describe('chaos', () => {
               break;
             case 'crash': {
               const socket = pick([...manager.sockets.values()]);
-              socket.crashWorker('exit').catch(() => {});
+              crashWorker(socket, 'exit').catch(() => {});
               break;
             }
             case 'stall': {

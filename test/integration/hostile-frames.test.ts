@@ -9,6 +9,7 @@ import { ErrorCode, type LavalinkMessage } from '../../src/index.js';
 import { createManager, fastOptions, nodeFor, transports, USER_ID, waitFor } from '../helpers/manager.js';
 import { until } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
+import { hostPrototypeTouched, testWorker } from '../../src/testing/index.js';
 
 const GUILD = '1000000000000000001';
 
@@ -16,7 +17,7 @@ describe('hostile frames', () => {
   for (const transport of transports) {
     test(`${transport}: __proto__, constructor and prototype keys at any depth pollute nothing`, async (t) => {
       const sim = await startSimulator(t);
-      const manager = createManager(t, transport, [nodeFor(sim)]);
+      const manager = createManager(t, transport, [nodeFor(sim)], { workerFile: testWorker });
       const frames: LavalinkMessage[] = [];
       manager.on('raw', (_s, message) => frames.push(message));
       const socket = manager.init(USER_ID).sockets.get('main')!;
@@ -32,7 +33,7 @@ describe('hostile frames', () => {
       for (const frame of hostile) sim.sendRaw(frame);
       await until(() => frames.some((f) => f.op === 'after'), 3000, 'the frames');
       assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched');
-      assert.equal(await socket.hostPrototypeTouched(), false, "the hosting thread's Object.prototype untouched too");
+      assert.equal(await hostPrototypeTouched(socket), false, "the hosting thread's Object.prototype untouched too");
       assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
       for (const frame of frames) {
         assert.equal(Object.getPrototypeOf(frame), Object.prototype, 'plain objects');

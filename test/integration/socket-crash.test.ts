@@ -10,6 +10,7 @@ import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, nodeFor, protocols, USER_ID, waitFor } from '../helpers/manager.js';
 import { until } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
+import { crashWorker, testWorker } from '../../src/testing/index.js';
 
 const GUILD = '1000000000000000001';
 
@@ -30,7 +31,7 @@ describe('worker crash recovery', () => {
         t.after(() => process.off('unhandledRejection', onUnhandled));
 
         const sim = await startSimulator(t, { protocol });
-        const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: protocol })]);
+        const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: protocol })], { workerFile: testWorker });
         const errors: string[] = [];
         manager.on('socketError', (_s, error) => errors.push(error.code));
         const socket = manager.init(USER_ID).sockets.get('main')!;
@@ -45,7 +46,7 @@ describe('worker crash recovery', () => {
         const resumed = waitFor(manager, 'socketResumed', 10_000);
         resumed.catch(() => {}); // awaited below; a failure before then must not leave it unhandled
         // An exit kills the worker before it can answer; a throw happens just after it answered.
-        await socket.crashWorker(kind).then(
+        await crashWorker(socket, kind).then(
           () => assert.equal(kind, 'throw'),
           (error: { code?: string }) => assert.equal(error.code, ErrorCode.WorkerExited),
         );
@@ -75,14 +76,14 @@ describe('worker crash recovery', () => {
 describe('a worker crash loop', () => {
   test('a host that keeps dying right after its start backs off, then counts against maxTries', async (t) => {
     const sim = await startSimulator(t);
-    const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: 4 })], { defaultSocketOptions: { retryDelay: 20, maxRetryDelay: 100, maxTries: 2, pingInterval: 100, deadAfter: 600 } });
+    const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: 4 })], { workerFile: testWorker, defaultSocketOptions: { retryDelay: 20, maxRetryDelay: 100, maxTries: 2, pingInterval: 100, deadAfter: 600 } });
     const socket = manager.init(USER_ID).sockets.get('main')!;
     const disconnected = waitFor(manager, 'socketDisconnect', 10_000);
     disconnected.catch(() => {});
     let crashes = 0;
     const crash = (): void => {
       crashes++;
-      socket.crashWorker('exit').catch(() => {});
+      crashWorker(socket, 'exit').catch(() => {});
     };
     manager.on('socketReady', crash);
     manager.on('socketResumed', crash);

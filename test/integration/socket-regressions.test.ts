@@ -6,6 +6,7 @@ import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { commandsDelivered, createManager, fastOptions, nodeFor, transports, USER_ID, waitFor } from '../helpers/manager.js';
 import { sleep, until, within } from '../helpers/raw-client.js';
 import { startSimulator, startSimulatorProcess } from '../helpers/simulator.js';
+import { crashWorker, hostPrototypeTouched, testWorker } from '../../src/testing/index.js';
 
 const GUILD = '1000000000000000001';
 
@@ -102,7 +103,7 @@ describe('socket regressions', () => {
 
   test('v3: after a worker crash, a play superseded by a later one is not played again', async (t) => {
     const sim = await startSimulator(t, { protocol: 3 });
-    const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: 3 })]);
+    const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: 3 })], { workerFile: testWorker });
     const socket = manager.init(USER_ID).sockets.get('main')!;
     await socket.onReady();
     await until(() => sim.sessions()[0]?.resumable === true, 2000, 'resuming');
@@ -111,7 +112,7 @@ describe('socket regressions', () => {
     await socket.send({ op: 'play', guildId: GUILD, track: b });
     await until(() => sim.players()[0]?.track?.identifier === 'y6120QOlsfU', 2000, 'B playing');
     const resumed = waitFor(manager, 'socketResumed', 5000);
-    await socket.crashWorker('exit').catch(() => {});
+    await crashWorker(socket, 'exit').catch(() => {});
     await resumed;
     // Anything the new worker replays goes out before a command sent now.
     await commandsDelivered(sim, socket);
@@ -134,7 +135,7 @@ describe('socket regressions', () => {
 describe('regressions found by the chaos run', () => {
   test('the queued ops of a player that moves go to its new node, in order, not late to the old one', async (t) => {
     const [simA, simB] = [await startSimulator(t), await startSimulator(t)];
-    const manager = createManager(t, 'worker', [nodeFor(simA, 'A', { version: 4 }), nodeFor(simB, 'B', { version: 4 })], { defaultSocketOptions: { ...fastOptions, maxTries: -1, maxRetryDelay: 100 } });
+    const manager = createManager(t, 'worker', [nodeFor(simA, 'A', { version: 4 }), nodeFor(simB, 'B', { version: 4 })], { workerFile: testWorker, defaultSocketOptions: { ...fastOptions, maxTries: -1, maxRetryDelay: 100 } });
     manager.init(USER_ID);
     const [a, b] = [manager.sockets.get('A')!, manager.sockets.get('B')!];
     await Promise.all([a.onReady(), b.onReady()]);
@@ -144,7 +145,7 @@ describe('regressions found by the chaos run', () => {
     await until(() => !a.connected, 2000, 'A down');
     const sends = [101, 102, 103].map((volume) => player.setVolume(volume));
     // A control round trip: A's worker has taken the three ops into its queue before it answers.
-    await within(a.hostPrototypeTouched(), 5000, "A's worker to answer");
+    await within(hostPrototypeTouched(a), 5000, "A's worker to answer");
     assert.equal(a.queue.length, 3, 'waiting on A');
     await player.moveTo(b);
     await Promise.all(sends);

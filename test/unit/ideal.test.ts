@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '../helpers/node-test.js';
 import { Manager, type NodeStats } from '../../src/index.js';
-import { kHandleEvent } from '../../src/internal.js';
+import { hubOf } from '../../src/wiring.js';
 import { EventKind } from '../../src/ipc/events.js';
 import { emptyStats } from '../../src/protocol/messages.js';
 
@@ -16,9 +16,10 @@ describe('Manager.ideal', () => {
     const manager = new Manager(nodes, { send: () => {}, workers: 0 });
     t.after(() => manager.close());
     const feed = (id: string, ready: boolean, s: NodeStats): void => {
-      const socket = manager.sockets.get(id)!;
-      if (ready) socket[kHandleEvent]({ kind: EventKind.Ready, socket: id, resumed: false, sessionId: 'session' });
-      socket[kHandleEvent]({ kind: EventKind.Frame, socket: id, frame: { op: 'stats', ...s } });
+      // As the manager's router would: the host's ready event, then the node's stats.
+      const driver = hubOf(manager)!.socketDriver(manager.sockets.get(id))!;
+      if (ready) driver.handle({ kind: EventKind.Ready, socket: id, resumed: false, sessionId: 'session' });
+      driver.setStats(s);
     };
     feed('idle', true, stats({}));
     feed('busy-cpu', true, stats({ cpu: { cores: 4, systemLoad: 0.9, lavalinkLoad: 0.5 } }));

@@ -5,7 +5,7 @@ import type { TestContext } from 'node:test';
 import { describe, test } from '../helpers/node-test.js';
 import * as Comlink from 'comlink';
 import { ErrorCode, SocketClosedError, WorkerExitedError, type LavalinkError } from '../../src/errors.js';
-import type { SocketControl } from '../../src/ipc/control.js';
+import type { SocketControl, TestControl } from '../../src/ipc/control.js';
 import { WorkerLink } from '../../src/transport/worker-link.js';
 
 /** A host whose `prototypeTouched` answers at once and whose `send` never answers. */
@@ -41,7 +41,7 @@ function code(error: unknown): string {
 describe('WorkerLink', () => {
   test('an answered call resolves and leaves nothing pending', async (t) => {
     const { link: l } = link(t);
-    assert.equal(await l.call((control) => control.prototypeTouched(), 5000), false);
+    assert.equal(await l.call((control) => (control as TestControl).prototypeTouched(), 5000), false);
     assert.equal(await l.call((control) => control.cancel('123'), null), 3);
     assert.equal(l.pending, 0);
   });
@@ -59,7 +59,7 @@ describe('WorkerLink', () => {
     kill(new Error('worker exited'));
     for (const call of calls) await assert.rejects(call, WorkerExitedError);
     assert.equal(l.pending, 0);
-    await assert.rejects(l.call((control) => control.prototypeTouched(), 5000), WorkerExitedError);
+    await assert.rejects(l.call((control) => (control as TestControl).prototypeTouched(), 5000), WorkerExitedError);
   });
 
   test('the host closing its port after a clean end settles what it left unanswered', async (t) => {
@@ -76,7 +76,7 @@ describe('WorkerLink', () => {
     const call = l.call(never, null);
     l.release(new SocketClosedError('closed by the test'));
     await assert.rejects(call, /closed by the test/);
-    await assert.rejects(l.call((control) => control.prototypeTouched(), 5000), /closed by the test/);
+    await assert.rejects(l.call((control) => (control as TestControl).prototypeTouched(), 5000), /closed by the test/);
   });
 
   test('abandon settles the calls out but keeps the link usable', async (t) => {
@@ -84,7 +84,7 @@ describe('WorkerLink', () => {
     const call = l.call(never, null);
     l.abandon(new SocketClosedError('abandoned'));
     await assert.rejects(call, /abandoned/);
-    assert.equal(await l.call((control) => control.prototypeTouched(), 5000), false);
+    assert.equal(await l.call((control) => (control as TestControl).prototypeTouched(), 5000), false);
   });
 
   test('an argument that cannot be copied to the host is LAVALINK_INVALID_OPTION, and the link goes on', async (t) => {
@@ -95,6 +95,6 @@ describe('WorkerLink', () => {
       (error) => code(error) === ErrorCode.InvalidOption,
     );
     assert.equal(l.pending, 0);
-    assert.equal(await l.call((control) => control.prototypeTouched(), 5000), false);
+    assert.equal(await l.call((control) => (control as TestControl).prototypeTouched(), 5000), false);
   });
 });

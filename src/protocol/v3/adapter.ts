@@ -19,7 +19,7 @@ export const v3Adapter: ProtocolAdapter = {
   },
   async send(op, context) {
     const { userData: _v4Only, ...frame } = op as typeof op & { userData?: unknown };
-    await context.writeFrame(JSON.stringify(frame));
+    await context.writeFrame(JSON.stringify(op.op === 'filters' ? flattenPluginFilters(frame) : frame));
   },
   async configureResuming(key, timeoutSeconds, context) {
     await context.writeFrame(JSON.stringify({ op: 'configureResuming', key, timeout: timeoutSeconds }));
@@ -27,3 +27,9 @@ export const v3Adapter: ProtocolAdapter = {
   },
   request: v3Request,
 };
+
+/** v3 takes plugin filters as top-level keys of the filters op; v4 under `pluginFilters`. */
+function flattenPluginFilters(op: Record<string, unknown>): Record<string, unknown> {
+  const { pluginFilters, ...rest } = op;
+  return typeof pluginFilters === 'object' && pluginFilters !== null && !Array.isArray(pluginFilters) ? { ...rest, ...pluginFilters } : rest;
+}

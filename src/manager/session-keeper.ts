@@ -1,0 +1,148 @@
+/**
+ * The session store's side of the manager: what a restarted process needs to resume (each node's
+ * session, a snapshot of every player), written every second when something changed and on
+ * close; and on start, the stored players taken back from their nodes or restored on them.
+ */
+import { LavalinkError } from '../errors.js';
+import type { Player } from '../player.js';
+import type { AdoptedState } from '../player/driver.js';
+import { listsPlayersOnResume } from '../protocol/capabilities.js';
+import type { NodePlayer, Track } from '../protocol/rest.js';
+import type { SessionSnapshot, SessionStore, StoredPlayer, StoredSession } from '../session-store/session-store.js';
+import type { Socket } from '../socket.js';
+import type { PlayerDriver, SocketDriver } from '../wiring.js';
+
+/** How often the session store is brought up to date (only when something changed). */
+const STORE_INTERVAL_MS = 1000;
+
+/** What the keeper needs from the manager. */
+export interface KeeperContext {
+  readonly store: SessionStore;
+  sockets(): Iterable<Socket>;
+  players(): Iterable<Player>;
+  socketDriver(socket: Socket): SocketDriver | undefined;
+  driverOf(player: Player): PlayerDriver | undefined;
+  /** Makes (and registers) the guild's player on `socket`, unless the bot made one already. */
+  adoptPlayer(socket: Socket, guildId: string): Player | null;
+  /** Decodes a stored track; a track that cannot be read comes back without info. */
+  decode(encoded: string): Promise<Track>;
+  /** Restores players on their nodes, with failover's fallbacks. */
+  restore(players: readonly Player[]): Promise<void>;
+  socketError(socket: Socket, error: LavalinkError): void;
+  debug(message: string): void;
+}
+
+export class SessionKeeper {
+  readonly #context: KeeperContext;
+  /** Stored players waiting for their node's session, by socket id ('' = a node no longer configured). */
+  readonly #toAdopt = new Map<string, StoredPlayer[]>();
+  #timer: NodeJS.Timeout | undefined;
+  #lastSaved = '';
+  /** When the snapshot being adopted was saved (its players' positions are from then). */
+  #storedAt = 0;
+
+  constructor(context: KeeperContext) {
+    this.#context = context;
+  }
+
+  /** Writes the store now, unless nothing changed since the last write. */
+  async save(): Promise<void> {
+    const drivers = [...this.#context.players()].map((p) => this.#context.driverOf(p)).filter((d) => d !== undefined);
+    const snapshot: SessionSnapshot = { format: 1, savedAt: Date.now(), sessions: this.#sessions(), players: drivers.map((d) => d.snapshot()) };
+    const text = JSON.stringify({ ...snapshot, savedAt: 0 });
+    if (text === this.#lastSaved) return;
+    await this.#context.store.save(snapshot);
+    this.#lastSaved = text;
+  }
+
+  /**
+   * Loads the store and presents each node its old session; `connect` then starts the sockets.
+   * Answers false when the manager closed meanwhile.
+   */
+  async load(isClosed: () => boolean): Promise<boolean> {
+    let snapshot: SessionSnapshot | null = null;
+    try {
+      snapshot = await this.#context.store.load();
+    } catch (error) {
+      this.#context.debug(`the session store could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (isClosed()) return false;
+    this.#storedAt = snapshot?.savedAt ?? 0;
+    const sockets = new Map([...this.#context.sockets()].map((s) => [s.id, s]));
+    for (const stored of snapshot?.sessions ?? []) {
+      const socket = sockets.get(stored.socketId);
+      if (socket) this.#context.socketDriver(socket)?.resumeFrom(stored);
+    }
+    for (const player of snapshot?.players ?? []) {
+      const socketId = sockets.has(player.socketId) ? player.socketId : '';
+      this.#toAdopt.set(socketId, [...(this.#toAdopt.get(socketId) ?? []), player]);
+    }
+    if (snapshot) this.#context.debug(`resuming ${snapshot.sessions.length} sessions and ${snapshot.players.length} players from the store`);
+    this.#timer = setInterval(() => {
+      this.save().catch((error: unknown) => this.#context.debug(`the session store could not be written: ${String(error)}`));
+    }, STORE_INTERVAL_MS);
+    this.#timer.unref();
+    return true;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** A socket has a session: stored players still waiting for one are taken back there. */
+  sessionReady(socket: Socket, resumed: boolean): void {
+    if (this.#toAdopt.size > 0) void this.#adopt(socket, resumed);
+  }
+
+  #sessions(): StoredSession[] {
+    const sessions: StoredSession[] = [];
+    for (const socket of this.#context.sockets()) {
+      if (socket.resumeKey !== undefined && socket.version !== null) sessions.push({ socketId: socket.id, version: socket.version, resumeKey: socket.resumeKey, sessionId: socket.sessionId });
+    }
+    return sessions;
+  }
+
+  /**
+   * Rebuilds the stored players of a socket that has a session: from the node itself when it
+   * resumed and can list its players, else from the snapshot, restoring them on the node.
+   */
+  async #adopt(socket: Socket, resumed: boolean): Promise<void> {
+    const stored = [...(this.#toAdopt.get(socket.id) ?? []), ...(this.#toAdopt.get('') ?? [])];
+    this.#toAdopt.delete(socket.id);
+    this.#toAdopt.delete('');
+    if (stored.length === 0) return;
+    const listed = resumed && listsPlayersOnResume(socket.version);
+    const onNode = new Map<string, NodePlayer>();
+    if (listed) {
+      try {
+        for (const p of await socket.request({ kind: 'players' })) onNode.set(p.guildId, p);
+      } catch (error) {
+        if (error instanceof LavalinkError) this.#context.socketError(socket, error);
+      }
+    }
+    const restore: Player[] = [];
+    for (const saved of stored) {
+      const node = onNode.get(saved.guildId);
+      // A node that cannot list its players kept them if it resumed; one that can, kept those it lists.
+      const kept = resumed && saved.socketId === socket.id && (!listed || node !== undefined);
+      const track = node ? node.track : saved.track ? await this.#context.decode(saved.track) : null;
+      const player = this.#context.adoptPlayer(socket, saved.guildId);
+      if (!player) continue; // the bot made it again already
+      // A node that kept the session without listing it played on since the snapshot.
+      const playedSince = kept && !node && track && !saved.paused ? Math.max(0, Date.now() - this.#storedAt) : 0;
+      const state: AdoptedState = {
+        track,
+        position: node ? node.position : saved.position + playedSince,
+        paused: node ? node.paused : saved.paused,
+        volume: node ? node.volume : saved.volume,
+        filters: node ? node.filters : saved.filters,
+        channel: saved.channel,
+        voice: saved.voice,
+      };
+      this.#context.driverOf(player)!.adopt(state, kept);
+      if (!kept) restore.push(player);
+    }
+    this.#context.debug(`took ${stored.length - restore.length} players back from node ${socket.id}; restoring ${restore.length}`);
+    await this.#context.restore(restore);
+  }
+}

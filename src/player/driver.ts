@@ -1,0 +1,120 @@
+/**
+ * The manager's side of a player: Discord's voice events, the node's events and updates, and the
+ * rebuilding of the player on a node (a move, a lost session, a restart). Made by the Player for
+ * its manager (wiring.ts); works on the player's parts, which are passed in.
+ */
+import type { Player } from '../player.js';
+import type { Filters } from '../protocol/filters.js';
+import type { OutgoingOp } from '../protocol/ops.js';
+import type { Track } from '../protocol/rest.js';
+import { updateState, FIELDS } from '../ipc/updates.js';
+import type { PlayerDriver } from '../wiring.js';
+import type { Announcement, PlayerState } from './state.js';
+import type { VoiceCredentials, VoiceState } from './voice.js';
+
+/** A player's state as a session store keeps it, or as a resumed node reports it. */
+export interface AdoptedState {
+  track: Track | null;
+  position: number;
+  paused: boolean;
+  volume: number;
+  filters: Filters;
+  channel: string | null;
+  voice: VoiceCredentials | null;
+}
+
+export interface PlayerParts {
+  readonly player: Player;
+  readonly state: PlayerState;
+  readonly voice: VoiceState;
+  /** Whether the player itself has `playerUpdate` listeners (kept by its listener methods). */
+  updateHeard(): boolean;
+  /** Sends the voice update the credentials make, if any is due (the Player's #sendVoice). */
+  sendVoice(): void;
+  /** Tells the bot, on the player and on the manager. */
+  announce(announcement: Announcement): void;
+  /** The voice channel changed: `move` on the player, `playerMove` on the manager. */
+  moved(from: string | null, to: string | null): void;
+}
+
+export function createPlayerDriver(parts: PlayerParts): PlayerDriver {
+  const { player, state, voice } = parts;
+  return {
+    player,
+    voiceState(channelId, sessionId) {
+      const move = voice.stateUpdate(channelId, sessionId);
+      if (channelId === null) state.connected = false;
+      if (move) parts.moved(move.from, move.to);
+      if (channelId !== null) parts.sendVoice();
+    },
+    voiceServer(token, endpoint) {
+      voice.serverUpdate(token, endpoint);
+      parts.sendVoice();
+    },
+    event(event) {
+      const announcement = state.apply(event);
+      if (announcement) parts.announce(announcement);
+    },
+    update(values, index, now, heard) {
+      const at = index * FIELDS;
+      state.applyUpdate(values[at + 1]!, values[at + 2]!, values[at + 3]!, now);
+      if (heard || parts.updateHeard()) parts.announce({ name: 'playerUpdate', state: updateState(values, index) });
+    },
+    async restore() {
+      await Promise.all(restoreOps(player.guildId, state, voice).map((op) => player.socket.send(op)));
+    },
+    restoreFailed(error) {
+      const track = state.track;
+      state.clearTrack();
+      state.paused.reset(false);
+      player.emit('restoreFailed', player, track, error);
+      player.manager.emit('playerRestoreFailed', player, track, error);
+    },
+    snapshot() {
+      return {
+        guildId: player.guildId,
+        socketId: player.socket.id,
+        channel: voice.channel,
+        voice: voice.credentials(),
+        track: state.track?.encoded ?? null,
+        position: Math.max(0, Math.floor(state.position)),
+        paused: state.paused.value,
+        volume: state.volume.value,
+        filters: state.filters.value as Record<string, unknown>,
+      };
+    },
+    adopt(adopted, voiceOnNode) {
+      state.adopt(adopted);
+      voice.adopt(adopted.channel, adopted.voice, voiceOnNode);
+    },
+  };
+}
+
+/**
+ * Everything the node needs to play as this player does, in order: the voice connection, the
+ * track where it was (its start there is not a new track to the bot), volume, filters.
+ */
+function restoreOps(guildId: string, state: PlayerState, voice: VoiceState): OutgoingOp[] {
+  const ops: OutgoingOp[] = [];
+  const voiceOp = voice.op();
+  if (voiceOp) {
+    voice.sent(voiceOp);
+    ops.push(voiceOp);
+  } else {
+    voice.unsent();
+  }
+  if (state.track) {
+    const startTime = Math.max(0, Math.floor(state.position));
+    state.startAt = startTime;
+    ops.push({ op: 'play', guildId, track: state.track.encoded, startTime, pause: state.paused.value, volume: state.volume.value });
+  } else if (state.volume.value !== 100) {
+    ops.push({ op: 'volume', guildId, volume: state.volume.value });
+  }
+  if (Object.keys(state.filters.value).length > 0) ops.push(filtersOp(guildId, state.filters.value));
+  return ops;
+}
+
+/** The filters op: plugin filters ride under `pluginFilters` (the v3 adapter makes them top-level keys). */
+export function filtersOp(guildId: string, filters: Filters): OutgoingOp {
+  return { op: 'filters', guildId, ...filters };
+}

@@ -1,0 +1,75 @@
+/** A Player's command arguments, checked at the boundary before the player changes. */
+import { InvalidOptionError } from '../errors.js';
+import { jsonData } from '../protocol/json-data.js';
+import type { Track } from '../protocol/rest.js';
+import { decodeTrack } from '../protocol/track-codec.js';
+
+export interface ConnectOptions {
+  /** @default false */
+  selfDeaf?: boolean;
+  /** @default false */
+  selfMute?: boolean;
+}
+
+export interface PlayOptions {
+  /** Start this many ms into the track. */
+  startTime?: number;
+  /** Stop the track at this many ms. */
+  endTime?: number;
+  /** Do nothing if a track is already playing (or paused). */
+  noReplace?: boolean;
+  /** Start paused. */
+  paused?: boolean;
+  volume?: number;
+  /** v4: stored with the track on the node. */
+  userData?: Record<string, unknown>;
+}
+
+/** An options argument: an object, or null/undefined for none. */
+export function optionsObject(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidOptionError(name, 'an object of options (or nothing)', value);
+  return value as Record<string, unknown>;
+}
+
+/** Every play option checked (and userData copied) before the player changes. */
+export function checkPlayOptions(value: unknown): PlayOptions {
+  const o = optionsObject(value, 'options');
+  const out: PlayOptions = {};
+  for (const key of ['startTime', 'endTime'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (!Number.isSafeInteger(v) || (v as number) < 0) throw new InvalidOptionError(`options.${key}`, 'a whole number of ms, at least 0', v);
+    out[key] = v as number;
+  }
+  for (const key of ['noReplace', 'paused'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw new InvalidOptionError(`options.${key}`, 'a boolean', v);
+    out[key] = v;
+  }
+  if (o.volume !== undefined) {
+    checkVolume(o.volume as number);
+    out.volume = o.volume as number;
+  }
+  if (o.userData !== undefined) {
+    const data = jsonData(o.userData, 'options.userData');
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InvalidOptionError('options.userData', 'an object', o.userData);
+    out.userData = data as Record<string, unknown>;
+  }
+  return out;
+}
+
+export function checkVolume(volume: number): void {
+  if (!Number.isInteger(volume) || volume < 0 || volume > 1000) throw new InvalidOptionError('volume', 'an integer from 0 to 1000', volume);
+}
+
+/** A Track for an encoded string, with what the codec can read of it. */
+export function trackFromEncoded(encoded: string): Track {
+  try {
+    return { encoded, info: decodeTrack(encoded).info, pluginInfo: {}, userData: {} };
+  } catch {
+    // A plugin's track this codec cannot read: still playable, just without info.
+    return { encoded, info: { identifier: '', isSeekable: false, author: '', length: 0, isStream: false, position: 0, title: '', uri: null, sourceName: '', artworkUrl: null, isrc: null }, pluginInfo: {}, userData: {} };
+  }
+}

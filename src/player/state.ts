@@ -1,0 +1,139 @@
+/**
+ * What a player is: its track, where in it, and the fields the bot sets (paused, volume,
+ * filters: as asked from the moment it asks, see field-edits.ts). Kept whole enough to rebuild
+ * the player on another node, and changed by the node's events through {@link PlayerState.apply},
+ * which answers what to tell the bot. No sockets, no emitters: unit-testable alone.
+ */
+import { FieldEdits } from '../field-edits.js';
+import type { Filters } from '../protocol/filters.js';
+import type { PlayerEvent, PlayerState as NodePlayerState, TrackEndReason, TrackExceptionInfo } from '../protocol/node-events.js';
+import type { Track } from '../protocol/rest.js';
+
+/** What a node event tells the bot (the player's event, minus the player). */
+export type Announcement =
+  | { readonly name: 'playerUpdate'; readonly state: NodePlayerState }
+  | { readonly name: 'trackStart'; readonly track: Track }
+  | { readonly name: 'trackEnd'; readonly track: Track | null; readonly reason: TrackEndReason; readonly mayStartNext: boolean }
+  | { readonly name: 'trackException'; readonly track: Track | null; readonly exception: TrackExceptionInfo }
+  | { readonly name: 'trackStuck'; readonly track: Track | null; readonly thresholdMs: number }
+  | { readonly name: 'voiceClosed'; readonly code: number; readonly reason: string; readonly byRemote: boolean };
+
+/** A player's state as a session store keeps it, or as a resumed node reports it. */
+export interface AdoptedTrackState {
+  track: Track | null;
+  position: number;
+  paused: boolean;
+  volume: number;
+  filters: Filters;
+}
+
+export class PlayerState {
+  /** The current track (decoded), or null. */
+  track: Track | null = null;
+  readonly paused = new FieldEdits(false);
+  readonly volume = new FieldEdits(100);
+  readonly filters = new FieldEdits<Filters>({});
+  /** Plays asked for so far: a refused play puts the track back only if no later one was asked. */
+  plays = 0;
+  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
+  connected = false;
+  /** Latency of the node's voice connection, ms; -1 when not connected. */
+  ping = -1;
+  /** Where the track asked for (play, restore) starts: its start event sets the position to it. */
+  startAt: number | null = null;
+  /**
+   * Whether the bot was told (`trackStart`) that the current track plays. A restore plays the same
+   * track on another node or session, and some servers send extra starts on a seek, a filter
+   * change or a replace: none of those is a new track to the bot.
+   */
+  announced = false;
+  #position = 0;
+  #positionAt = 0;
+
+  /** Position in the track, ms, moved on from the last update while playing. Never negative. */
+  get position(): number {
+    if (!this.track) return 0;
+    if (this.paused.value || this.#positionAt === 0) return this.#position;
+    const live = this.#position + (performance.now() - this.#positionAt);
+    const { isStream, length } = this.track.info;
+    // A length of -1 (or 0) is unknown (live inputs, some servers' local files): no limit.
+    return isStream || !(length > 0) ? live : Math.min(live, length);
+  }
+
+  setPosition(position: number, at = performance.now()): void {
+    this.#position = position;
+    this.#positionAt = at;
+  }
+
+  /** A plain playerUpdate's numbers (NaN: left out by the node); `at` is when its run is handled. */
+  applyUpdate(position: number, connected: number, ping: number, at: number): void {
+    if (!Number.isNaN(position)) this.setPosition(position > 0 ? position : 0, at);
+    if (!Number.isNaN(connected)) this.connected = connected === 1;
+    if (!Number.isNaN(ping)) this.ping = ping;
+  }
+
+  /** Applies a node event; answers what the bot is told (null: nothing). */
+  apply(event: PlayerEvent): Announcement | null {
+    switch (event.type) {
+      case 'playerUpdate': {
+        const { state } = event;
+        if (typeof state.position === 'number') this.setPosition(Math.max(0, state.position));
+        if (typeof state.connected === 'boolean') this.connected = state.connected;
+        if (typeof state.ping === 'number') this.ping = state.ping;
+        return { name: 'playerUpdate', state };
+      }
+      case 'trackStart':
+        return this.#started(event.track ?? this.track);
+      case 'trackEnd': {
+        const track = event.track ?? this.track;
+        // A replaced track's end arrives after the new one was asked for: the player already
+        // holds the new one, which may be the same track again (a restore, a replay).
+        if (event.reason !== 'replaced') this.clearTrack();
+        return { name: 'trackEnd', track, reason: event.reason, mayStartNext: event.reason === 'finished' || event.reason === 'loadFailed' };
+      }
+      case 'trackException':
+        return { name: 'trackException', track: event.track ?? this.track, exception: event.exception };
+      case 'trackStuck':
+        return { name: 'trackStuck', track: event.track ?? this.track, thresholdMs: event.thresholdMs };
+      case 'voiceClosed':
+        this.connected = false;
+        return { name: 'voiceClosed', code: event.code, reason: event.reason, byRemote: event.byRemote };
+    }
+  }
+
+  /** Nothing plays any more. */
+  clearTrack(): void {
+    this.track = null;
+    this.setPosition(0);
+    this.startAt = null;
+    this.announced = false;
+  }
+
+  /** Takes over a track state from a snapshot or a resumed node: its start there is not news. */
+  adopt(state: AdoptedTrackState): void {
+    this.track = state.track;
+    this.paused.reset(state.paused);
+    this.volume.reset(state.volume);
+    this.filters.reset(state.filters);
+    this.setPosition(Math.max(0, state.position));
+    this.announced = state.track !== null;
+  }
+
+  #started(track: Track | null): Announcement | null {
+    if (!track) return null;
+    if (this.track?.encoded !== track.encoded) {
+      // A track the bot did not ask for here (a plugin's autoplay, another client).
+      this.track = track;
+      this.setPosition(0);
+      this.announced = false;
+    } else if (this.startAt !== null) {
+      // Where the asked-for start put it; servers that send playerUpdate only on their interval
+      // would leave a reset position wrong for seconds.
+      this.setPosition(this.startAt);
+    }
+    this.startAt = null;
+    if (this.announced) return null;
+    this.announced = true;
+    return { name: 'trackStart', track };
+  }
+}
