@@ -22,6 +22,22 @@ export default tseslint.config(
     },
   },
   {
+    // One adapter per protocol version (src/protocol/): nothing else asks which version a node speaks.
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
+    ignores: ['src/protocol/**', 'src/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[3, 4].flatMap((n) =>
+          ['left', 'right'].map((side) => ({
+            selector: `BinaryExpression[operator=/^[=!]==?$/][${side === 'left' ? 'right' : 'left'}.value=${n}]:matches([${side}.property.name='version'], [${side}.name='version'])`,
+            message: 'A protocol version check outside src/protocol/: give the adapter (or protocol/capabilities.ts) a method for it.',
+          })),
+        ),
+      ],
+    },
+  },
+  {
     // Tests read wire JSON field by field; `any` there is the point, not a leak into the API.
     files: ['test/**/*.ts'],
     rules: {

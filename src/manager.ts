@@ -13,6 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ErrorCode, InvalidOptionError, LavalinkError, NoNodeError, readArgument } from './errors.js';
+import { debugSubscriber, publishDebug } from './diagnostics.js';
 import type { ManagerEvents } from './events.js';
 import { Failover } from './manager/failover.js';
 import { ReadyWaiters } from './manager/ready-waiters.js';
@@ -69,6 +70,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
   readonly #failover: Failover;
   readonly #router: EventRouter;
   readonly #keeper: SessionKeeper | null;
+  /** The `debug` event, fed from the diagnostics channel while it has listeners. */
+  readonly #debug: { stop(): void };
   #transport: Transport | null = null;
   #closed = false;
 
@@ -77,7 +80,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
     if (!Array.isArray(nodes)) throw new InvalidOptionError('nodes', 'an array of nodes ({id, host, port, password})', nodes);
     this.options = resolveManagerOptions(options);
     this.userId = this.options.userId;
-    const debug = (message: string): void => void this.emit('debug', `[manager] ${message}`);
+    this.#debug = debugSubscriber(this);
+    const debug = (message: string): void => publishDebug(this, null, message);
     const driverOf = (player: Player): PlayerDriver | undefined => this.#playerDrivers.get(player);
     this.#failover = new Failover({
       players: () => this.players.values(),
@@ -282,7 +286,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     if (this.#closed) return;
     this.#keeper?.stop();
     // What a restarted process needs to resume, written before the sockets go.
-    await this.saveSessions().catch((error: unknown) => this.emit('debug', `[manager] the session store could not be written: ${String(error)}`));
+    await this.saveSessions().catch((error: unknown) => publishDebug(this, null, `the session store could not be written: ${String(error)}`));
     this.#closed = true;
     this.#readyWaiters.fail(new LavalinkError(ErrorCode.ManagerClosed, 'The manager was closed'));
     await Promise.all([...this.#socketDrivers.values()].map((driver) => driver.close()));
@@ -291,6 +295,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     this.#failover.close();
     await this.#transport?.close();
     this.#transport = null;
+    this.#debug.stop();
   }
 
   #assertOpen(): void {

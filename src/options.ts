@@ -275,7 +275,7 @@ export function validateSocketData(data: unknown, path: string): SocketData {
   if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(d.password)) throw new InvalidOptionError(`${path}.password`, 'a valid HTTP header value (no control characters, Latin-1 only)', '[hidden]');
   if (d.secure !== undefined) check(typeof d.secure === 'boolean', `${path}.secure`, 'a boolean', d.secure);
   if (d.ca !== undefined) check(typeof d.ca === 'string' && d.ca.includes('-----BEGIN CERTIFICATE-----'), `${path}.ca`, 'PEM certificates (a string)', typeof d.ca === 'string' ? '[PEM?]' : d.ca);
-  if (d.version !== undefined) check(d.version === 3 || d.version === 4 || d.version === 'auto', `${path}.version`, "3, 4 or 'auto'", d.version);
+  if (d.version !== undefined) check(([3, 4, 'auto'] as unknown[]).includes(d.version), `${path}.version`, "3, 4 or 'auto'", d.version);
   validateSocketOptions(d.options, `${path}.options`);
   return d as unknown as SocketData;
 }

@@ -14,7 +14,8 @@ import { jsonData } from './protocol/json-data.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import type { Track } from './protocol/rest.js';
 import { createPlayerDriver, filtersOp } from './player/driver.js';
-import { checkPlayOptions, checkVolume, optionsObject, trackFromEncoded, type ConnectOptions, type PlayOptions } from './player/options.js';
+import { checkBands, checkPlayOptions, checkVolume, optionsObject, trackFromEncoded, type ConnectOptions, type PlayOptions } from './player/options.js';
+import { watchListeners } from './player/listeners.js';
 import { announce } from './player/announce.js';
 import { PlayerState } from './player/state.js';
 import { VoiceState } from './player/voice.js';
@@ -243,18 +244,8 @@ export class Player extends EventEmitter<PlayerEvents> {
   }
 
   /** Sets the equalizer bands, keeping the other filters. */
-  setEqualizer(bands: EqualizerBand[]): Promise<void> {
-    const expected = 'an array of {band: 0..14, gain: -0.25..1}';
-    let copy: EqualizerBand[];
-    try {
-      copy = jsonData(bands, 'bands') as EqualizerBand[];
-    } catch {
-      return Promise.reject(new InvalidOptionError('bands', expected, bands));
-    }
-    if (!Array.isArray(copy) || !copy.every((b) => Number.isInteger(b?.band) && b.band >= 0 && b.band <= 14 && typeof b.gain === 'number' && b.gain >= -0.25 && b.gain <= 1)) {
-      return Promise.reject(new InvalidOptionError('bands', expected, bands));
-    }
-    return this.setFilters({ ...this.filters, equalizer: copy });
+  async setEqualizer(bands: EqualizerBand[]): Promise<void> {
+    await this.setFilters({ ...this.filters, equalizer: checkBands(bands) });
   }
 
   /** Moves this player to another node with its whole state (track, position, volume, filters, pause, voice). */
@@ -349,23 +340,6 @@ export class Player extends EventEmitter<PlayerEvents> {
   }
 
   static {
-    /**
-     * Every way a listener comes or goes updates whether the player's `playerUpdate` is heard.
-     * Asking the emitter on each update reads its listener table, one more object per update: at
-     * 100k updates/s that cache miss was ~0.08 µs of main-thread CPU per event (bench flood).
-     * `once` and `events.once()` go through these too.
-     */
-    for (const method of ['addListener', 'on', 'prependListener', 'once', 'prependOnceListener', 'removeListener', 'off', 'removeAllListeners'] as const) {
-      const base = Reflect.get(EventEmitter.prototype, method) as (this: EventEmitter, ...args: unknown[]) => EventEmitter;
-      Object.defineProperty(Player.prototype, method, {
-        configurable: true,
-        writable: true,
-        value(this: Player, ...args: unknown[]) {
-          const result = base.apply(this, args);
-          this.#listenersChanged();
-          return result;
-        },
-      });
-    }
+    watchListeners(Player.prototype, (player) => player.#listenersChanged());
   }
 }

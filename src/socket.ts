@@ -5,6 +5,7 @@
  * synchronous, and hands calls to its HostSupervisor (transport/host-supervisor.ts).
  */
 import { inspect } from 'node:util';
+import { publishDebug, publishSocketState } from './diagnostics.js';
 import { ErrorCode, fromWire, InvalidOptionError, LavalinkError, SocketClosedError } from './errors.js';
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
 import { unpackPayload } from './ipc/payload.js';
@@ -90,7 +91,7 @@ export class Socket {
         this.#connected = false;
         this.#ready = false;
         hub.emitter.emit('socketError', this, error);
-        hub.emitter.emit('debug', `[socket ${this.id}] worker lost; restarting on a new worker`);
+        publishDebug(manager, this.id, 'worker lost; restarting on a new worker');
       },
       gaveUp: (error) => this.#handle({ kind: EventKind.Disconnect, socket: this.id, final: true, error: { name: error.name, code: error.code, message: error.message } }),
     });
@@ -276,6 +277,7 @@ export class Socket {
         this.sessionId = event.sessionId ?? this.sessionId;
         for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
         emitter.emit(event.resumed ? 'socketResumed' : 'socketReady', this);
+        publishSocketState(this.manager, this, event.resumed ? 'resumed' : 'ready');
         hub.sessionReady(this, event.resumed, this.#hadSession);
         this.#hadSession = true;
         return;
@@ -283,6 +285,7 @@ export class Socket {
         this.#ready = false;
         this.#connected = false;
         emitter.emit('socketClose', this, event.code, event.reason);
+        publishSocketState(this.manager, this, 'closed', event.code);
         hub.connectionLost(this);
         return;
       case EventKind.Error: {
@@ -310,10 +313,11 @@ export class Socket {
         }
         hub.socketGone(this, event.final, error);
         emitter.emit('socketDisconnect', this, error);
+        publishSocketState(this.manager, this, event.final ? 'stopped' : 'gone', null, error);
         return;
       }
       case EventKind.Debug:
-        emitter.emit('debug', `[socket ${this.id}] ${event.message}`);
+        publishDebug(this.manager, this.id, event.message);
         return;
       case EventKind.Frame:
       case EventKind.Updates:

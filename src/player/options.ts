@@ -1,6 +1,7 @@
 /** A Player's command arguments, checked at the boundary before the player changes. */
 import { InvalidOptionError } from '../errors.js';
 import { jsonData } from '../protocol/json-data.js';
+import type { EqualizerBand } from '../protocol/ops.js';
 import type { Track } from '../protocol/rest.js';
 import { decodeTrack } from '../protocol/track-codec.js';
 
@@ -58,6 +59,21 @@ export function checkPlayOptions(value: unknown): PlayOptions {
     out.userData = data as Record<string, unknown>;
   }
   return out;
+}
+
+/** Equalizer bands, copied plain: 0..14, gains from -0.25 to 1. */
+export function checkBands(bands: unknown): EqualizerBand[] {
+  const expected = 'an array of {band: 0..14, gain: -0.25..1}';
+  let copy: EqualizerBand[];
+  try {
+    copy = jsonData(bands, 'bands') as EqualizerBand[];
+  } catch {
+    throw new InvalidOptionError('bands', expected, bands);
+  }
+  if (!Array.isArray(copy) || !copy.every((b) => Number.isInteger(b?.band) && b.band >= 0 && b.band <= 14 && typeof b.gain === 'number' && b.gain >= -0.25 && b.gain <= 1)) {
+    throw new InvalidOptionError('bands', expected, bands);
+  }
+  return copy;
 }
 
 export function checkVolume(volume: number): void {

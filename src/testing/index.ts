@@ -8,7 +8,7 @@ export type {
   RecordedRequest,
   RestFault,
   RestartOptions,
-  SessionSnapshot,
+  SimulatorSession,
   SimulatorEvents,
 } from './simulator.js';
 export type { SimulatorOptions } from './options.js';
@@ -20,3 +20,5 @@ export type { ReleaseName } from './release.js';
 export type { Flavour, Quirks } from './quirks.js';
 export type { NodeLoad, VoiceState } from './types.js';
 export { crashWorker, hostPrototypeTouched, testWorker } from './worker-hooks.js';
+/** @deprecated The old name of `SimulatorSession` (lavathread's own `SessionSnapshot` is the session store's). */
+export type { SimulatorSession as SessionSnapshot } from './simulator.js';

@@ -76,7 +76,7 @@ export interface RecordedHandshake {
   readonly resumed: boolean;
 }
 
-export interface SessionSnapshot {
+export interface SimulatorSession {
   readonly id: string;
   readonly state: 'open' | 'paused' | 'closed';
   readonly userId: string;
@@ -270,7 +270,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
 
   // ------------------------------------------------------------------ inspection
 
-  sessions(): SessionSnapshot[] {
+  sessions(): SimulatorSession[] {
     return [...this.#sessions.values()].map((s) => ({
       id: s.id,
       state: s.state,

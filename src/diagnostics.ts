@@ -1,0 +1,66 @@
+/**
+ * Diagnostics on `node:diagnostics_channel`, as undici publishes its own: a tool subscribes to
+ * the channels it wants, and nothing is built for a channel nobody listens to. The Manager's
+ * `debug` event is a convenience subscriber: it subscribes while it has listeners.
+ *
+ * @example
+ * import diagnostics_channel from 'node:diagnostics_channel';
+ * diagnostics_channel.subscribe('lavathread:debug', ({ socket, message }) => log.debug({ socket }, message));
+ */
+import diagnostics_channel from 'node:diagnostics_channel';
+import type { Socket } from './socket.js';
+import type { LavalinkError } from './errors.js';
+
+/** A debug line: `socket` is the node's id, or null for the manager's own. */
+export interface DebugMessage {
+  readonly manager: object;
+  readonly socket: string | null;
+  readonly message: string;
+}
+
+/** A node's session and connection changes. */
+export interface SocketStateMessage {
+  readonly manager: object;
+  readonly socket: Socket;
+  readonly state: 'ready' | 'resumed' | 'closed' | 'gone' | 'stopped';
+  /** The close code (closed), or the error that made the socket give up (gone, stopped). */
+  readonly code: number | null;
+  readonly error: LavalinkError | null;
+}
+
+export const channels = {
+  debug: diagnostics_channel.channel('lavathread:debug'),
+  socketState: diagnostics_channel.channel('lavathread:socket:state'),
+} as const;
+
+export function publishDebug(manager: object, socket: string | null, message: string): void {
+  if (channels.debug.hasSubscribers) channels.debug.publish({ manager, socket, message } satisfies DebugMessage);
+}
+
+export function publishSocketState(manager: object, socket: Socket, state: SocketStateMessage['state'], code: number | null = null, error: LavalinkError | null = null): void {
+  if (channels.socketState.hasSubscribers) channels.socketState.publish({ manager, socket, state, code, error } satisfies SocketStateMessage);
+}
+
+/**
+ * Emits `debug` on `emitter` for its own lines while it has `debug` listeners (subscribed when
+ * the first comes, unsubscribed when the last goes or `stop()` is called).
+ */
+export function debugSubscriber(emitter: { on(event: 'newListener' | 'removeListener', listener: (name: string | symbol) => void): unknown; listenerCount(name: 'debug'): number; emit(name: 'debug', line: string): boolean }): { stop(): void } {
+  let subscribed = false;
+  const onMessage = (value: unknown): void => {
+    const message = value as DebugMessage;
+    if (message.manager === emitter) emitter.emit('debug', message.socket === null ? `[manager] ${message.message}` : `[socket ${message.socket}] ${message.message}`);
+  };
+  const set = (wanted: boolean): void => {
+    if (wanted === subscribed) return;
+    subscribed = wanted;
+    if (wanted) channels.debug.subscribe(onMessage);
+    else channels.debug.unsubscribe(onMessage);
+  };
+  // `newListener` comes before the listener is added: the first one subscribes at once.
+  emitter.on('newListener', (name) => name === 'debug' && set(true));
+  emitter.on('removeListener', (name) => name === 'debug' && set(emitter.listenerCount('debug') > 0));
+  return {
+    stop: () => set(false),
+  };
+}

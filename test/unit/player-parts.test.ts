@@ -1,0 +1,94 @@
+/** A player's parts alone, without sockets: its state under node events, and its voice credentials. */
+import assert from 'node:assert/strict';
+import { describe, test } from '../helpers/node-test.js';
+import { PlayerState } from '../../src/player/state.js';
+import { VoiceState } from '../../src/player/voice.js';
+import { trackFromEncoded } from '../../src/player/options.js';
+import { encodeTrack } from '../../src/protocol/track-codec.js';
+
+const GUILD = '123456789012345678';
+const info = (identifier: string, length = 180_000) => ({ title: identifier, author: 'a', length, identifier, isStream: false, uri: null, sourceName: 'youtube', position: 0 });
+const track = (identifier: string, length?: number) => trackFromEncoded(encodeTrack(info(identifier, length)));
+
+describe('PlayerState', () => {
+  test('a start is told once per track: not again for a restore, a seek or a server extra', () => {
+    const state = new PlayerState();
+    const a = track('a');
+    state.track = a;
+    state.startAt = 30_000;
+    assert.deepEqual(state.apply({ type: 'trackStart', guildId: GUILD, track: a }), { name: 'trackStart', track: a });
+    assert.ok(state.position >= 30_000, 'the position is at the asked start');
+    assert.equal(state.apply({ type: 'trackStart', guildId: GUILD, track: a }), null, 'an extra start of the same track');
+    const b = track('b');
+    assert.deepEqual(state.apply({ type: 'trackStart', guildId: GUILD, track: b }), { name: 'trackStart', track: b }, 'a track the bot did not ask for');
+    assert.equal(state.track, b);
+  });
+
+  test('an end clears the track unless it was replaced, and says when a queue may move on', () => {
+    const state = new PlayerState();
+    const a = track('a');
+    state.track = a;
+    assert.deepEqual(state.apply({ type: 'trackEnd', guildId: GUILD, track: null, reason: 'replaced' }), { name: 'trackEnd', track: a, reason: 'replaced', mayStartNext: false });
+    assert.equal(state.track, a, 'a replaced end keeps the new track');
+    assert.deepEqual(state.apply({ type: 'trackEnd', guildId: GUILD, track: a, reason: 'loadFailed' }), { name: 'trackEnd', track: a, reason: 'loadFailed', mayStartNext: true });
+    assert.equal(state.track, null);
+    assert.equal(state.position, 0);
+  });
+
+  test('updates move the position on, never below 0, never past a known length', () => {
+    const state = new PlayerState();
+    state.track = track('short', 1000);
+    state.applyUpdate(-50, 1, 12, performance.now());
+    assert.equal(state.position >= 0, true);
+    assert.equal(state.connected, true);
+    assert.equal(state.ping, 12);
+    state.applyUpdate(5000, NaN, NaN, performance.now());
+    assert.equal(state.position, 1000, 'clamped to the length');
+    assert.equal(state.ping, 12, 'NaN: left out by the node');
+    state.track = track('live', -1);
+    state.applyUpdate(5000, NaN, NaN, performance.now());
+    assert.ok(state.position >= 5000, 'an unknown length is no limit');
+  });
+
+  test('a voice close drops the connection and tells the code', () => {
+    const state = new PlayerState();
+    state.connected = true;
+    assert.deepEqual(state.apply({ type: 'voiceClosed', guildId: GUILD, code: 4006, reason: 'Session is no longer valid.', byRemote: true }), { name: 'voiceClosed', code: 4006, reason: 'Session is no longer valid.', byRemote: true });
+    assert.equal(state.connected, false);
+  });
+});
+
+describe('VoiceState', () => {
+  test('the update goes once both halves are known, and never twice', () => {
+    const voice = new VoiceState(GUILD);
+    assert.deepEqual(voice.stateUpdate('1', 'session'), { from: null, to: '1' });
+    assert.equal(voice.next(), null, 'no token yet');
+    voice.serverUpdate('token', 'endpoint');
+    const op = voice.next();
+    assert.deepEqual(op, { op: 'voiceUpdate', guildId: GUILD, sessionId: 'session', event: { token: 'token', guild_id: GUILD, endpoint: 'endpoint' }, channelId: '1' });
+    assert.equal(voice.next(), null, 'the same credentials again');
+    voice.unsent();
+    assert.deepEqual(voice.next(), op, 'an update that never reached the node goes again');
+  });
+
+  test('a channel move waits for the new token: the one sent is stale', () => {
+    const voice = new VoiceState(GUILD);
+    voice.stateUpdate('1', 'session');
+    voice.serverUpdate('old', 'endpoint');
+    assert.ok(voice.next());
+    assert.deepEqual(voice.stateUpdate('2', 'session'), { from: '1', to: '2' });
+    assert.equal(voice.next(), null, 'not with the old token');
+    voice.serverUpdate('new', 'endpoint');
+    assert.equal(voice.next()?.event.token, 'new');
+  });
+
+  test('a server move (endpoint null) waits; leaving forgets everything', () => {
+    const voice = new VoiceState(GUILD);
+    voice.stateUpdate('1', 'session');
+    voice.serverUpdate('token', null);
+    assert.equal(voice.next(), null);
+    assert.deepEqual(voice.stateUpdate(null, 'session'), { from: '1', to: null });
+    assert.equal(voice.channel, null);
+    assert.equal(voice.credentials(), null);
+  });
+});
