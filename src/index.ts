@@ -5,7 +5,26 @@ export { Player } from './player.js';
 export type { ConnectOptions, Filters, PlayOptions } from './player.js';
 export type { VoiceServerUpdate, VoiceStateUpdate } from './manager.js';
 export type { ManagerEvents, PlayerEvents, TrackEndReason, TrackExceptionInfo } from './events.js';
-export type { LoadException, LoadResult, NodePlayer, RestRequest, RestResult, Track } from './protocol/rest.js';
+export type {
+  FailingAddress,
+  IpBlock,
+  JsonObject,
+  JsonPrimitive,
+  JsonValue,
+  LoadException,
+  LoadResult,
+  NodeInfo,
+  NodePlayer,
+  RestRequest,
+  RestResult,
+  RestResults,
+  RoutePlannerDetails,
+  RoutePlannerStatus,
+  SessionInfo,
+  Track,
+} from './protocol/rest.js';
+export type { NodeFilters } from './protocol/filters.js';
+export type { RestMethod, SessionUpdate, SocketRest } from './socket-rest.js';
 export type { ManagerOptions, SocketData, SocketOptions, ResolvedSocketOptions } from './options.js';
 export type { OutgoingOp, EqualizerBand, VoiceServerEvent } from './protocol/ops.js';
 export type { LavalinkMessage, NodeStats, PlayerUpdateMessage, StatsMessage, ReadyMessage, EventMessage } from './protocol/messages.js';

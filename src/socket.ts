@@ -14,11 +14,10 @@ import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, t
 import { jsonData } from './protocol/json-data.js';
 import { emptyStats, type NodeStats } from './protocol/messages.js';
 import { validateOp, type OutgoingOp } from './protocol/ops.js';
-import { validateRequest, type RestRequest, type RestResult, type Track } from './protocol/rest.js';
+import { validateRequest, type JsonValue, type RestRequest, type RestResult, type Track } from './protocol/rest.js';
+import { createSocketRest, type SocketRest } from './socket-rest.js';
 import { HostSupervisor } from './transport/host-supervisor.js';
 import { hubOf, type ManagerHub, type SocketDriver } from './wiring.js';
-
-const REST_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 export class Socket {
   /** The manager this socket belongs to. */
@@ -207,13 +206,12 @@ export class Socket {
     return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
   }
 
-  /** A REST call to the node, made by the worker (e.g. `rest('GET', '/v4/info')`). */
-  async rest(method: string, path: string, body?: unknown): Promise<unknown> {
-    if (typeof method !== 'string' || !REST_METHODS.has(method.toUpperCase())) throw new InvalidOptionError('method', `one of ${[...REST_METHODS].join(', ')}`, method);
-    if (typeof path !== 'string' || !/^\/[\x21-\x7e]*$/.test(path)) throw new InvalidOptionError('path', 'a path starting with / (no spaces or control characters)', path);
-    const data = jsonData(body, 'body');
-    return unpackPayload(await this.#call((control) => control.rest(method.toUpperCase(), path, data), this.#config.restTimeout + 5000));
-  }
+  /** The node's REST API, made by the worker: `rest.info()`, `rest.load(...)`, ..., or any route with `rest('GET', '/v4/info')`. */
+  readonly rest: SocketRest = createSocketRest({
+    request: (request) => this.request(request),
+    raw: async (method, path, body) => unpackPayload(await this.#call((control) => control.rest(method, path, body), this.#config.restTimeout + 5000)) as JsonValue,
+    resumeKey: () => this.resumeKey ?? null,
+  });
 
   /** A typed REST request made by the worker, answered in one shape for both versions. */
   async request<R extends RestRequest>(request: R): Promise<RestResult<R['kind']>> {

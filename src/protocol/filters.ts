@@ -1,6 +1,12 @@
-/** Every filter Lavalink knows (spec §6), in one shape for both versions; omitted filters are off. */
+/**
+ * Audio filters (spec §6): what a player asks for, and what a node reports back for one of its
+ * players. `Filters` is the player's type as it stands today (src/player.ts will import it from
+ * here); `NodeFilters` is the same read from a node, so its plugin filters are JSON.
+ */
 import type { EqualizerBand } from './ops.js';
+import type { JsonValue } from './rest.js';
 
+/** Every filter Lavalink knows (spec §6); omitted filters are off. */
 export interface Filters {
   volume?: number;
   equalizer?: EqualizerBand[];
@@ -12,6 +18,63 @@ export interface Filters {
   distortion?: { sinOffset?: number; sinScale?: number; cosOffset?: number; cosScale?: number; tanOffset?: number; tanScale?: number; offset?: number; scale?: number };
   channelMix?: { leftToLeft?: number; leftToRight?: number; rightToLeft?: number; rightToRight?: number };
   lowPass?: { smoothing?: number };
-  /** Plugin filters by plugin name (the v3 adapter sends them as top-level keys). */
+  /** v4 plugin filters by plugin name (v3: sent as top-level keys). Checked as JSON data when sent. */
   pluginFilters?: Record<string, unknown>;
+}
+
+/** The filters a node reports for a player: the built-in ones as numbers, plugin filters as JSON. */
+export type NodeFilters = Omit<Filters, 'pluginFilters'> & {
+  /** By plugin name; v3 nodes' extra top-level keys land here too. */
+  pluginFilters?: Record<string, JsonValue>;
+};
+
+/** The numeric fields of each built-in filter that takes an object. */
+const filterFields = {
+  karaoke: ['level', 'monoLevel', 'filterBand', 'filterWidth'],
+  timescale: ['speed', 'pitch', 'rate'],
+  tremolo: ['frequency', 'depth'],
+  vibrato: ['frequency', 'depth'],
+  rotation: ['rotationHz'],
+  distortion: ['sinOffset', 'sinScale', 'cosOffset', 'cosScale', 'tanOffset', 'tanScale', 'offset', 'scale'],
+  channelMix: ['leftToLeft', 'leftToRight', 'rightToLeft', 'rightToRight'],
+  lowPass: ['smoothing'],
+} as const;
+
+type ObjectFilter = keyof typeof filterFields;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Defined, not assigned: a `__proto__` key from the node's JSON stays data, never a prototype. */
+function define(target: Record<string, JsonValue>, key: string, value: JsonValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * A node's filters object, field by field: what is not a number where one belongs is left out,
+ * never thrown over. Keys it does not know are plugin filters (v4 sends them under
+ * `pluginFilters`, v3 as extra top-level keys).
+ */
+export function toNodeFilters(raw: unknown): NodeFilters {
+  if (!isObject(raw)) return {};
+  const out: NodeFilters = {};
+  const plugins: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'volume') {
+      if (isNumber(value)) out.volume = value;
+    } else if (key === 'equalizer') {
+      if (Array.isArray(value)) out.equalizer = value.filter(isObject).filter((b) => isNumber(b.band) && isNumber(b.gain)).map((b) => ({ band: b.band as number, gain: b.gain as number }));
+    } else if (key === 'pluginFilters') {
+      if (isObject(value)) for (const [name, settings] of Object.entries(value)) define(plugins, name, settings as JsonValue);
+    } else if (Object.hasOwn(filterFields, key)) {
+      if (!isObject(value)) continue;
+      const fields: Record<string, number> = {};
+      for (const field of filterFields[key as ObjectFilter]) if (isNumber(value[field])) fields[field] = value[field];
+      (out as Record<string, unknown>)[key] = fields;
+    } else if (value !== null && value !== undefined) {
+      define(plugins, key, value as JsonValue);
+    }
+  }
+  if (Object.keys(plugins).length > 0) out.pluginFilters = plugins;
+  return out;
 }
