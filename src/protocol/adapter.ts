@@ -3,6 +3,8 @@
  * protocol/v3 and protocol/v4 asks which version a node speaks.
  */
 import type { SocketConfig } from '../options.js';
+import type { NodeFrame } from './frames.js';
+import type { NodeEvent } from './node-events.js';
 import type { OutgoingOp } from './ops.js';
 import type { RestRequest } from './rest.js';
 
@@ -41,4 +43,9 @@ export interface ProtocolAdapter {
   configureResuming(key: string, timeoutSeconds: number, context: AdapterContext): Promise<string | null>;
   /** A REST request, answered in the version-neutral shapes of rest.ts. */
   request(request: RestRequest, context: AdapterContext): Promise<unknown>;
+  /**
+   * What a frame means (node-events.ts), in the shape both versions share; null for `ready` and
+   * for ops and event types it does not know. Pure; never throws, whatever the frame holds.
+   */
+  readEvent(frame: NodeFrame): NodeEvent | null;
 }

@@ -1,6 +1,16 @@
 /** Lavalink v3 (3.3–3.7, spec §3): ops are written to the WebSocket as they are. */
 import type { ProtocolAdapter } from '../adapter.js';
+import type { NodeFrame } from '../frames.js';
+import { readEvent, trackFromEncoded, trackFromObject, type EventDialect } from '../read-event.js';
 import { v3Request } from './rest.js';
+
+/**
+ * v3 events carry the track as its encoded string: `track` (3.3–3.6), `encodedTrack` and the
+ * deprecated `track` (3.7). A server that sends a Track object instead is read too.
+ */
+const dialect: EventDialect = {
+  track: (frame: NodeFrame) => trackFromEncoded(frame.track) ?? trackFromEncoded(frame.encodedTrack) ?? trackFromObject(frame.track),
+};
 
 export const v3Adapter: ProtocolAdapter = {
   version: 3,
@@ -26,4 +36,5 @@ export const v3Adapter: ProtocolAdapter = {
     return key;
   },
   request: v3Request,
+  readEvent: (frame) => readEvent(frame, dialect),
 };

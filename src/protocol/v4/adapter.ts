@@ -4,7 +4,9 @@
  */
 import { RestError, SocketClosedError } from '../../errors.js';
 import type { AdapterContext, ProtocolAdapter } from '../adapter.js';
+import type { NodeFrame } from '../frames.js';
 import type { OutgoingOp } from '../ops.js';
+import { readEvent, trackFromEncoded, trackFromObject, type EventDialect } from '../read-event.js';
 import { v4Request } from './rest.js';
 
 function sessionPath(context: AdapterContext): string {
@@ -52,6 +54,11 @@ export function isSessionGone(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { message?: unknown }).message === 'Session not found';
 }
 
+/** v4 events carry a Track object (spec §4.1); a server that sends the encoded string is read too. */
+const dialect: EventDialect = {
+  track: (frame: NodeFrame) => trackFromObject(frame.track) ?? trackFromEncoded(frame.track),
+};
+
 export const v4Adapter: ProtocolAdapter = {
   version: 4,
   wsPath: '/v4/websocket',
@@ -86,4 +93,5 @@ export const v4Adapter: ProtocolAdapter = {
     return context.sessionId!;
   },
   request: v4Request,
+  readEvent: (frame) => readEvent(frame, dialect),
 };
