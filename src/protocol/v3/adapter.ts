@@ -1,5 +1,6 @@
 /** Lavalink v3 (3.3–3.7, spec §3): ops are written to the WebSocket as they are. */
 import type { ProtocolAdapter } from '../adapter.js';
+import { mayNotHaveArrived, playsTrack } from '../delivery.js';
 import type { NodeFrame } from '../frames.js';
 import { readEvent, trackFromEncoded, trackFromObject, type EventDialect } from '../read-event.js';
 import { v3Request } from './rest.js';
@@ -17,6 +18,8 @@ export const v3Adapter: ProtocolAdapter = {
   wsPath: '/',
   readyOnOpen: true,
   writesNeedConfirmation: true,
+  keepsResumeKeyAfterNewSession: true,
+  resumingNeedsSession: false,
   handshakeHeaders(config, userId, resume) {
     return {
       Authorization: config.password,
@@ -36,5 +39,8 @@ export const v3Adapter: ProtocolAdapter = {
     return key;
   },
   request: v3Request,
+  // 3.7 has the player routes under /v3; 3.3–3.6 answer 404, and the play goes again.
+  alreadyPlaying: (op, context) => playsTrack('/v3', op, context),
+  isRetryable: mayNotHaveArrived,
   readEvent: (frame) => readEvent(frame, dialect),
 };

@@ -4,6 +4,7 @@
  */
 import { RestError, SocketClosedError } from '../../errors.js';
 import type { AdapterContext, ProtocolAdapter } from '../adapter.js';
+import { mayNotHaveArrived, playsTrack } from '../delivery.js';
 import type { NodeFrame } from '../frames.js';
 import type { OutgoingOp } from '../ops.js';
 import { readEvent, trackFromEncoded, trackFromObject, type EventDialect } from '../read-event.js';
@@ -64,6 +65,8 @@ export const v4Adapter: ProtocolAdapter = {
   wsPath: '/v4/websocket',
   readyOnOpen: false,
   writesNeedConfirmation: false,
+  keepsResumeKeyAfterNewSession: false,
+  resumingNeedsSession: true,
   handshakeHeaders(config, userId, resume) {
     return {
       Authorization: config.password,
@@ -93,5 +96,9 @@ export const v4Adapter: ProtocolAdapter = {
     return context.sessionId!;
   },
   request: v4Request,
+  alreadyPlaying: (op, context) => playsTrack('/v4', op, context),
+  // Lavalink answers 404 `Session not found` for a session whose link just went: the op did not
+  // apply, and waits for the next session (resumed or new).
+  isRetryable: (error) => mayNotHaveArrived(error) || (error instanceof RestError && error.status === 404 && isSessionGone(error.body)),
   readEvent: (frame) => readEvent(frame, dialect),
 };
