@@ -3,6 +3,8 @@
  * the same port: acks. Both sides switch on `kind` and end with an exhaustive `never`.
  */
 import type { WireError } from '../errors.js';
+import type { NodeFrame } from '../protocol/frames.js';
+import type { NodeEvent } from '../protocol/node-events.js';
 
 /** Mirrored socket state; each state event carries the fields that changed. */
 export interface SocketState {
@@ -22,7 +24,10 @@ export interface SocketState {
 }
 
 export const EventKind = {
-  /** A frame from the node: `playerUpdate`, `stats`, `event`, or anything else it sent. */
+  /**
+   * A frame from the node: `playerUpdate`, `stats`, `event`, or anything else it sent; with what
+   * it means, read on the worker by the node's adapter.
+   */
   Frame: 0,
   State: 1,
   /** The session is usable: v4 `ready`, v3 open. */
@@ -37,7 +42,8 @@ export const EventKind = {
 } as const;
 
 export type HostEvent =
-  | { readonly kind: typeof EventKind.Frame; readonly socket: string; readonly frame: Record<string, unknown> }
+  /** `frame` exactly as the node sent it; `event` its meaning, null for `ready` and what the adapter does not know. */
+  | { readonly kind: typeof EventKind.Frame; readonly socket: string; readonly frame: NodeFrame; readonly event: NodeEvent | null }
   | { readonly kind: typeof EventKind.State; readonly socket: string; readonly state: Partial<SocketState> }
   | { readonly kind: typeof EventKind.Ready; readonly socket: string; readonly resumed: boolean; readonly sessionId: string | null }
   | { readonly kind: typeof EventKind.Close; readonly socket: string; readonly code: number; readonly reason: string }

@@ -18,7 +18,7 @@ describe('Manager.ideal', () => {
     const feed = (id: string, ready: boolean, s: NodeStats): void => {
       const socket = manager.sockets.get(id)!;
       if (ready) socket[kHandleEvent]({ kind: EventKind.Ready, socket: id, resumed: false, sessionId: 'session' });
-      socket[kHandleEvent]({ kind: EventKind.Frame, socket: id, frame: { op: 'stats', ...s } });
+      socket[kHandleEvent]({ kind: EventKind.Frame, socket: id, frame: { op: 'stats', ...s }, event: { type: 'stats', stats: s } });
     };
     feed('idle', true, stats({}));
     feed('busy-cpu', true, stats({ cpu: { cores: 4, systemLoad: 0.9, lavalinkLoad: 0.5 } }));
