@@ -4,12 +4,13 @@
  * job: the send side (sender.ts: queue, v3 confirmation, resuming), reconnect timing
  * (reconnects.ts), dead-peer detection (heartbeat.ts), the WebSocket of each attempt
  * (node-socket.ts), and what the main thread is told (report.ts). It asks the node's adapter
- * wherever the protocol versions differ.
+ * wherever the protocol versions differ, and close-codes.ts what a close means.
  */
 import { AuthFailedError, ErrorCode, LavalinkError, RestError, SocketClosedError } from '../errors.js';
 import type { SocketTaskInit } from '../ipc/control.js';
 import type { SocketConfig } from '../options.js';
 import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
+import { CloseDecision, closeDecision, closeRow } from '../protocol/close-codes.js';
 import { parseFrame, type NodeFrame } from '../protocol/frames.js';
 import type { NodeEvent } from '../protocol/node-events.js';
 import type { OutgoingOp } from '../protocol/ops.js';
@@ -36,6 +37,8 @@ export class Connection {
   /** A session is open: ops may go. */
   #usable = false;
   #closedForGood = false;
+  /** The code the last connection closed with, for the errors of ops that find none open. */
+  #lastCloseCode: number | null = null;
   /** Between the start of an attempt and its WebSocket existing (version detection runs there). */
   #opening = false;
   readonly #done: Promise<void>;
@@ -79,13 +82,13 @@ export class Connection {
   }
 
   send(op: OutgoingOp, deadline: number, replay = false): Promise<void> {
-    if (this.#closedForGood) return Promise.reject(new SocketClosedError('The socket is closed'));
+    if (this.#closedForGood) return Promise.reject(new SocketClosedError('The socket is closed', this.#lastCloseCode));
     return this.#sender.send(op, deadline, replay);
   }
 
   /** Turns resuming on now (it is also done after every open when `resuming` is set); answers the key. */
   async configureResuming(): Promise<string | null> {
-    if (this.#closedForGood) throw new SocketClosedError('The socket is closed');
+    if (this.#closedForGood) throw new SocketClosedError('The socket is closed', this.#lastCloseCode);
     await this.#sender.send('configureResuming', Date.now() + this.config.readyTimeout, false);
     return this.#report.state.resumeKey;
   }
@@ -105,7 +108,7 @@ export class Connection {
     this.#closedForGood = true;
     this.#clearTimers();
     await this.#sender.closing();
-    this.#sender.rejectAll(new SocketClosedError('The socket was closed'));
+    this.#sender.rejectAll(new SocketClosedError('The socket was closed', code));
     const link = this.#link;
     if (link && !link.isClosed) await link.shutDown(code, reason);
     else this.#end();
@@ -235,19 +238,35 @@ export class Connection {
   #onClose(link: NodeSocket, code: number, reason: string): void {
     if (link !== this.#link) return;
     this.#link = null;
+    this.#lastCloseCode = code;
     const wasOpen = this.#report.state.connected;
     this.#usable = false;
     this.#heartbeat.stop();
     this.#sender.linkClosed();
     this.#report.set({ connected: false });
+    const decision = closeDecision(code, { accepted: link.heard, resumable: this.#report.state.resumable });
     // Only a connection that was open closes; a failed attempt was told as such.
-    if (wasOpen) this.#report.closed(code, reason);
+    if (wasOpen) this.#report.closed(code, reason, decision);
     this.#report.debug(`closed (${code}${reason ? `, ${reason}` : ''})`);
     if (this.#closedForGood) return this.#end();
-    this.#reconnects.schedule();
+    switch (decision) {
+      case CloseDecision.GiveUp: {
+        const why = `${code} ${closeRow(code).name}${reason ? `: ${reason}` : ''}`;
+        return this.#stopForGood(new SocketClosedError(`Node ${this.config.id} closed the connection before taking it (${why}); it will not be tried again`, code));
+      }
+      case CloseDecision.Failover:
+        this.#report.debug('the node dropped our session with the connection: nothing to resume; it is probed for new players');
+        this.#sender.sessionLost();
+        return this.#reconnects.schedule();
+      case CloseDecision.Resume:
+      case CloseDecision.Retry:
+        // Even a resuming reconnect waits its backoff (at least retryDelay), so a flapping node is
+        // not hammered; the handshake presents the resume key, and the node says if it took it.
+        return this.#reconnects.schedule();
+    }
   }
 
-  /** The node refused the password: trying again cannot help, so queued ops reject, and the socket ends. */
+  /** The node refuses us in a way no retry can change (a wrong password): queued ops reject, and the socket ends. */
   #stopForGood(error: LavalinkError): void {
     this.#closedForGood = true;
     this.#usable = false;
@@ -269,7 +288,7 @@ export class Connection {
     return {
       rest: this.#rest,
       sessionId: this.#report.state.sessionId,
-      writeFrame: (text) => this.#link?.write(text) ?? Promise.reject(new SocketClosedError('The WebSocket is not open')),
+      writeFrame: (text) => this.#link?.write(text) ?? Promise.reject(new SocketClosedError('The WebSocket is not open', this.#lastCloseCode)),
     };
   }
 

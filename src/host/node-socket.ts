@@ -35,8 +35,12 @@ const CLOSE_CUTOFF_MS = 2000;
 
 export class NodeSocket {
   readonly #ws: WebSocket;
+  /** The code it closed with; null while it has not. */
+  closeCode: number | null = null;
   /** The node's `Session-Resumed` header on the handshake: it took the session back. */
   resumed = false;
+  /** A frame came on it: the node took the connection (close-codes.ts). */
+  heard = false;
 
   /** Throws at once when ws refuses the URL or the headers. */
   constructor(url: string, options: NodeSocketOptions, events: NodeSocketEvents) {
@@ -54,14 +58,20 @@ export class NodeSocket {
       events.refused(response.statusCode ?? 0);
     });
     ws.on('open', () => events.open());
-    ws.on('message', (data, binary) => events.message(binary ? '' : rawText(data), binary));
+    ws.on('message', (data, binary) => {
+      this.heard = true;
+      events.message(binary ? '' : rawText(data), binary);
+    });
     ws.on('pong', (data) => events.pong(data.toString('latin1')));
     ws.on('error', (error: Error & { code?: string }) => {
       // ws closes with 1009 after this one.
       const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
       events.error(tooBig ? new LavalinkError(ErrorCode.BadFrame, `The node sent a frame over maxFrameBytes (${options.maxFrameBytes})`) : new LavalinkError(ErrorCode.Connection, error.message));
     });
-    ws.on('close', (code, reason) => events.close(code, reason.toString()));
+    ws.on('close', (code, reason) => {
+      this.closeCode = code;
+      events.close(code, reason.toString());
+    });
   }
 
   get isOpen(): boolean {
@@ -82,8 +92,8 @@ export class NodeSocket {
   /** Writes a text frame; resolves once written, rejects with SocketClosedError when it cannot be. */
   write(text: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (!this.isOpen) return reject(new SocketClosedError('The WebSocket is not open'));
-      this.#ws.send(text, (error) => (error ? reject(new SocketClosedError(`The frame was not written: ${error.message}`)) : resolve()));
+      if (!this.isOpen) return reject(new SocketClosedError('The WebSocket is not open', this.closeCode));
+      this.#ws.send(text, (error) => (error ? reject(new SocketClosedError(`The frame was not written: ${error.message}`, this.closeCode)) : resolve()));
     });
   }
 

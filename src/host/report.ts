@@ -6,6 +6,7 @@
 import { toWire, type LavalinkError } from '../errors.js';
 import type { SocketTaskInit } from '../ipc/control.js';
 import { EventKind, type HostEvent, type SocketState } from '../ipc/events.js';
+import type { CloseDecision } from '../protocol/close-codes.js';
 import type { NodeFrame } from '../protocol/frames.js';
 import type { NodeEvent } from '../protocol/node-events.js';
 
@@ -59,9 +60,9 @@ export class Report {
     this.emit({ kind: EventKind.Ready, socket: this.#socket, resumed, sessionId });
   }
 
-  /** An open connection closed. */
-  closed(code: number, reason: string): void {
-    this.emit({ kind: EventKind.Close, socket: this.#socket, code, reason });
+  /** An open connection closed, and what the connection does about it. */
+  closed(code: number, reason: string, decision: CloseDecision): void {
+    this.emit({ kind: EventKind.Close, socket: this.#socket, code, reason, decision });
   }
 
   /** The node is gone (the tries ran out; it is probed), or it refused us for good (`final`). */

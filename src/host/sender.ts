@@ -94,6 +94,12 @@ export class Sender {
     this.#queue.armExpiry();
   }
 
+  /** The node lost our session: there is nothing to resume. */
+  sessionLost(): void {
+    this.#resumeWith = null;
+    this.#host.report.set({ resumeKey: null });
+  }
+
   /** A pong: confirms v3 writes it covers; answers whose ping it was. */
   onPong(payload: string): PongKind | null {
     return this.#confirmation.onPong(payload);
