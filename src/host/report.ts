@@ -74,8 +74,9 @@ export class Report {
     this.emit({ kind: EventKind.Error, socket: this.#socket, error: toWire(error) });
   }
 
+  /** Diagnostics ride with the next batch: a debug line is no reason to wake the main thread. */
   debug(message: string): void {
-    this.emit({ kind: EventKind.Debug, socket: this.#socket, message });
+    this.emit({ kind: EventKind.Debug, socket: this.#socket, message }, false);
   }
 
   #emitState(state: Partial<SocketState>): void {

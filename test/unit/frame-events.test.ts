@@ -1,17 +1,19 @@
 /**
  * Frame events as the host sends them: a node's frame with what it means, read once on the worker.
  * Plain playerUpdates stay columns and are never read; everything else round-trips through the
- * msgpack codec with its event.
+ * msgpack codec with its event; debug lines wait for a batch instead of waking the main thread.
  */
 import assert from 'node:assert/strict';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { describe, test } from '../helpers/node-test.js';
 import { Batcher } from '../../src/host/batcher.js';
+import { Report, type EventSink } from '../../src/host/report.js';
 import { BatchDecoder, BatchEncoder } from '../../src/ipc/codec.js';
 import { EventKind, type EventBatch, type HostEvent } from '../../src/ipc/events.js';
 import { parseFrame, type NodeFrame } from '../../src/protocol/frames.js';
 import { v3Adapter } from '../../src/protocol/v3/adapter.js';
 import { v4Adapter } from '../../src/protocol/v4/adapter.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { until } from '../helpers/raw-client.js';
 import { LavalinkError } from '../../src/errors.js';
 
@@ -68,5 +70,38 @@ describe('Frame events', () => {
     assert.deepEqual(received.map((e) => e.kind), [EventKind.Updates, EventKind.Frame]);
     const event = received[1]!;
     assert.ok(event.kind === EventKind.Frame && event.event?.type === 'trackStart');
+  });
+
+  test('debug lines wait for the window; state, errors and the rest go at once', () => {
+    const pushed: [HostEvent, boolean][] = [];
+    const sink: EventSink = { push: (event, urgent) => pushed.push([event, urgent]), pushFrame: () => {} };
+    const report = new Report('s', sink, { connected: false, remaining: 3, resumeKey: null, sessionId: null, version: 4, ping: -1, queued: 0, resumable: true });
+    report.debug('connecting');
+    report.set({ connected: true, remaining: 3 });
+    report.set({ connected: true });
+    report.error(new Error('x'));
+    assert.deepEqual(
+      pushed.map(([event, urgent]) => [event.kind, urgent]),
+      [
+        [EventKind.State, true],
+        [EventKind.Debug, false],
+        [EventKind.State, true],
+        [EventKind.Error, true],
+      ],
+    );
+    assert.deepEqual((pushed[2]![0] as Extract<HostEvent, { kind: typeof EventKind.State }>).state, { connected: true, remaining: 3 }, 'a change says what changed');
+  });
+
+  test('a debug line in the batcher rides with the next window, not a wake-up of its own', async () => {
+    const batches: EventBatch[] = [];
+    const decoder = new BatchDecoder();
+    const port = { on: () => port, postMessage: (bytes: Uint8Array) => void batches.push(decoder.decode(bytes)) };
+    const clock = new ManualClock();
+    const batcher = new Batcher(port as unknown as MessagePort, { flushWindowMs: 25, clock });
+    batcher.push({ kind: EventKind.Debug, socket: 's', message: 'hello' }, false);
+    await new Promise<void>((resolve) => setImmediate(resolve)); // an urgent event would have gone by now
+    assert.equal(batches.length, 0);
+    clock.advance(25);
+    assert.deepEqual(batches.map((b) => b.events), [[{ kind: EventKind.Debug, socket: 's', message: 'hello' }]]);
   });
 });
