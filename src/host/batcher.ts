@@ -12,6 +12,9 @@ import type { MessagePort } from 'node:worker_threads';
 import { BatchEncoder } from '../ipc/codec.js';
 import { EventKind, type BatchAck, type HostEvent } from '../ipc/events.js';
 import { appendUpdate, FIELDS } from '../ipc/updates.js';
+import type { NodeFrame } from '../protocol/frames.js';
+import type { NodeEvent } from '../protocol/node-events.js';
+import type { Clock } from './clock.js';
 
 /** Behind the main thread this long counts as a stall, not load (ms). */
 const STALL_MS = 100;
@@ -34,13 +37,8 @@ export interface BatcherOptions {
   readonly clock?: BatcherClock;
 }
 
-/** Time and timers for the Batcher; consulted per flush and per ack, never per event. */
-export interface BatcherClock {
-  /** Milliseconds, monotonic (performance.now() on the real clock). */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(timer: unknown): void;
-}
+/** Time and timers for the Batcher; consulted per flush and per ack, never per event. Monotonic. */
+export type BatcherClock = Clock;
 
 const realClock: BatcherClock = {
   now: () => performance.now(),
@@ -127,6 +125,20 @@ export class Batcher {
   /** Queues an event; `urgent` ones (track events, state) flush at the next microtask. */
   push(event: HostEvent, urgent: boolean): void {
     if (!urgent && event.kind === EventKind.Frame && this.#pushUpdate(event.socket, event.frame)) return;
+    this.#add(event, urgent);
+  }
+
+  /**
+   * Queues a frame from a node. A plain playerUpdate joins its socket's columns and is never read;
+   * any other frame is read with `read` into the Frame event's `event` (so the flood of updates
+   * costs no object per update).
+   */
+  pushFrame(socket: string, frame: NodeFrame, read: (frame: NodeFrame) => NodeEvent | null, urgent: boolean): void {
+    if (!urgent && this.#pushUpdate(socket, frame)) return;
+    this.#add({ kind: EventKind.Frame, socket, frame, event: read(frame) }, urgent);
+  }
+
+  #add(event: HostEvent, urgent: boolean): void {
     // Any other event of the socket ends its run: later updates go after it.
     this.#open.delete(event.socket);
     const key = urgent ? undefined : coalescingKey(event);

@@ -56,7 +56,7 @@ export class SocketHost {
       task.events.close();
     }
     const batcher = this.#batcher;
-    const connection = new Connection(task, (event, urgent) => batcher.push(event, urgent));
+    const connection = new Connection(task, batcher);
     const control: SocketControl = {
       connect: (userId) => connection.connect(userId),
       send: (op, deadline) => outcome(() => connection.send(op, deadline)),

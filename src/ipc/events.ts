@@ -3,6 +3,9 @@
  * the same port: acks. Both sides switch on `kind` and end with an exhaustive `never`.
  */
 import type { WireError } from '../errors.js';
+import type { CloseDecision } from '../protocol/close-codes.js';
+import type { NodeFrame } from '../protocol/frames.js';
+import type { NodeEvent } from '../protocol/node-events.js';
 
 /** Mirrored socket state; each state event carries the fields that changed. */
 export interface SocketState {
@@ -22,7 +25,10 @@ export interface SocketState {
 }
 
 export const EventKind = {
-  /** A frame from the node: `playerUpdate`, `stats`, `event`, or anything else it sent. */
+  /**
+   * A frame from the node: `playerUpdate`, `stats`, `event`, or anything else it sent; with what
+   * it means, read on the worker by the node's adapter.
+   */
   Frame: 0,
   State: 1,
   /** The session is usable: v4 `ready`, v3 open. */
@@ -37,10 +43,12 @@ export const EventKind = {
 } as const;
 
 export type HostEvent =
-  | { readonly kind: typeof EventKind.Frame; readonly socket: string; readonly frame: Record<string, unknown> }
+  /** `frame` exactly as the node sent it; `event` its meaning, null for `ready` and what the adapter does not know. */
+  | { readonly kind: typeof EventKind.Frame; readonly socket: string; readonly frame: NodeFrame; readonly event: NodeEvent | null }
   | { readonly kind: typeof EventKind.State; readonly socket: string; readonly state: Partial<SocketState> }
   | { readonly kind: typeof EventKind.Ready; readonly socket: string; readonly resumed: boolean; readonly sessionId: string | null }
-  | { readonly kind: typeof EventKind.Close; readonly socket: string; readonly code: number; readonly reason: string }
+  /** `decision`: what the host does about it (protocol/close-codes.ts); `failover` means the node lost our players. */
+  | { readonly kind: typeof EventKind.Close; readonly socket: string; readonly code: number; readonly reason: string; readonly decision: CloseDecision }
   | { readonly kind: typeof EventKind.Error; readonly socket: string; readonly error: WireError }
   | { readonly kind: typeof EventKind.Disconnect; readonly socket: string; readonly final: boolean; readonly error: WireError | null }
   | { readonly kind: typeof EventKind.Debug; readonly socket: string; readonly message: string }

@@ -7,7 +7,7 @@
 export const sharedStructures: readonly (readonly string[])[] = [
   // envelopes (ipc/events.ts)
   ['seq', 'events'],
-  ['kind', 'socket', 'frame'],
+  ['kind', 'socket', 'frame', 'event'],
   ['kind', 'socket', 'state'],
   ['kind', 'socket', 'first', 'names', 'slots', 'values'],
   // Lavalink frames, v4 field order
@@ -21,4 +21,9 @@ export const sharedStructures: readonly (readonly string[])[] = [
   ['op', 'type', 'guildId', 'track', 'reason'],
   ['encoded', 'info', 'pluginInfo', 'userData'],
   ['identifier', 'isSeekable', 'author', 'length', 'isStream', 'position', 'title', 'uri', 'sourceName', 'artworkUrl', 'isrc'],
+  // what frames mean (protocol/node-events.ts), in the order the adapters' readers build them
+  ['type', 'stats'],
+  ['players', 'playingPlayers', 'uptime', 'memory', 'cpu', 'frameStats'],
+  ['type', 'guildId', 'track'],
+  ['type', 'guildId', 'track', 'reason'],
 ];

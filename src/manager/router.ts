@@ -10,9 +10,9 @@ import { updateFrame } from '../ipc/updates.js';
 import type { Player } from '../player.js';
 import type { PlayerMap } from '../player-map.js';
 import type { LavalinkMessage } from '../protocol/messages.js';
+import type { NodeEvent } from '../protocol/node-events.js';
 import type { Socket } from '../socket.js';
 import type { PlayerDriver, SocketDriver } from '../wiring.js';
-import { readNodeEvent } from './legacy-frame.js';
 
 type UpdatesEvent = Extract<HostEvent, { kind: typeof EventKind.Updates }>;
 
@@ -41,7 +41,7 @@ export class EventRouter {
       if (!socket) continue;
       try {
         if (event.kind === EventKind.Updates) this.#updates(socket, event);
-        else if (event.kind === EventKind.Frame) this.#frame(socket, event.frame as LavalinkMessage);
+        else if (event.kind === EventKind.Frame) this.#frame(socket, event.frame, event.event);
         else this.#context.socketDriver(socket)?.handle(event);
       } catch (error) {
         rethrowLater(error);
@@ -49,8 +49,8 @@ export class EventRouter {
     }
   }
 
-  #frame(socket: Socket, frame: LavalinkMessage): void {
-    const event = readNodeEvent(frame);
+  /** A frame, with what the worker's adapter read it as (null: nothing for a player or the socket). */
+  #frame(socket: Socket, frame: LavalinkMessage, event: NodeEvent | null): void {
     if (event?.type === 'stats') {
       this.#context.socketDriver(socket)?.setStats(event.stats);
     } else if (event) {

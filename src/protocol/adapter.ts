@@ -1,8 +1,13 @@
 /**
  * One adapter per protocol version, with the same shape (undici's h1/h2 pattern): nothing outside
- * protocol/v3 and protocol/v4 asks which version a node speaks.
+ * protocol/ asks which version a node speaks. Where the versions differ, the adapter says how
+ * (a field, a method); `versions.ts` picks the adapter.
  */
+import type { LavalinkError } from '../errors.js';
 import type { SocketConfig } from '../options.js';
+import type { PlayOp } from './delivery.js';
+import type { NodeFrame } from './frames.js';
+import type { NodeEvent } from './node-events.js';
 import type { OutgoingOp } from './ops.js';
 import type { RestRequest } from './rest.js';
 
@@ -32,6 +37,13 @@ export interface ProtocolAdapter {
    * REST calls, answered.
    */
   readonly writesNeedConfirmation: boolean;
+  /**
+   * Whether the key to resume with outlives a session the node did not resume. A v4 key is the
+   * session id, which names a session that is gone; a v3 key is ours, configured again anyway.
+   */
+  readonly keepsResumeKeyAfterNewSession: boolean;
+  /** Whether resuming is configured on the session itself (v4: REST on its id), so not before `ready`. */
+  readonly resumingNeedsSession: boolean;
   handshakeHeaders(config: SocketConfig, userId: string, resume: string | null): Record<string, string>;
   send(op: OutgoingOp, context: AdapterContext): Promise<void>;
   /**
@@ -41,4 +53,16 @@ export interface ProtocolAdapter {
   configureResuming(key: string, timeoutSeconds: number, context: AdapterContext): Promise<string | null>;
   /** A REST request, answered in the version-neutral shapes of rest.ts. */
   request(request: RestRequest, context: AdapterContext): Promise<unknown>;
+  /**
+   * Whether the node already plays this `play`'s track for its guild: a replayed play (after a
+   * worker crash, a timed-out call) is asked about before it goes again. False when it cannot tell.
+   */
+  alreadyPlaying(op: PlayOp, context: AdapterContext): Promise<boolean>;
+  /** Whether a failed delivery may not have reached the node, so that another try is worth it. */
+  isRetryable(error: LavalinkError): boolean;
+  /**
+   * What a frame means (node-events.ts), in the shape both versions share; null for `ready` and
+   * for ops and event types it does not know. Pure; never throws, whatever the frame holds.
+   */
+  readEvent(frame: NodeFrame): NodeEvent | null;
 }

@@ -6,6 +6,7 @@ import { BatchDecoder, BatchEncoder } from '../../src/ipc/codec.js';
 import { EventKind, type BatchAck, type EventBatch, type HostEvent } from '../../src/ipc/events.js';
 import { sharedStructures } from '../../src/ipc/structures.js';
 import { appendUpdate, updateFrame } from '../../src/ipc/updates.js';
+import type { NodeFrame } from '../../src/protocol/frames.js';
 import { toPlayerUpdate } from '../../src/protocol/v4/adapter.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { until } from '../helpers/raw-client.js';
@@ -14,10 +15,11 @@ const update = (guildId: string, position: number): HostEvent => ({
   kind: EventKind.Frame,
   socket: 's',
   frame: { op: 'playerUpdate', guildId, state: { time: 1, position, connected: true, ping: 0 } },
+  event: null,
 });
 /** Batches as frames: each Updates run read back into the playerUpdates it carries. */
 const frames = (events: readonly HostEvent[]): Record<string, unknown>[] =>
-  events.flatMap((e) => {
+  events.flatMap<Record<string, unknown>>((e) => {
     if (e.kind === EventKind.Updates) return e.guilds.map((guildId, i) => ({ ...updateFrame(guildId, e.values, i) }));
     return e.kind === EventKind.Frame ? [e.frame] : [{ kind: e.kind }];
   });
@@ -28,7 +30,7 @@ function onlyRun(batch: EventBatch): Extract<HostEvent, { kind: typeof EventKind
   if (event?.kind !== EventKind.Updates) throw new Error(`not a run: ${JSON.stringify(event)}`);
   return event;
 }
-const trackEvent = (type: string): HostEvent => ({ kind: EventKind.Frame, socket: 's', frame: { op: 'event', type, guildId: '1', track: { encoded: 'x' } } });
+const trackEvent = (type: string): HostEvent => ({ kind: EventKind.Frame, socket: 's', frame: { op: 'event', type, guildId: '1', track: { encoded: 'x' } }, event: null });
 
 describe('the event codec', () => {
   test('round trips known and unknown shapes, and never grows the frozen structures', () => {
@@ -36,7 +38,7 @@ describe('the event codec', () => {
     const decoder = new BatchDecoder();
     const batch: EventBatch = {
       seq: 1,
-      events: [update('1', 5), { kind: EventKind.State, socket: 's', state: { connected: true, remaining: 3 } }, { kind: EventKind.Frame, socket: 's', frame: { op: 'custom', nested: { a: [1, 'b', null] } } }],
+      events: [update('1', 5), { kind: EventKind.State, socket: 's', state: { connected: true, remaining: 3 } }, { kind: EventKind.Frame, socket: 's', frame: { op: 'custom', nested: { a: [1, 'b', null] } }, event: null }],
     };
     const count = sharedStructures.length;
     assert.deepEqual(decoder.decode(encoder.encode(batch)), batch);
@@ -102,8 +104,8 @@ describe('playerUpdates as columns', () => {
     const received: HostEvent[] = [];
     port1.on('message', (bytes: Uint8Array) => received.push(...decoder.decode(bytes).events));
     const odd = { op: 'playerUpdate', guildId: '9', state: { time: 1, filters: {} } };
-    const sent: Record<string, unknown>[] = [plain[0]!, plain[1]!, odd, plain[2]!, plain[3]!, plain[4]!];
-    for (const frame of sent) batcher.push({ kind: EventKind.Frame, socket: 's', frame }, false);
+    const sent: NodeFrame[] = [plain[0]!, plain[1]!, odd, plain[2]!, plain[3]!, plain[4]!];
+    for (const frame of sent) batcher.push({ kind: EventKind.Frame, socket: 's', frame, event: null }, false);
     await until(() => frames(received).length >= sent.length, 5000, 'the batch');
     assert.deepEqual(frames(received), sent);
     assert.deepEqual(received.map((e) => e.kind), [EventKind.Updates, EventKind.Frame, EventKind.Updates]);

@@ -4,7 +4,10 @@
  */
 import { RestError, SocketClosedError } from '../../errors.js';
 import type { AdapterContext, ProtocolAdapter } from '../adapter.js';
+import { mayNotHaveArrived, playsTrack } from '../delivery.js';
+import type { NodeFrame } from '../frames.js';
 import type { OutgoingOp } from '../ops.js';
+import { readEvent, trackFromEncoded, trackFromObject, type EventDialect } from '../read-event.js';
 import { v4Request } from './rest.js';
 
 function sessionPath(context: AdapterContext): string {
@@ -52,11 +55,18 @@ export function isSessionGone(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { message?: unknown }).message === 'Session not found';
 }
 
+/** v4 events carry a Track object (spec §4.1); a server that sends the encoded string is read too. */
+const dialect: EventDialect = {
+  track: (frame: NodeFrame) => trackFromObject(frame.track) ?? trackFromEncoded(frame.track),
+};
+
 export const v4Adapter: ProtocolAdapter = {
   version: 4,
   wsPath: '/v4/websocket',
   readyOnOpen: false,
   writesNeedConfirmation: false,
+  keepsResumeKeyAfterNewSession: false,
+  resumingNeedsSession: true,
   handshakeHeaders(config, userId, resume) {
     return {
       Authorization: config.password,
@@ -86,4 +96,9 @@ export const v4Adapter: ProtocolAdapter = {
     return context.sessionId!;
   },
   request: v4Request,
+  alreadyPlaying: (op, context) => playsTrack('/v4', op, context),
+  // Lavalink answers 404 `Session not found` for a session whose link just went: the op did not
+  // apply, and waits for the next session (resumed or new).
+  isRetryable: (error) => mayNotHaveArrived(error) || (error instanceof RestError && error.status === 404 && isSessionGone(error.body)),
+  readEvent: (frame) => readEvent(frame, dialect),
 };
