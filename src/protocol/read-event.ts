@@ -34,8 +34,10 @@ export function readEvent(frame: NodeFrame, dialect: EventDialect): NodeEvent | 
 function readPlayerUpdate(frame: NodeFrame): NodeEvent | null {
   const { guildId, state } = frame;
   if (typeof guildId !== 'string' || !isObject(state)) return null;
-  // `time` is the node's clock; a frame without one still says where the player is.
-  const read: PlayerState = { time: finite(state.time) ?? 0 };
+  // `time` is the node's clock; a frame without one still says where the player is. Fields a
+  // server adds travel on as it sent them (a bot may read them); the four known ones are checked.
+  const { time: _time, position: _position, connected: _connected, ping: _ping, ...extra } = state;
+  const read: PlayerState = { ...extra, time: finite(state.time) ?? 0 };
   // The position stays as sent (even negative): the main side clamps it where it applies it.
   const position = finite(state.position);
   if (position !== undefined) read.position = position;
