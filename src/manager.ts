@@ -131,7 +131,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
         this.#keeper?.sessionReady(socket, resumed);
         this.#failover.sessionReady(socket, resumed, hadSession);
       },
-      connectionLost: (socket) => this.#failover.connectionLost(socket),
+      connectionLost: (socket, decision) => this.#failover.connectionLost(socket, decision === 'failover'),
       socketGone: (socket, final, error) => this.#onSocketGone(socket, final, error),
       playerMoved: () => this.#failover.invalidate(),
       playerDestroyed: (player) => {

@@ -262,7 +262,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
 }
 
 /** Checks one node's data; `path` names it in messages (`nodes[2]`). */
-export function validateSocketData(data: unknown, path: string): SocketData {
+export function validateSocketData(data: unknown, path: string): asserts data is SocketData {
   check(typeof data === 'object' && data !== null && !Array.isArray(data), path, 'an object', data);
   const d = data as Record<string, unknown>;
   check(typeof d.id === 'string' && d.id !== '', `${path}.id`, 'a non-empty string', d.id);
@@ -277,5 +277,4 @@ export function validateSocketData(data: unknown, path: string): SocketData {
   if (d.ca !== undefined) check(typeof d.ca === 'string' && d.ca.includes('-----BEGIN CERTIFICATE-----'), `${path}.ca`, 'PEM certificates (a string)', typeof d.ca === 'string' ? '[PEM?]' : d.ca);
   if (d.version !== undefined) check(([3, 4, 'auto'] as unknown[]).includes(d.version), `${path}.version`, "3, 4 or 'auto'", d.version);
   validateSocketOptions(d.options, `${path}.options`);
-  return d as unknown as SocketData;
 }

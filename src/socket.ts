@@ -284,7 +284,7 @@ export class Socket {
         this.#connected = false;
         emitter.emit('socketClose', this, event.code, event.reason);
         publishSocketState(this.manager, this, 'closed', event.code);
-        hub.connectionLost(this);
+        hub.connectionLost(this, event.decision);
         return;
       case EventKind.Error: {
         const error = fromWire(event.error);

@@ -7,6 +7,7 @@ import type { EventEmitter } from 'node:events';
 import type { LavalinkError } from './errors.js';
 import type { ManagerEvents } from './events.js';
 import type { HostEvent } from './ipc/events.js';
+import type { CloseDecision } from './protocol/close-codes.js';
 import type { ResolvedManagerOptions } from './options.js';
 import type { Player } from './player.js';
 import type { AdoptedState } from './player/driver.js';
@@ -67,8 +68,8 @@ export interface ManagerHub {
   socketDriver(socket: unknown): SocketDriver | undefined;
   /** A socket has a session again: resumed (players intact) or new (players to rebuild). */
   sessionReady(socket: Socket, resumed: boolean, hadSession: boolean): void;
-  /** A socket's connection closed; it will try to reconnect. */
-  connectionLost(socket: Socket): void;
+  /** A socket's connection closed; it will try to reconnect. `decision`: what the close means (protocol/close-codes.ts). */
+  connectionLost(socket: Socket, decision: CloseDecision): void;
   /** A socket's tries ran out (or it stopped for good: `final`); its players fail over. */
   socketGone(socket: Socket, final: boolean, error: LavalinkError | null): void;
   /** A player changed nodes: placement counts are stale. */

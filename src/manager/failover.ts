@@ -88,14 +88,15 @@ export class Failover {
    * fail over to the other nodes then, while the socket keeps trying (when it is back, it takes new
    * players again).
    */
-  connectionLost(socket: Socket): void {
+  connectionLost(socket: Socket, sessionLost: boolean): void {
     if (this.#outageTimers.has(socket)) return;
-    // A node that cannot resume dropped its players with the connection: they move at once.
-    const delayMs = socket.resumable ? socket.options.resumeTimeout * 1000 : 0;
+    // A node that cannot resume dropped its players with the connection (the close said so, or
+    // the node showed it cannot resume): they move at once.
+    const delayMs = socket.resumable && !sessionLost ? socket.options.resumeTimeout * 1000 : 0;
     const timer = setTimeout(() => {
       this.#outageTimers.delete(socket);
       if (socket.ready || this.#context.ready().length === 0) return;
-      this.#strand(socket, socket.resumable ? 'stayed down past its resume timeout' : 'cannot resume');
+      this.#strand(socket, delayMs > 0 ? 'stayed down past its resume timeout' : 'lost its session with the connection');
     }, delayMs);
     timer.unref();
     this.#outageTimers.set(socket, timer);
