@@ -33,8 +33,8 @@ export class Player extends EventEmitter<PlayerEvents> {
   readonly #state = new PlayerState();
   readonly #voice: VoiceState;
   readonly #driver: PlayerDriver;
-  /** Whether `playerUpdate` has listeners here; kept by the listener methods (see the end of this file). */
-  #updateHeard = false;
+  /** Whether `playerUpdate` has listeners here; kept by the listener methods (player/listeners.ts). */
+  readonly #listening = { playerUpdate: false };
   #destroyed = false;
 
   constructor(socket: Socket, guildId: string) {
@@ -47,7 +47,7 @@ export class Player extends EventEmitter<PlayerEvents> {
       player: this,
       state: this.#state,
       voice: this.#voice,
-      updateHeard: () => this.#updateHeard,
+      listening: this.#listening,
       sendVoice: () => this.#sendVoice(),
       announce: (announcement) => announce(this, announcement),
       moved: (from, to) => {
@@ -336,7 +336,7 @@ export class Player extends EventEmitter<PlayerEvents> {
   }
 
   #listenersChanged(): void {
-    this.#updateHeard = this.listenerCount('playerUpdate') > 0;
+    this.#listening.playerUpdate = this.listenerCount('playerUpdate') > 0;
   }
 
   static {

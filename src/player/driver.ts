@@ -8,6 +8,9 @@ import type { Filters } from '../protocol/filters.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { Track } from '../protocol/rest.js';
 import { updateState, FIELDS } from '../ipc/updates.js';
+import type { LavalinkError } from '../errors.js';
+import type { PlayerEvent } from '../protocol/node-events.js';
+import type { StoredPlayer } from '../session-store/session-store.js';
 import type { PlayerDriver } from '../wiring.js';
 import type { Announcement, PlayerState } from './state.js';
 import type { VoiceCredentials, VoiceState } from './voice.js';
@@ -28,7 +31,7 @@ export interface PlayerParts {
   readonly state: PlayerState;
   readonly voice: VoiceState;
   /** Whether the player itself has `playerUpdate` listeners (kept by its listener methods). */
-  updateHeard(): boolean;
+  readonly listening: { playerUpdate: boolean };
   /** Sends the voice update the credentials make, if any is due (the Player's #sendVoice). */
   sendVoice(): void;
   /** Tells the bot, on the player and on the manager. */
@@ -38,61 +41,89 @@ export interface PlayerParts {
 }
 
 export function createPlayerDriver(parts: PlayerParts): PlayerDriver {
-  const { player, state, voice } = parts;
-  return {
-    player,
-    voiceState(channelId, sessionId) {
-      const move = voice.stateUpdate(channelId, sessionId);
-      if (channelId === null) state.connected = false;
-      if (move) parts.moved(move.from, move.to);
-      if (channelId !== null) parts.sendVoice();
-    },
-    voiceServer(token, endpoint) {
-      voice.serverUpdate(token, endpoint);
-      parts.sendVoice();
-    },
-    event(event) {
-      const announcement = state.apply(event);
-      if (announcement) parts.announce(announcement);
-    },
-    update(values, index, now, managerHeard) {
-      const at = index * FIELDS;
-      state.applyUpdate(values[at + 1]!, values[at + 2]!, values[at + 3]!, now);
-      // The state object is made only for listeners: at 100k updates/s, not making it is the saving.
-      const heard = parts.updateHeard();
-      if (!heard && !managerHeard) return;
-      const update = updateState(values, index);
-      if (heard) player.emit('playerUpdate', player, update);
-      if (managerHeard) player.manager.emit('playerUpdate', player, update);
-    },
-    async restore() {
-      await Promise.all(restoreOps(player.guildId, state, voice).map((op) => player.socket.send(op)));
-    },
-    restoreFailed(error) {
-      const track = state.track;
-      state.clearTrack();
-      state.paused.reset(false);
-      player.emit('restoreFailed', player, track, error);
-      player.manager.emit('playerRestoreFailed', player, track, error);
-    },
-    snapshot() {
-      return {
-        guildId: player.guildId,
-        socketId: player.socket.id,
-        channel: voice.channel,
-        voice: voice.credentials(),
-        track: state.track?.encoded ?? null,
-        position: Math.max(0, Math.floor(state.position)),
-        paused: state.paused.value,
-        volume: state.volume.value,
-        filters: state.filters.value as Record<string, unknown>,
-      };
-    },
-    adopt(adopted, voiceOnNode) {
-      state.adopt(adopted);
-      voice.adopt(adopted.channel, adopted.voice, voiceOnNode);
-    },
-  };
+  return new Driver(parts);
+}
+
+/**
+ * A class, not an object of closures: the router calls `update` on a different player's driver
+ * for every update of the flood, and a call site that sees one prototype method stays fast where
+ * one that sees a thousand closures did not (bench flood: 0.87 against 0.44 µs/event at 50k/s).
+ */
+class Driver implements PlayerDriver {
+  readonly player: Player;
+  readonly #parts: PlayerParts;
+  readonly #state: PlayerState;
+  readonly #voice: VoiceState;
+
+  constructor(parts: PlayerParts) {
+    this.player = parts.player;
+    this.#parts = parts;
+    this.#state = parts.state;
+    this.#voice = parts.voice;
+  }
+
+  voiceState(channelId: string | null, sessionId: string): void {
+    const move = this.#voice.stateUpdate(channelId, sessionId);
+    if (channelId === null) this.#state.connected = false;
+    if (move) this.#parts.moved(move.from, move.to);
+    if (channelId !== null) this.#parts.sendVoice();
+  }
+
+  voiceServer(token: string, endpoint: string | null): void {
+    this.#voice.serverUpdate(token, endpoint);
+    this.#parts.sendVoice();
+  }
+
+  event(event: PlayerEvent): void {
+    const announcement = this.#state.apply(event);
+    if (announcement) this.#parts.announce(announcement);
+  }
+
+  update(values: Float64Array, index: number, now: number, managerHeard: boolean): void {
+    const at = index * FIELDS;
+    this.#state.applyUpdate(values[at + 1]!, values[at + 2]!, values[at + 3]!, now);
+    // The state object is made only for listeners: at 100k updates/s, not making it is the saving.
+    const heard = this.#parts.listening.playerUpdate;
+    if (!heard && !managerHeard) return;
+    const player = this.player;
+    const update = updateState(values, index);
+    if (heard) player.emit('playerUpdate', player, update);
+    if (managerHeard) player.manager.emit('playerUpdate', player, update);
+  }
+
+  async restore(): Promise<void> {
+    const player = this.player;
+    await Promise.all(restoreOps(player.guildId, this.#state, this.#voice).map((op) => player.socket.send(op)));
+  }
+
+  restoreFailed(error: LavalinkError): void {
+    const { player } = this;
+    const track = this.#state.track;
+    this.#state.clearTrack();
+    this.#state.paused.reset(false);
+    player.emit('restoreFailed', player, track, error);
+    player.manager.emit('playerRestoreFailed', player, track, error);
+  }
+
+  snapshot(): StoredPlayer {
+    const [player, state, voice] = [this.player, this.#state, this.#voice];
+    return {
+      guildId: player.guildId,
+      socketId: player.socket.id,
+      channel: voice.channel,
+      voice: voice.credentials(),
+      track: state.track?.encoded ?? null,
+      position: Math.max(0, Math.floor(state.position)),
+      paused: state.paused.value,
+      volume: state.volume.value,
+      filters: state.filters.value as Record<string, unknown>,
+    };
+  }
+
+  adopt(adopted: AdoptedState, voiceOnNode: boolean): void {
+    this.#state.adopt(adopted);
+    this.#voice.adopt(adopted.channel, adopted.voice, voiceOnNode);
+  }
 }
 
 /**
