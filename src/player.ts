@@ -13,14 +13,13 @@ import type { Filters } from './protocol/filters.js';
 import { jsonData } from './protocol/json-data.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import type { Track } from './protocol/rest.js';
-import { createPlayerDriver, filtersOp } from './player/driver.js';
+import { filtersOp, PlayerCore } from './player/driver.js';
 import { checkBands, checkPlayOptions, checkVolume, optionsObject, trackFromEncoded, type ConnectOptions, type PlayOptions } from './player/options.js';
 import { watchListeners } from './player/listeners.js';
 import { announce } from './player/announce.js';
-import { PlayerState } from './player/state.js';
 import { VoiceState } from './player/voice.js';
 import type { Socket } from './socket.js';
-import { hubOf, type PlayerDriver } from './wiring.js';
+import { hubOf } from './wiring.js';
 
 export type { ConnectOptions, PlayOptions } from './player/options.js';
 export type { Filters } from './protocol/filters.js';
@@ -30,11 +29,9 @@ export class Player extends EventEmitter<PlayerEvents> {
   readonly guildId: string;
   /** The node this player is on; changes on `moveTo` and failover. */
   socket: Socket;
-  readonly #state = new PlayerState();
+  /** The player's state, which the manager drives (player/driver.ts). */
+  readonly #state: PlayerCore;
   readonly #voice: VoiceState;
-  readonly #driver: PlayerDriver;
-  /** Whether `playerUpdate` has listeners here; kept by the listener methods (player/listeners.ts). */
-  readonly #listening = { playerUpdate: false };
   #destroyed = false;
 
   constructor(socket: Socket, guildId: string) {
@@ -43,11 +40,9 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.socket = socket;
     this.guildId = guildId;
     this.#voice = new VoiceState(guildId);
-    this.#driver = createPlayerDriver({
+    this.#state = new PlayerCore({
       player: this,
-      state: this.#state,
       voice: this.#voice,
-      listening: this.#listening,
       sendVoice: () => this.#sendVoice(),
       announce: (announcement) => announce(this, announcement),
       moved: (from, to) => {
@@ -55,7 +50,7 @@ export class Player extends EventEmitter<PlayerEvents> {
         this.manager.emit('playerMove', this, from, to);
       },
     });
-    hubOf(socket?.manager)?.attachPlayer(this, this.#driver);
+    hubOf(socket?.manager)?.attachPlayer(this, this.#state);
   }
 
   get manager(): Manager {
@@ -266,7 +261,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     hub.playerMoved();
     // What the old node never took goes to the new one first, in order; then the whole state.
     target.carry(carried);
-    await this.#driver.restore();
+    await this.#state.restore();
     this.emit('nodeMove', this, from, socket);
     this.manager.emit('playerNodeMove', this, from, socket);
   }
@@ -336,7 +331,7 @@ export class Player extends EventEmitter<PlayerEvents> {
   }
 
   #listenersChanged(): void {
-    this.#listening.playerUpdate = this.listenerCount('playerUpdate') > 0;
+    this.#state.playerUpdateHeard = this.listenerCount('playerUpdate') > 0;
   }
 
   static {

@@ -114,7 +114,7 @@ export class PlayerState {
   }
 
   /** Takes over a track state from a snapshot or a resumed node: its start there is not news. */
-  adopt(state: AdoptedTrackState): void {
+  adoptTrack(state: AdoptedTrackState): void {
     this.track = state.track;
     this.paused.reset(state.paused);
     this.volume.reset(state.volume);
