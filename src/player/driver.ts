@@ -12,7 +12,7 @@ import type { LavalinkError } from '../errors.js';
 import type { PlayerEvent } from '../protocol/node-events.js';
 import type { StoredPlayer } from '../session-store/session-store.js';
 import type { PlayerDriver } from '../wiring.js';
-import { PlayerState, type Announcement } from './state.js';
+import { PlayerModel, type Announcement } from './state.js';
 import type { VoiceCredentials, VoiceState } from './voice.js';
 
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
@@ -39,12 +39,12 @@ export interface PlayerParts {
 
 /**
  * A player's state with the manager's calls on it: the Player reads and changes it as its
- * PlayerState, the manager drives it. One object, and a class: each update of the flood touches
+ * PlayerModel, the manager drives it. One object, and a class: each update of the flood touches
  * this object and its player only, and its call site sees one method. Bench flood (worker,
  * 50k/s, main-thread CPU per event): a driver of closures over a separate state cost 1.28 µs, a
  * class beside the state ~0.6, this 0.38–0.41, against 0.40–0.49 before the split, side by side.
  */
-export class PlayerCore extends PlayerState implements PlayerDriver {
+export class PlayerCore extends PlayerModel implements PlayerDriver {
   readonly player: Player;
   /** Whether the player itself has `playerUpdate` listeners (kept by its listener methods). */
   playerUpdateHeard = false;
@@ -126,7 +126,7 @@ export class PlayerCore extends PlayerState implements PlayerDriver {
  * Everything the node needs to play as this player does, in order: the voice connection, the
  * track where it was (its start there is not a new track to the bot), volume, filters.
  */
-function restoreOps(guildId: string, state: PlayerState, voice: VoiceState): OutgoingOp[] {
+function restoreOps(guildId: string, state: PlayerModel, voice: VoiceState): OutgoingOp[] {
   const ops: OutgoingOp[] = [];
   const voiceOp = voice.op();
   if (voiceOp) {

@@ -1,7 +1,7 @@
 /**
  * What a player is: its track, where in it, and the fields the bot sets (paused, volume,
  * filters: as asked from the moment it asks, see field-edits.ts). Kept whole enough to rebuild
- * the player on another node, and changed by the node's events through {@link PlayerState.apply},
+ * the player on another node, and changed by the node's events through {@link PlayerModel.apply},
  * which answers what to tell the bot. No sockets, no emitters: unit-testable alone.
  */
 import { FieldEdits } from '../field-edits.js';
@@ -27,7 +27,7 @@ export interface AdoptedTrackState {
   filters: Filters;
 }
 
-export class PlayerState {
+export class PlayerModel {
   /** The current track (decoded), or null. */
   track: Track | null = null;
   readonly paused = new FieldEdits(false);

@@ -1,7 +1,7 @@
 /** A player's parts alone, without sockets: its state under node events, and its voice credentials. */
 import assert from 'node:assert/strict';
 import { describe, test } from '../helpers/node-test.js';
-import { PlayerState } from '../../src/player/state.js';
+import { PlayerModel } from '../../src/player/state.js';
 import { VoiceState } from '../../src/player/voice.js';
 import { trackFromEncoded } from '../../src/player/options.js';
 import { encodeTrack } from '../../src/protocol/track-codec.js';
@@ -10,9 +10,9 @@ const GUILD = '123456789012345678';
 const info = (identifier: string, length = 180_000) => ({ title: identifier, author: 'a', length, identifier, isStream: false, uri: null, sourceName: 'youtube', position: 0 });
 const track = (identifier: string, length?: number) => trackFromEncoded(encodeTrack(info(identifier, length)));
 
-describe('PlayerState', () => {
+describe('PlayerModel', () => {
   test('a start is told once per track: not again for a restore, a seek or a server extra', () => {
-    const state = new PlayerState();
+    const state = new PlayerModel();
     const a = track('a');
     state.track = a;
     state.startAt = 30_000;
@@ -25,7 +25,7 @@ describe('PlayerState', () => {
   });
 
   test('an end clears the track unless it was replaced, and says when a queue may move on', () => {
-    const state = new PlayerState();
+    const state = new PlayerModel();
     const a = track('a');
     state.track = a;
     assert.deepEqual(state.apply({ type: 'trackEnd', guildId: GUILD, track: null, reason: 'replaced' }), { name: 'trackEnd', track: a, reason: 'replaced', mayStartNext: false });
@@ -36,7 +36,7 @@ describe('PlayerState', () => {
   });
 
   test('updates move the position on, never below 0, never past a known length', () => {
-    const state = new PlayerState();
+    const state = new PlayerModel();
     state.track = track('short', 1000);
     state.applyUpdate(-50, 1, 12, performance.now());
     assert.equal(state.position >= 0, true);
@@ -51,7 +51,7 @@ describe('PlayerState', () => {
   });
 
   test('a voice close drops the connection and tells the code', () => {
-    const state = new PlayerState();
+    const state = new PlayerModel();
     state.connected = true;
     assert.deepEqual(state.apply({ type: 'voiceClosed', guildId: GUILD, code: 4006, reason: 'Session is no longer valid.', byRemote: true }), { name: 'voiceClosed', code: 4006, reason: 'Session is no longer valid.', byRemote: true });
     assert.equal(state.connected, false);
