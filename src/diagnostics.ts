@@ -5,16 +5,16 @@
  *
  * @example
  * import diagnostics_channel from 'node:diagnostics_channel';
- * diagnostics_channel.subscribe('lavathread:debug', ({ socket, message }) => log.debug({ socket }, message));
+ * diagnostics_channel.subscribe('lavathread:debug', ({ socketId, message }) => log.debug({ socketId }, message));
  */
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { Socket } from './socket.js';
 import type { LavalinkError } from './errors.js';
 
-/** A debug line: `socket` is the node's id, or null for the manager's own. */
+/** A debug line: `socketId` is the node's id, or null for the manager's own. */
 export interface DebugMessage {
   readonly manager: object;
-  readonly socket: string | null;
+  readonly socketId: string | null;
   readonly message: string;
 }
 
@@ -33,8 +33,8 @@ export const channels = {
   socketState: diagnostics_channel.channel('lavathread:socket:state'),
 } as const;
 
-export function publishDebug(manager: object, socket: string | null, message: string): void {
-  if (channels.debug.hasSubscribers) channels.debug.publish({ manager, socket, message } satisfies DebugMessage);
+export function publishDebug(manager: object, socketId: string | null, message: string): void {
+  if (channels.debug.hasSubscribers) channels.debug.publish({ manager, socketId, message } satisfies DebugMessage);
 }
 
 export function publishSocketState(manager: object, socket: Socket, state: SocketStateMessage['state'], code: number | null = null, error: LavalinkError | null = null): void {
@@ -49,7 +49,7 @@ export function debugSubscriber(emitter: { on(event: 'newListener' | 'removeList
   let subscribed = false;
   const onMessage = (value: unknown): void => {
     const message = value as DebugMessage;
-    if (message.manager === emitter) emitter.emit('debug', message.socket === null ? `[manager] ${message.message}` : `[socket ${message.socket}] ${message.message}`);
+    if (message.manager === emitter) emitter.emit('debug', message.socketId === null ? `[manager] ${message.message}` : `[socket ${message.socketId}] ${message.message}`);
   };
   const set = (wanted: boolean): void => {
     if (wanted === subscribed) return;

@@ -92,7 +92,7 @@ export class Socket {
         hub.emitter.emit('socketError', this, error);
         publishDebug(manager, this.id, 'worker lost; restarting on a new worker');
       },
-      gaveUp: (error) => this.#handle({ kind: EventKind.Disconnect, socket: this.id, final: true, error: { name: error.name, code: error.code, message: error.message } }),
+      gaveUp: (error) => this.#handle({ kind: EventKind.Disconnect, socketId: this.id, final: true, error: { name: error.name, code: error.code, message: error.message } }),
     });
     hub.attachSocket(this, this.#driver());
   }

@@ -63,7 +63,7 @@ class UpdateRun {
       n++;
     });
     if (n === 0) return null;
-    return { kind: EventKind.Updates, socket: this.socket, guilds, values: n * FIELDS === values.length ? values : values.slice(0, n * FIELDS) };
+    return { kind: EventKind.Updates, socketId: this.socket, guilds, values: n * FIELDS === values.length ? values : values.slice(0, n * FIELDS) };
   }
 }
 
@@ -124,7 +124,7 @@ export class Batcher {
 
   /** Queues an event; `urgent` ones (track events, state) flush at the next microtask. */
   push(event: HostEvent, urgent: boolean): void {
-    if (!urgent && event.kind === EventKind.Frame && this.#pushUpdate(event.socket, event.frame)) return;
+    if (!urgent && event.kind === EventKind.Frame && this.#pushUpdate(event.socketId, event.frame)) return;
     this.#add(event, urgent);
   }
 
@@ -135,12 +135,12 @@ export class Batcher {
    */
   pushFrame(socket: string, frame: NodeFrame, read: (frame: NodeFrame) => NodeEvent | null, urgent: boolean): void {
     if (!urgent && this.#pushUpdate(socket, frame)) return;
-    this.#add({ kind: EventKind.Frame, socket, frame, event: read(frame) }, urgent);
+    this.#add({ kind: EventKind.Frame, socketId: socket, frame, event: read(frame) }, urgent);
   }
 
   #add(event: HostEvent, urgent: boolean): void {
     // Any other event of the socket ends its run: later updates go after it.
-    this.#open.delete(event.socket);
+    this.#open.delete(event.socketId);
     const key = urgent ? undefined : coalescingKey(event);
     if (key !== undefined && this.#behind) {
       // The stale one leaves its slot; the new one goes last, so order with track events holds.
@@ -257,7 +257,7 @@ export class Batcher {
 function coalescingKey(event: HostEvent): string | undefined {
   if (event.kind !== EventKind.Frame) return undefined;
   const { op, guildId } = event.frame as { op?: unknown; guildId?: unknown };
-  if (op === 'playerUpdate' && typeof guildId === 'string') return `${event.socket}\u0000${guildId}`;
-  if (op === 'stats') return `${event.socket}\u0000stats`;
+  if (op === 'playerUpdate' && typeof guildId === 'string') return `${event.socketId}\u0000${guildId}`;
+  if (op === 'stats') return `${event.socketId}\u0000stats`;
   return undefined;
 }

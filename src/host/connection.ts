@@ -3,7 +3,7 @@
  * detection, session, close, reconnect, a refusal that stops it for good). Its parts each do one
  * job: the send side (sender.ts: queue, v3 confirmation, resuming), reconnect timing
  * (reconnects.ts), dead-peer detection (heartbeat.ts), the WebSocket of each attempt
- * (node-socket.ts), and what the main thread is told (report.ts). It asks the node's adapter
+ * (ws-attempt.ts), and what the main thread is told (report.ts). It asks the node's adapter
  * wherever the protocol versions differ, and close-codes.ts what a close means.
  */
 import { AuthFailedError, ErrorCode, LavalinkError, RestError, SocketClosedError } from '../errors.js';
@@ -17,7 +17,7 @@ import type { OutgoingOp } from '../protocol/ops.js';
 import type { RestRequest } from '../protocol/rest.js';
 import { adapterFor, detectAdapter } from '../protocol/versions.js';
 import { Heartbeat } from './heartbeat.js';
-import { NodeSocket } from './node-socket.js';
+import { WsAttempt } from './ws-attempt.js';
 import { Reconnects } from './reconnects.js';
 import { initialState, Report, type EventSink } from './report.js';
 import { RestClient } from './rest-client.js';
@@ -33,7 +33,7 @@ export class Connection {
   #adapter: ProtocolAdapter | null;
   #userId: string | null;
   /** The current attempt's WebSocket; null between connections. */
-  #link: NodeSocket | null = null;
+  #link: WsAttempt | null = null;
   /** A session is open: ops may go. */
   #usable = false;
   #closedForGood = false;
@@ -158,7 +158,7 @@ export class Connection {
     this.#report.debug(`connecting to ${url}${resumeWith !== null ? ' (resuming)' : ''}`);
     const options = { headers: adapter.handshakeHeaders(config, userId, resumeWith), handshakeTimeout: config.deadAfter, maxFrameBytes: config.maxFrameBytes, ca: config.ca };
     // Every event checks it is about the current socket: a replaced one must not speak.
-    const link: NodeSocket = new NodeSocket(url, options, {
+    const link: WsAttempt = new WsAttempt(url, options, {
       refused: (status) => this.#onRefused(link, status),
       open: () => this.#onOpen(link),
       message: (text, binary) => {
@@ -178,7 +178,7 @@ export class Connection {
   }
 
   /** A refused handshake: the password is wrong (never retried), or the node is not ready yet. */
-  #onRefused(link: NodeSocket, status: number): void {
+  #onRefused(link: WsAttempt, status: number): void {
     if (link !== this.#link) return;
     if (status === 401 || status === 403) {
       this.#link = null;
@@ -189,7 +189,7 @@ export class Connection {
     link.terminate();
   }
 
-  #onOpen(link: NodeSocket): void {
+  #onOpen(link: WsAttempt): void {
     if (link !== this.#link) return;
     this.#reconnects.opened();
     this.#report.set({ connected: true, remaining: this.config.maxTries });
@@ -235,7 +235,7 @@ export class Connection {
     this.#sender.sessionOpened(resumed);
   }
 
-  #onClose(link: NodeSocket, code: number, reason: string): void {
+  #onClose(link: WsAttempt, code: number, reason: string): void {
     if (link !== this.#link) return;
     this.#link = null;
     this.#lastCloseCode = code;

@@ -57,30 +57,30 @@ export class Report {
 
   /** The session is usable: v4 `ready`, v3 open. */
   ready(resumed: boolean, sessionId: string | null): void {
-    this.emit({ kind: EventKind.Ready, socket: this.#socket, resumed, sessionId });
+    this.emit({ kind: EventKind.Ready, socketId: this.#socket, resumed, sessionId });
   }
 
   /** An open connection closed, and what the connection does about it. */
   closed(code: number, reason: string, decision: CloseDecision): void {
-    this.emit({ kind: EventKind.Close, socket: this.#socket, code, reason, decision });
+    this.emit({ kind: EventKind.Close, socketId: this.#socket, code, reason, decision });
   }
 
   /** The node is gone (the tries ran out; it is probed), or it refused us for good (`final`). */
   disconnected(final: boolean, error: LavalinkError | null): void {
-    this.emit({ kind: EventKind.Disconnect, socket: this.#socket, final, error: error ? toWire(error) : null });
+    this.emit({ kind: EventKind.Disconnect, socketId: this.#socket, final, error: error ? toWire(error) : null });
   }
 
   error(error: unknown): void {
-    this.emit({ kind: EventKind.Error, socket: this.#socket, error: toWire(error) });
+    this.emit({ kind: EventKind.Error, socketId: this.#socket, error: toWire(error) });
   }
 
   /** Diagnostics ride with the next batch: a debug line is no reason to wake the main thread. */
   debug(message: string): void {
-    this.emit({ kind: EventKind.Debug, socket: this.#socket, message }, false);
+    this.emit({ kind: EventKind.Debug, socketId: this.#socket, message }, false);
   }
 
   #emitState(state: Partial<SocketState>): void {
-    this.emit({ kind: EventKind.State, socket: this.#socket, state: { ...state } });
+    this.emit({ kind: EventKind.State, socketId: this.#socket, state: { ...state } });
   }
 }
 

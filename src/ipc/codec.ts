@@ -26,7 +26,7 @@ const MAX_SLOTS = 65_536;
  */
 export interface WireUpdates {
   readonly kind: typeof EventKind.Updates;
-  readonly socket: string;
+  readonly socketId: string;
   readonly first: number;
   readonly names: readonly string[];
   /** Uint32 slots, as bytes. */
@@ -79,7 +79,7 @@ export class BatchEncoder {
       }
       slots[i] = slot;
     });
-    return { kind: event.kind, socket: event.socket, first, names, slots: bytes(slots), values: bytes(event.values) };
+    return { kind: event.kind, socketId: event.socketId, first, names, slots: bytes(slots), values: bytes(event.values) };
   }
 }
 
@@ -105,7 +105,7 @@ export class BatchDecoder {
     const slots = new Uint32Array(copy(event.slots));
     const guilds = new Array<string>(slots.length);
     for (let i = 0; i < slots.length; i++) guilds[i] = names[slots[i]!]!;
-    return { kind: EventKind.Updates, socket: event.socket, guilds, values: new Float64Array(copy(event.values)), slots, table: names };
+    return { kind: EventKind.Updates, socketId: event.socketId, guilds, values: new Float64Array(copy(event.values)), slots, table: names };
   }
 }
 

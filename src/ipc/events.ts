@@ -44,18 +44,18 @@ export const EventKind = {
 
 export type HostEvent =
   /** `frame` exactly as the node sent it; `event` its meaning, null for `ready` and what the adapter does not know. */
-  | { readonly kind: typeof EventKind.Frame; readonly socket: string; readonly frame: NodeFrame; readonly event: NodeEvent | null }
-  | { readonly kind: typeof EventKind.State; readonly socket: string; readonly state: Partial<SocketState> }
-  | { readonly kind: typeof EventKind.Ready; readonly socket: string; readonly resumed: boolean; readonly sessionId: string | null }
+  | { readonly kind: typeof EventKind.Frame; readonly socketId: string; readonly frame: NodeFrame; readonly event: NodeEvent | null }
+  | { readonly kind: typeof EventKind.State; readonly socketId: string; readonly state: Partial<SocketState> }
+  | { readonly kind: typeof EventKind.Ready; readonly socketId: string; readonly resumed: boolean; readonly sessionId: string | null }
   /** `decision`: what the host does about it (protocol/close-codes.ts); `failover` means the node lost our players. */
-  | { readonly kind: typeof EventKind.Close; readonly socket: string; readonly code: number; readonly reason: string; readonly decision: CloseDecision }
-  | { readonly kind: typeof EventKind.Error; readonly socket: string; readonly error: WireError }
-  | { readonly kind: typeof EventKind.Disconnect; readonly socket: string; readonly final: boolean; readonly error: WireError | null }
-  | { readonly kind: typeof EventKind.Debug; readonly socket: string; readonly message: string }
+  | { readonly kind: typeof EventKind.Close; readonly socketId: string; readonly code: number; readonly reason: string; readonly decision: CloseDecision }
+  | { readonly kind: typeof EventKind.Error; readonly socketId: string; readonly error: WireError }
+  | { readonly kind: typeof EventKind.Disconnect; readonly socketId: string; readonly final: boolean; readonly error: WireError | null }
+  | { readonly kind: typeof EventKind.Debug; readonly socketId: string; readonly message: string }
   /** `values` holds FIELDS numbers per guild (ipc/updates.ts); order is the order they came in. */
   | {
       readonly kind: typeof EventKind.Updates;
-      readonly socket: string;
+      readonly socketId: string;
       readonly guilds: readonly string[];
       readonly values: Float64Array;
       /**

@@ -7,9 +7,9 @@
 export const sharedStructures: readonly (readonly string[])[] = [
   // envelopes (ipc/events.ts)
   ['seq', 'events'],
-  ['kind', 'socket', 'frame', 'event'],
-  ['kind', 'socket', 'state'],
-  ['kind', 'socket', 'first', 'names', 'slots', 'values'],
+  ['kind', 'socketId', 'frame', 'event'],
+  ['kind', 'socketId', 'state'],
+  ['kind', 'socketId', 'first', 'names', 'slots', 'values'],
   // Lavalink frames, v4 field order
   ['op', 'guildId', 'state'],
   ['time', 'position', 'connected', 'ping'],

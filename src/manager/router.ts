@@ -37,7 +37,7 @@ export class EventRouter {
   /** A batch from a host, in order. A throwing listener costs no other event: it surfaces later. */
   route(events: readonly HostEvent[]): void {
     for (const event of events) {
-      const socket = this.#context.socket(event.socket);
+      const socket = this.#context.socket(event.socketId);
       if (!socket) continue;
       try {
         if (event.kind === EventKind.Updates) this.#updates(socket, event);

@@ -32,7 +32,7 @@ class Recorder implements EventSink {
   }
 
   pushFrame(socket: string, frame: NodeFrame, read: (frame: NodeFrame) => NodeEvent | null): void {
-    this.events.push({ kind: EventKind.Frame, socket, frame, event: read(frame) });
+    this.events.push({ kind: EventKind.Frame, socketId: socket, frame, event: read(frame) });
   }
 
   of<K extends HostEvent['kind']>(kind: K): Extract<HostEvent, { kind: K }>[] {

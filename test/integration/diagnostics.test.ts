@@ -31,7 +31,7 @@ describe('diagnostics_channel', () => {
       other.init(USER_ID);
       await socket.onReady();
       assert.ok(states.some((s) => s.manager === manager && s.socket === socket && s.state === 'ready'), 'ready published');
-      await until(() => published.some((m) => m.manager === manager && m.socket === 'main' && /connected/.test(m.message)), 5000, 'a debug line');
+      await until(() => published.some((m) => m.manager === manager && m.socketId === 'main' && /connected/.test(m.message)), 5000, 'a debug line');
       await until(() => lines.some((line) => line.startsWith('[socket main] ')), 5000, 'the debug event');
       assert.ok(lines.every((line) => !line.startsWith('[socket other]')), "one manager's listeners never hear another's lines");
       sim.dropConnections({ abrupt: true });

@@ -60,8 +60,8 @@ describe('piscina, configured for long-lived socket tasks', () => {
       t.after(() => link.release(new SocketClosedError('the test is over')));
       return link;
     };
-    const ready = (id: string): boolean => events.some((e) => e.socket === id && e.kind === EventKind.Ready);
-    const frames = (id: string): number => events.filter((e) => e.socket === id && e.kind === EventKind.Frame).length;
+    const ready = (id: string): boolean => events.some((e) => e.socketId === id && e.kind === EventKind.Ready);
+    const frames = (id: string): number => events.filter((e) => e.socketId === id && e.kind === EventKind.Frame).length;
     const keepsReceiving = async (id: string): Promise<void> => {
       const before = frames(id);
       await until(() => frames(id) >= before + 2, 10_000, `more frames (stats every 50 ms) for socket ${id}`);

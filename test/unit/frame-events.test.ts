@@ -38,13 +38,13 @@ const frames = [
 
 describe('Frame events', () => {
   test('round trip through the codec with their events, frames exactly as the node sent them', () => {
-    const events: HostEvent[] = frames.map((f) => ({ kind: EventKind.Frame, socket: 's', frame: f, event: v3Adapter.readEvent(f) }));
+    const events: HostEvent[] = frames.map((f) => ({ kind: EventKind.Frame, socketId: 's', frame: f, event: v3Adapter.readEvent(f) }));
     assert.ok(events.every((e) => e.kind !== EventKind.Frame || e.frame.op === 'ready' || e.frame.op === 'custom' || e.event !== null));
     const batch: EventBatch = { seq: 1, events };
     const decoded = new BatchDecoder().decode(new BatchEncoder().encode(batch));
     assert.deepEqual(decoded, batch);
     const v4Track = frame({ op: 'event', type: 'TrackStartEvent', guildId: '1', track: { encoded: ENCODED, info: { title: 'x' }, userData: { a: 1 } } });
-    const v4Batch: EventBatch = { seq: 2, events: [{ kind: EventKind.Frame, socket: 's', frame: v4Track, event: v4Adapter.readEvent(v4Track) }] };
+    const v4Batch: EventBatch = { seq: 2, events: [{ kind: EventKind.Frame, socketId: 's', frame: v4Track, event: v4Adapter.readEvent(v4Track) }] };
     assert.deepEqual(new BatchDecoder().decode(new BatchEncoder().encode(v4Batch)), v4Batch);
   });
 
@@ -98,10 +98,10 @@ describe('Frame events', () => {
     const port = { on: () => port, postMessage: (bytes: Uint8Array) => void batches.push(decoder.decode(bytes)) };
     const clock = new ManualClock();
     const batcher = new Batcher(port as unknown as MessagePort, { flushWindowMs: 25, clock });
-    batcher.push({ kind: EventKind.Debug, socket: 's', message: 'hello' }, false);
+    batcher.push({ kind: EventKind.Debug, socketId: 's', message: 'hello' }, false);
     await new Promise<void>((resolve) => setImmediate(resolve)); // an urgent event would have gone by now
     assert.equal(batches.length, 0);
     clock.advance(25);
-    assert.deepEqual(batches.map((b) => b.events), [[{ kind: EventKind.Debug, socket: 's', message: 'hello' }]]);
+    assert.deepEqual(batches.map((b) => b.events), [[{ kind: EventKind.Debug, socketId: 's', message: 'hello' }]]);
   });
 });

@@ -18,7 +18,7 @@ describe('Manager.ideal', () => {
     const feed = (id: string, ready: boolean, s: NodeStats): void => {
       // As the manager's router would: the host's ready event, then the node's stats.
       const driver = hubOf(manager)!.socketDriver(manager.sockets.get(id))!;
-      if (ready) driver.handle({ kind: EventKind.Ready, socket: id, resumed: false, sessionId: 'session' });
+      if (ready) driver.handle({ kind: EventKind.Ready, socketId: id, resumed: false, sessionId: 'session' });
       driver.setStats(s);
     };
     feed('idle', true, stats({}));

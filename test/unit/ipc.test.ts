@@ -13,7 +13,7 @@ import { until } from '../helpers/raw-client.js';
 
 const update = (guildId: string, position: number): HostEvent => ({
   kind: EventKind.Frame,
-  socket: 's',
+  socketId: 's',
   frame: { op: 'playerUpdate', guildId, state: { time: 1, position, connected: true, ping: 0 } },
   event: null,
 });
@@ -30,7 +30,7 @@ function onlyRun(batch: EventBatch): Extract<HostEvent, { kind: typeof EventKind
   if (event?.kind !== EventKind.Updates) throw new Error(`not a run: ${JSON.stringify(event)}`);
   return event;
 }
-const trackEvent = (type: string): HostEvent => ({ kind: EventKind.Frame, socket: 's', frame: { op: 'event', type, guildId: '1', track: { encoded: 'x' } }, event: null });
+const trackEvent = (type: string): HostEvent => ({ kind: EventKind.Frame, socketId: 's', frame: { op: 'event', type, guildId: '1', track: { encoded: 'x' } }, event: null });
 
 describe('the event codec', () => {
   test('round trips known and unknown shapes, and never grows the frozen structures', () => {
@@ -38,7 +38,7 @@ describe('the event codec', () => {
     const decoder = new BatchDecoder();
     const batch: EventBatch = {
       seq: 1,
-      events: [update('1', 5), { kind: EventKind.State, socket: 's', state: { connected: true, remaining: 3 } }, { kind: EventKind.Frame, socket: 's', frame: { op: 'custom', nested: { a: [1, 'b', null] } }, event: null }],
+      events: [update('1', 5), { kind: EventKind.State, socketId: 's', state: { connected: true, remaining: 3 } }, { kind: EventKind.Frame, socketId: 's', frame: { op: 'custom', nested: { a: [1, 'b', null] } }, event: null }],
     };
     const count = sharedStructures.length;
     assert.deepEqual(decoder.decode(encoder.encode(batch)), batch);
@@ -105,7 +105,7 @@ describe('playerUpdates as columns', () => {
     port1.on('message', (bytes: Uint8Array) => received.push(...decoder.decode(bytes).events));
     const odd = { op: 'playerUpdate', guildId: '9', state: { time: 1, filters: {} } };
     const sent: NodeFrame[] = [plain[0]!, plain[1]!, odd, plain[2]!, plain[3]!, plain[4]!];
-    for (const frame of sent) batcher.push({ kind: EventKind.Frame, socket: 's', frame, event: null }, false);
+    for (const frame of sent) batcher.push({ kind: EventKind.Frame, socketId: 's', frame, event: null }, false);
     await until(() => frames(received).length >= sent.length, 5000, 'the batch');
     assert.deepEqual(frames(received), sent);
     assert.deepEqual(received.map((e) => e.kind), [EventKind.Updates, EventKind.Frame, EventKind.Updates]);
@@ -115,7 +115,7 @@ describe('playerUpdates as columns', () => {
     const encoder = new BatchEncoder();
     const decoder = new BatchDecoder();
     const guilds = Array.from({ length: 500 }, (_, i) => String(100000000000000000n + BigInt(i)));
-    const run = (position: number): HostEvent => ({ kind: EventKind.Updates, socket: 's', guilds, values: new Float64Array(guilds.length * 4).fill(position) });
+    const run = (position: number): HostEvent => ({ kind: EventKind.Updates, socketId: 's', guilds, values: new Float64Array(guilds.length * 4).fill(position) });
     const first = encoder.encode({ seq: 1, events: [run(1)] });
     const second = encoder.encode({ seq: 2, events: [run(2)] });
     assert.ok(second.byteLength < first.byteLength - guilds.length * 18, `ids not sent again (${first.byteLength} then ${second.byteLength} bytes)`);
@@ -132,11 +132,11 @@ describe('playerUpdates as columns', () => {
     let next = 0;
     for (let batch = 1; batch <= 5; batch++) {
       const guilds = Array.from({ length: 20_000 }, () => String(next++));
-      const bytes = encoder.encode({ seq: batch, events: [{ kind: EventKind.Updates, socket: 's', guilds, values: new Float64Array(guilds.length * 4) }] });
+      const bytes = encoder.encode({ seq: batch, events: [{ kind: EventKind.Updates, socketId: 's', guilds, values: new Float64Array(guilds.length * 4) }] });
       assert.deepEqual(onlyRun(decoder.decode(bytes)).guilds, guilds, `batch ${batch}`);
     }
     // An id from before the start-over is named again, not read from a stale slot.
-    const again = encoder.encode({ seq: 6, events: [{ kind: EventKind.Updates, socket: 's', guilds: ['0', '99999'], values: new Float64Array(8) }] });
+    const again = encoder.encode({ seq: 6, events: [{ kind: EventKind.Updates, socketId: 's', guilds: ['0', '99999'], values: new Float64Array(8) }] });
     assert.deepEqual(onlyRun(decoder.decode(again)).guilds, ['0', '99999']);
   });
 });

@@ -8,7 +8,7 @@ import WebSocket, { type RawData } from 'ws';
 import { ErrorCode, LavalinkError, SocketClosedError } from '../errors.js';
 
 /** What happens to the socket, in the order ws reports it. */
-export interface NodeSocketEvents {
+export interface WsAttemptEvents {
   /** The node answered the handshake with `status` instead of upgrading (the socket is then ended). */
   refused(status: number): void;
   open(): void;
@@ -20,7 +20,7 @@ export interface NodeSocketEvents {
   close(code: number, reason: string): void;
 }
 
-export interface NodeSocketOptions {
+export interface WsAttemptOptions {
   readonly headers: Record<string, string>;
   /** ms the opening handshake may take. */
   readonly handshakeTimeout: number;
@@ -33,7 +33,7 @@ export interface NodeSocketOptions {
 /** How long a close waits for the peer's close frame before the connection is cut. */
 const CLOSE_CUTOFF_MS = 2000;
 
-export class NodeSocket {
+export class WsAttempt {
   readonly #ws: WebSocket;
   /** The code it closed with; null while it has not. */
   closeCode: number | null = null;
@@ -43,7 +43,7 @@ export class NodeSocket {
   heard = false;
 
   /** Throws at once when ws refuses the URL or the headers. */
-  constructor(url: string, options: NodeSocketOptions, events: NodeSocketEvents) {
+  constructor(url: string, options: WsAttemptOptions, events: WsAttemptEvents) {
     const ws = new WebSocket(url, {
       headers: options.headers,
       handshakeTimeout: options.handshakeTimeout,
