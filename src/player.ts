@@ -27,8 +27,6 @@ export type { Filters } from './protocol/filters.js';
 export class Player extends EventEmitter<PlayerEvents> {
   /** The guild this player plays in. */
   readonly guildId: string;
-  /** The node this player is on; changes on `moveTo` and failover. */
-  socket: Socket;
   /** The player's state, which the manager drives (player/driver.ts). */
   readonly #state: PlayerCore;
   readonly #voice: VoiceState;
@@ -37,11 +35,11 @@ export class Player extends EventEmitter<PlayerEvents> {
   constructor(socket: Socket, guildId: string) {
     super();
     if (typeof guildId !== 'string' || !/^\d{1,20}$/.test(guildId)) throw new InvalidOptionError('guild', 'a guild id (a string of digits)', guildId);
-    this.socket = socket;
     this.guildId = guildId;
     this.#voice = new VoiceState(guildId);
     this.#state = new PlayerCore({
       player: this,
+      socket,
       voice: this.#voice,
       sendVoice: () => this.#sendVoice(),
       announce: (announcement) => announce(this, announcement),
@@ -51,6 +49,15 @@ export class Player extends EventEmitter<PlayerEvents> {
       },
     });
     hubOf(socket?.manager)?.attachPlayer(this, this.#state);
+  }
+
+  /** The node this player is on; changes on `moveTo` and failover. */
+  get socket(): Socket {
+    return this.#state.socket;
+  }
+
+  set socket(socket: Socket) {
+    this.#state.socket = socket;
   }
 
   get manager(): Manager {

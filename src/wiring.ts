@@ -42,6 +42,8 @@ export interface SocketDriver {
 /** The calls a Manager makes on one of its players. */
 export interface PlayerDriver {
   readonly player: Player;
+  /** The node the player is on. */
+  readonly socket: Socket;
   voiceState(channelId: string | null, sessionId: string): void;
   voiceServer(token: string, endpoint: string | null): void;
   /** A node event for this guild from the player's node. */

@@ -115,7 +115,7 @@ function routeUpdates(
         driver = driverFor(guilds[i]!);
       }
       // An update from the node a player just left belongs to nobody.
-      if (driver !== null && driver.player.socket === socket) driver.update(values, i, now, heard);
+      if (driver !== null && driver.socket === socket) driver.update(values, i, now, heard);
       if (raw) emitter.emit('raw', socket, updateFrame(guilds[i]!, values, i));
     } catch (error) {
       rethrowLater(error);
