@@ -205,6 +205,8 @@ export class Player extends EventEmitter<PlayerEvents> {
 
   async stop(): Promise<void> {
     this.#assertAlive();
+    // No start is awaited any more: the stop's end is the bot's to hear.
+    this.#state.startAt = null;
     await this.#send({ op: 'stop', guildId: this.guildId });
   }
 

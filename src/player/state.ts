@@ -90,6 +90,11 @@ export class PlayerModel {
         return this.#started(event.track ?? this.track);
       case 'trackEnd': {
         const track = event.track ?? this.track;
+        // While a start the bot or a restore asked for is on its way, an end that is not the
+        // asked track failing to load is of what played before the ask: a destroy sent to this
+        // node when the player left it, arriving after the player came back (the chaos suite
+        // caught one), or a track that finished as the bot replaced it. Nothing ends for the bot.
+        if (this.startAt !== null && event.reason !== 'loadFailed' && event.reason !== 'replaced') return null;
         // A replaced track's end arrives after the new one was asked for: the player already
         // holds the new one, which may be the same track again (a restore, a replay).
         if (event.reason !== 'replaced') this.clearTrack();

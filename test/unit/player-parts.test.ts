@@ -35,6 +35,23 @@ describe('PlayerModel', () => {
     assert.equal(state.position, 0);
   });
 
+  test('an end that arrives while an asked start is on its way is of what played before: the player keeps its track', () => {
+    const state = new PlayerModel();
+    const a = track('a');
+    state.track = a;
+    state.startAt = 42_000; // a restore (or a play) asked for this start; it has not come yet
+    assert.equal(state.apply({ type: 'trackEnd', guildId: GUILD, track: a, reason: 'stopped' }), null, 'a stale destroy of the previous incarnation');
+    assert.equal(state.apply({ type: 'trackEnd', guildId: GUILD, track: a, reason: 'finished' }), null);
+    assert.equal(state.track, a);
+    assert.equal(state.apply({ type: 'trackStart', guildId: GUILD, track: a })?.name, 'trackStart');
+    assert.equal(state.apply({ type: 'trackEnd', guildId: GUILD, track: a, reason: 'stopped' })?.name, 'trackEnd', 'after the start, an end is the end');
+    assert.equal(state.track, null);
+    state.track = a;
+    state.startAt = 0;
+    assert.equal(state.apply({ type: 'trackEnd', guildId: GUILD, track: a, reason: 'loadFailed' })?.name, 'trackEnd', 'the asked track failing to load ends it');
+    assert.equal(state.track, null);
+  });
+
   test('updates move the position on, never below 0, never past a known length', () => {
     const state = new PlayerModel();
     state.track = track('short', 1000);
