@@ -20,7 +20,7 @@ import { ReadyWaiters } from './manager/ready-waiters.js';
 import { EventRouter } from './manager/router.js';
 import { SessionKeeper } from './manager/session-keeper.js';
 import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions, type SocketData } from './options.js';
-import { Player } from './player.js';
+import { Player, updatePlayer } from './player.js';
 import { trackFromEncoded } from './player/options.js';
 import { PlayerMap } from './player-map.js';
 import type { LoadResult, Track } from './protocol/rest.js';
@@ -96,6 +96,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       socket: (id) => this.#handles.get(id),
       socketDriver: (socket) => this.#socketDrivers.get(socket),
       playerDriver: driverOf,
+      updatePlayer,
     });
     const store = this.options.sessionStore;
     this.#keeper = store

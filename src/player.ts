@@ -14,9 +14,11 @@ import { jsonData } from './protocol/json-data.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import type { Track } from './protocol/rest.js';
 import { filtersOp, PlayerCore } from './player/driver.js';
-import { checkBands, checkPlayOptions, checkVolume, optionsObject, trackFromEncoded, type ConnectOptions, type PlayOptions } from './player/options.js';
+import { checkBands, checkConnect, checkPlayOptions, checkVolume, trackFromEncoded, type ConnectOptions, type PlayOptions } from './player/options.js';
 import { watchListeners } from './player/listeners.js';
 import { announce } from './player/announce.js';
+import type { LiveState } from './player/state.js';
+import { FIELDS, updateState } from './ipc/updates.js';
 import { VoiceState } from './player/voice.js';
 import type { Socket } from './socket.js';
 import { hubOf } from './wiring.js';
@@ -24,9 +26,26 @@ import { hubOf } from './wiring.js';
 export type { ConnectOptions, PlayOptions } from './player/options.js';
 export type { Filters } from './protocol/filters.js';
 
+/**
+ * Update `index` of a run of plain playerUpdates (ipc/updates.ts) to `player`; `managerHeard`:
+ * whether the manager has playerUpdate listeners. The manager hands it to its router.
+ */
+export let updatePlayer: (player: Player, values: Float64Array, index: number, now: number, managerHeard: boolean) => void;
+
 export class Player extends EventEmitter<PlayerEvents> {
   /** The guild this player plays in. */
   readonly guildId: string;
+  /** The node this player is on; changes on `moveTo` and failover. */
+  socket: Socket;
+  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
+  connected = false;
+  /** Latency of the node's voice connection, ms; -1 when not connected. */
+  ping = -1;
+  /** Position (ms) at the node's last word, and when (performance.now()); see LiveState. */
+  #position = 0;
+  #positionAt = 0;
+  /** Whether `playerUpdate` has listeners here; kept by the listener methods (player/listeners.ts). */
+  #updateHeard = false;
   /** The player's state, which the manager drives (player/driver.ts). */
   readonly #state: PlayerCore;
   readonly #voice: VoiceState;
@@ -36,10 +55,12 @@ export class Player extends EventEmitter<PlayerEvents> {
     super();
     if (typeof guildId !== 'string' || !/^\d{1,20}$/.test(guildId)) throw new InvalidOptionError('guild', 'a guild id (a string of digits)', guildId);
     this.guildId = guildId;
+    this.socket = socket;
     this.#voice = new VoiceState(guildId);
     this.#state = new PlayerCore({
       player: this,
-      socket,
+      // The model's live fields are this player's own: the flood's updates write one object.
+      live: Player.#liveState(this),
       voice: this.#voice,
       sendVoice: () => this.#sendVoice(),
       announce: (announcement) => announce(this, announcement),
@@ -49,15 +70,6 @@ export class Player extends EventEmitter<PlayerEvents> {
       },
     });
     hubOf(socket?.manager)?.attachPlayer(this, this.#state);
-  }
-
-  /** The node this player is on; changes on `moveTo` and failover. */
-  get socket(): Socket {
-    return this.#state.socket;
-  }
-
-  set socket(socket: Socket) {
-    this.#state.socket = socket;
   }
 
   get manager(): Manager {
@@ -80,24 +92,6 @@ export class Player extends EventEmitter<PlayerEvents> {
 
   set track(track: Track | null) {
     this.#state.track = track;
-  }
-
-  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
-  get connected(): boolean {
-    return this.#state.connected;
-  }
-
-  set connected(connected: boolean) {
-    this.#state.connected = connected;
-  }
-
-  /** Latency of the node's voice connection, ms; -1 when not connected. */
-  get ping(): number {
-    return this.#state.ping;
-  }
-
-  set ping(ping: number) {
-    this.#state.ping = ping;
   }
 
   /** Whether the player is paused (as the bot asked, from the moment it asks). */
@@ -144,12 +138,7 @@ export class Player extends EventEmitter<PlayerEvents> {
 
   /** Joins a voice channel: sends Discord's op 4 through the bot's gateway. */
   async connect(channel: string | { id: string }, options?: ConnectOptions | null): Promise<this> {
-    const expected = 'a voice channel id (a string of digits)';
-    const id = readArgument('channel', expected, () => (typeof channel === 'string' ? channel : (channel as { id?: unknown } | null | undefined)?.id));
-    if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('channel', expected, channel);
-    const { selfDeaf = false, selfMute = false } = readArgument('options', 'an object of options (or nothing)', () => ({ ...optionsObject(options, 'options') })) as ConnectOptions;
-    if (typeof selfDeaf !== 'boolean') throw new InvalidOptionError('options.selfDeaf', 'a boolean', selfDeaf);
-    if (typeof selfMute !== 'boolean') throw new InvalidOptionError('options.selfMute', 'a boolean', selfMute);
+    const { id, selfDeaf, selfMute } = checkConnect(channel, options);
     this.#assertAlive();
     await this.manager.options.send(this.guildId, { op: 4, d: { guild_id: this.guildId, channel_id: id, self_mute: selfMute, self_deaf: selfDeaf } });
     return this;
@@ -170,37 +159,16 @@ export class Player extends EventEmitter<PlayerEvents> {
     if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
     const options = readArgument('options', 'an object of play options (or nothing)', () => checkPlayOptions(playOptions));
     if (options.noReplace && this.track) return;
-    const state = this.#state;
-    // The player's state is what the bot asked for, from the moment it asks: a restore or a move
-    // that happens while the op is on its way must carry the new state, not the old one.
-    const previous = { track: state.track, startAt: state.startAt, announced: state.announced, position: state.position };
-    const play = ++state.plays;
-    state.track = typeof track === 'string' ? trackFromEncoded(track) : track;
-    const edits: [FieldEdits<boolean> | FieldEdits<number>, number][] = [[state.paused, state.paused.ask(options.paused ?? false)]];
-    if (options.volume !== undefined) edits.push([state.volume, state.volume.ask(options.volume)]);
-    state.setPosition(options.startTime ?? 0);
-    state.startAt = options.startTime ?? 0;
-    state.announced = false;
+    const settle = this.#state.askPlay(typeof track === 'string' ? trackFromEncoded(track) : track, options.startTime ?? 0, options.paused ?? false, options.volume);
     const { startTime, endTime, noReplace, paused: pause, volume, userData } = options;
     const op = Object.fromEntries(Object.entries({ startTime, endTime, noReplace, pause, volume, userData }).filter(([, v]) => v !== undefined));
     try {
       await this.#send({ op: 'play', guildId: this.guildId, track: encoded, ...op });
     } catch (error) {
-      if (!neverApplied(error)) {
-        for (const [field, edit] of edits) field.took(edit);
-        throw error;
-      }
-      // The node never took it: what it plays is what it played before.
-      for (const [field, edit] of edits) field.refused(edit);
-      if (play === state.plays) {
-        state.track = previous.track;
-        state.startAt = previous.startAt;
-        state.announced = previous.announced;
-        state.setPosition(previous.position);
-      }
+      settle(!neverApplied(error));
       throw error;
     }
-    for (const [field, edit] of edits) field.took(edit);
+    settle(true);
   }
 
   async stop(): Promise<void> {
@@ -340,10 +308,41 @@ export class Player extends EventEmitter<PlayerEvents> {
   }
 
   #listenersChanged(): void {
-    this.#state.playerUpdateHeard = this.listenerCount('playerUpdate') > 0;
+    this.#updateHeard = this.listenerCount('playerUpdate') > 0;
+  }
+
+  /** This player's own live fields, as its model reads and writes them (player/state.ts LiveState). */
+  static #liveState(player: Player): LiveState {
+    return {
+      get connected() { return player.connected; },
+      set connected(connected) { player.connected = connected; },
+      get ping() { return player.ping; },
+      set ping(ping) { player.ping = ping; },
+      get position() { return player.#position; },
+      set position(position) { player.#position = position; },
+      get positionAt() { return player.#positionAt; },
+      set positionAt(at) { player.#positionAt = at; },
+    };
   }
 
   static {
     watchListeners(Player.prototype, (player) => player.#listenersChanged());
+    updatePlayer = (player, values, index, now, managerHeard) => {
+      const at = index * FIELDS;
+      const [position, connected, ping] = [values[at + 1]!, values[at + 2]!, values[at + 3]!];
+      // applyUpdate (player/state.ts) on this player's own fields, written here: one object per update.
+      if (!Number.isNaN(position)) {
+        player.#position = position > 0 ? position : 0;
+        player.#positionAt = now;
+      }
+      if (!Number.isNaN(connected)) player.connected = connected === 1;
+      if (!Number.isNaN(ping)) player.ping = ping;
+      // The state object is made only for listeners: at 100k updates/s, not making it is the saving.
+      const heard = player.#updateHeard;
+      if (!heard && !managerHeard) return;
+      const update = updateState(values, index);
+      if (heard) player.emit('playerUpdate', player, update);
+      if (managerHeard) player.socket.manager.emit('playerUpdate', player, update);
+    };
   }
 }

@@ -42,14 +42,10 @@ export interface SocketDriver {
 /** The calls a Manager makes on one of its players. */
 export interface PlayerDriver {
   readonly player: Player;
-  /** The node the player is on. */
-  readonly socket: Socket;
   voiceState(channelId: string | null, sessionId: string): void;
   voiceServer(token: string, endpoint: string | null): void;
   /** A node event for this guild from the player's node. */
   event(event: PlayerEvent): void;
-  /** Update `index` of a run of plain playerUpdates (ipc/updates.ts); `heard`: manager listeners. */
-  update(values: Float64Array, index: number, now: number, heard: boolean): void;
   /** Sends everything the node needs to play as this player does. */
   restore(): Promise<void>;
   /** A restore failed on every node: nothing plays, and the bot is told. */

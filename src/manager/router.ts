@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 import type { ManagerEvents } from '../events.js';
 import { EventKind, type HostEvent } from '../ipc/events.js';
 import { updateFrame } from '../ipc/updates.js';
-import type { Player } from '../player.js';
+import type { Player, updatePlayer } from '../player.js';
 import type { PlayerMap } from '../player-map.js';
 import type { LavalinkMessage } from '../protocol/messages.js';
 import type { NodeEvent } from '../protocol/node-events.js';
@@ -23,12 +23,14 @@ export interface RouterContext {
   socket(id: string): Socket | undefined;
   socketDriver(socket: Socket): SocketDriver | undefined;
   playerDriver(player: Player): PlayerDriver | undefined;
+  /** Applies one update of a run to a player (player.ts `updatePlayer`). */
+  readonly updatePlayer: typeof updatePlayer;
 }
 
 export class EventRouter {
   readonly #context: RouterContext;
   /** Per port guild table (ipc/codec.ts), its players by slot; see #slotCache. */
-  readonly #slotCaches = new WeakMap<readonly string[], { version: number; drivers: (PlayerDriver | null | undefined)[] }>();
+  readonly #slotCaches = new WeakMap<readonly string[], { version: number; players: (Player | null | undefined)[] }>();
 
   constructor(context: RouterContext) {
     this.#context = context;
@@ -64,26 +66,21 @@ export class EventRouter {
   /** A run of plain playerUpdates: see routeUpdates. */
   #updates(socket: Socket, run: UpdatesEvent): void {
     const cache = run.slots && run.table ? this.#slotCache(run.table) : null;
-    routeUpdates(socket, run, cache, this.#context.emitter, (guildId) => this.#driverFor(guildId));
+    routeUpdates(socket, run, cache, this.#context);
   }
 
   /**
-   * Player drivers by slot of a port's guild table, while `players` is unchanged. Looking a guild
+   * Players by slot of a port's guild table, while `players` is unchanged. Looking a guild
    * up by its id reads the id string and the map's entry: two cache misses per update at 100k/s.
    */
-  #slotCache(table: readonly string[]): (PlayerDriver | null | undefined)[] {
+  #slotCache(table: readonly string[]): (Player | null | undefined)[] {
     const version = this.#context.players.version;
     let entry = this.#slotCaches.get(table);
     if (entry?.version !== version) {
-      entry = { version, drivers: [] };
+      entry = { version, players: [] };
       this.#slotCaches.set(table, entry);
     }
-    return entry.drivers;
-  }
-
-  #driverFor(guildId: string): PlayerDriver | null {
-    const player = this.#context.players.get(guildId);
-    return (player && this.#context.playerDriver(player)) ?? null;
+    return entry.players;
   }
 }
 
@@ -93,29 +90,24 @@ export class EventRouter {
  * small and called once per run, so the engine optimises its loop (with the player's update
  * inlined) apart from the rest of the routing.
  */
-function routeUpdates(
-  socket: Socket,
-  run: UpdatesEvent,
-  cache: (PlayerDriver | null | undefined)[] | null,
-  emitter: EventEmitter<ManagerEvents>,
-  driverFor: (guildId: string) => PlayerDriver | null,
-): void {
+function routeUpdates(socket: Socket, run: UpdatesEvent, cache: (Player | null | undefined)[] | null, context: RouterContext): void {
   const { guilds, values, slots } = run;
+  const { emitter, players, updatePlayer } = context;
   const raw = emitter.listenerCount('raw') > 0;
   const heard = emitter.listenerCount('playerUpdate') > 0;
   const now = performance.now();
   for (let i = 0; i < guilds.length; i++) {
     try {
-      let driver: PlayerDriver | null | undefined;
+      let player: Player | null | undefined;
       if (cache) {
         const slot = slots![i]!;
-        driver = cache[slot];
-        if (driver === undefined) driver = cache[slot] = driverFor(guilds[i]!);
+        player = cache[slot];
+        if (player === undefined) player = cache[slot] = players.get(guilds[i]!) ?? null;
       } else {
-        driver = driverFor(guilds[i]!);
+        player = players.get(guilds[i]!);
       }
       // An update from the node a player just left belongs to nobody.
-      if (driver !== null && driver.socket === socket) driver.update(values, i, now, heard);
+      if (player?.socket === socket) updatePlayer(player, values, i, now, heard);
       if (raw) emitter.emit('raw', socket, updateFrame(guilds[i]!, values, i));
     } catch (error) {
       rethrowLater(error);

@@ -4,16 +4,14 @@
  * its manager (wiring.ts); works on the player's parts, which are passed in.
  */
 import type { Player } from '../player.js';
-import type { Socket } from '../socket.js';
 import type { Filters } from '../protocol/filters.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { Track } from '../protocol/rest.js';
-import { updateState, FIELDS } from '../ipc/updates.js';
 import type { LavalinkError } from '../errors.js';
 import type { PlayerEvent } from '../protocol/node-events.js';
 import type { StoredPlayer } from '../session-store/session-store.js';
 import type { PlayerDriver } from '../wiring.js';
-import { PlayerModel, type Announcement } from './state.js';
+import { PlayerModel, type Announcement, type LiveState } from './state.js';
 import type { VoiceCredentials, VoiceState } from './voice.js';
 
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
@@ -29,8 +27,8 @@ export interface AdoptedState {
 
 export interface PlayerParts {
   readonly player: Player;
-  /** The node the player starts on. */
-  readonly socket: Socket;
+  /** The node's live state of the player, kept on the Player (state.ts LiveState). */
+  readonly live: LiveState;
   readonly voice: VoiceState;
   /** Sends the voice update the credentials make, if any is due (the Player's #sendVoice). */
   sendVoice(): void;
@@ -42,25 +40,17 @@ export interface PlayerParts {
 
 /**
  * A player's state with the manager's calls on it: the Player reads and changes it as its
- * PlayerModel, the manager drives it. One object, and a class: each update of the flood reads and
- * writes this object only (the node it is on included; its player only when the player itself
- * listens), and its call site sees one method. Bench flood (worker,
- * 50k/s, main-thread CPU per event): a driver of closures over a separate state cost 1.28 µs, a
- * class beside the state ~0.6, this 0.38–0.41, against 0.40–0.49 before the split, side by side.
+ * PlayerModel, the manager drives it. The flood's updates do not come here: they write the
+ * Player itself (player.ts `updatePlayer`), the one object the bot's listener reads too.
  */
 export class PlayerCore extends PlayerModel implements PlayerDriver {
   readonly player: Player;
-  /** The node the player is on (`player.socket` reads and sets this). */
-  socket: Socket;
-  /** Whether the player itself has `playerUpdate` listeners (kept by its listener methods). */
-  playerUpdateHeard = false;
   readonly #parts: PlayerParts;
   readonly #voice: VoiceState;
 
   constructor(parts: PlayerParts) {
-    super();
+    super(parts.live);
     this.player = parts.player;
-    this.socket = parts.socket;
     this.#parts = parts;
     this.#voice = parts.voice;
   }
@@ -80,18 +70,6 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
   event(event: PlayerEvent): void {
     const announcement = this.apply(event);
     if (announcement) this.#parts.announce(announcement);
-  }
-
-  update(values: Float64Array, index: number, now: number, managerHeard: boolean): void {
-    const at = index * FIELDS;
-    this.applyUpdate(values[at + 1]!, values[at + 2]!, values[at + 3]!, now);
-    // The state object is made only for listeners: at 100k updates/s, not making it is the saving.
-    const heard = this.playerUpdateHeard;
-    if (!heard && !managerHeard) return;
-    const player = this.player;
-    const update = updateState(values, index);
-    if (heard) player.emit('playerUpdate', player, update);
-    if (managerHeard) this.socket.manager.emit('playerUpdate', player, update);
   }
 
   async restore(): Promise<void> {

@@ -1,5 +1,5 @@
 /** A Player's command arguments, checked at the boundary before the player changes. */
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError, readArgument } from '../errors.js';
 import { jsonData } from '../protocol/json-data.js';
 import type { EqualizerBand } from '../protocol/ops.js';
 import type { Track } from '../protocol/rest.js';
@@ -31,6 +31,17 @@ export function optionsObject(value: unknown, name: string): Record<string, unkn
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidOptionError(name, 'an object of options (or nothing)', value);
   return value as Record<string, unknown>;
+}
+
+/** connect()'s arguments: a voice channel id (or {id}) and the self-mute/deaf options. */
+export function checkConnect(channel: unknown, options: unknown): { id: string; selfDeaf: boolean; selfMute: boolean } {
+  const expected = 'a voice channel id (a string of digits)';
+  const id = readArgument('channel', expected, () => (typeof channel === 'string' ? channel : (channel as { id?: unknown } | null | undefined)?.id));
+  if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('channel', expected, channel);
+  const { selfDeaf = false, selfMute = false } = readArgument('options', 'an object of options (or nothing)', () => ({ ...optionsObject(options, 'options') })) as ConnectOptions;
+  if (typeof selfDeaf !== 'boolean') throw new InvalidOptionError('options.selfDeaf', 'a boolean', selfDeaf);
+  if (typeof selfMute !== 'boolean') throw new InvalidOptionError('options.selfMute', 'a boolean', selfMute);
+  return { id, selfDeaf, selfMute };
 }
 
 /** Every play option checked (and userData copied) before the player changes. */

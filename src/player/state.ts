@@ -18,6 +18,29 @@ export type Announcement =
   | { readonly name: 'trackStuck'; readonly track: Track | null; readonly thresholdMs: number }
   | { readonly name: 'voiceClosed'; readonly code: number; readonly reason: string; readonly byRemote: boolean };
 
+/**
+ * What the node last said of a player between events: written by every update of the flood.
+ * A Player keeps these on itself (player.ts), so an update writes the object the bot's listener
+ * reads; a model made alone keeps them in a plain object.
+ */
+export interface LiveState {
+  connected: boolean;
+  ping: number;
+  /** Position in ms when read, and when (performance.now()); 0: never read. */
+  position: number;
+  positionAt: number;
+}
+
+/** A plain playerUpdate's numbers (NaN: left out by the node) into `live`; `at`: when its run is handled. */
+export function applyUpdate(live: LiveState, position: number, connected: number, ping: number, at: number): void {
+  if (!Number.isNaN(position)) {
+    live.position = position > 0 ? position : 0;
+    live.positionAt = at;
+  }
+  if (!Number.isNaN(connected)) live.connected = connected === 1;
+  if (!Number.isNaN(ping)) live.ping = ping;
+}
+
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
 export interface AdoptedTrackState {
   track: Track | null;
@@ -35,10 +58,6 @@ export class PlayerModel {
   readonly filters = new FieldEdits<Filters>({});
   /** Plays asked for so far: a refused play puts the track back only if no later one was asked. */
   plays = 0;
-  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
-  connected = false;
-  /** Latency of the node's voice connection, ms; -1 when not connected. */
-  ping = -1;
   /** Where the track asked for (play, restore) starts: its start event sets the position to it. */
   startAt: number | null = null;
   /**
@@ -47,33 +66,73 @@ export class PlayerModel {
    * change or a replace: none of those is a new track to the bot.
    */
   announced = false;
-  #position = 0;
-  #positionAt = 0;
+  /** Where the node's live state of the player is kept (see LiveState). */
+  readonly #live: LiveState;
+
+  constructor(live: LiveState = { connected: false, ping: -1, position: 0, positionAt: 0 }) {
+    this.#live = live;
+  }
+
+  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
+  get connected(): boolean {
+    return this.#live.connected;
+  }
+
+  set connected(connected: boolean) {
+    this.#live.connected = connected;
+  }
+
+  /** Latency of the node's voice connection, ms; -1 when not connected. */
+  get ping(): number {
+    return this.#live.ping;
+  }
+
+  set ping(ping: number) {
+    this.#live.ping = ping;
+  }
 
   /** Position in the track, ms, moved on from the last update while playing. Never negative. */
   get position(): number {
     if (!this.track) return 0;
-    if (this.paused.value || this.#positionAt === 0) return this.#position;
-    const live = this.#position + (performance.now() - this.#positionAt);
+    const { position, positionAt } = this.#live;
+    if (this.paused.value || positionAt === 0) return position;
+    const live = position + (performance.now() - positionAt);
     const { isStream, length } = this.track.info;
     // A length of -1 (or 0) is unknown (live inputs, some servers' local files): no limit.
     return isStream || !(length > 0) ? live : Math.min(live, length);
   }
 
-  setPosition(position: number, at = performance.now()): void {
-    this.#position = position;
-    this.#positionAt = at;
+  /**
+   * The bot asked to play `track`: the state is what it asked for from that moment (a restore or
+   * a move while the op is on its way must carry it). Answers how to settle the ask: `applied`
+   * false when the node certainly never took it, and then the state goes back to what the node
+   * plays, unless a later play was asked meanwhile.
+   */
+  askPlay(track: Track, startTime: number, paused: boolean, volume: number | undefined): (applied: boolean) => void {
+    const previous = { track: this.track, startAt: this.startAt, announced: this.announced, position: this.position };
+    const play = ++this.plays;
+    this.track = track;
+    const edits: [FieldEdits<boolean> | FieldEdits<number>, number][] = [[this.paused, this.paused.ask(paused)]];
+    if (volume !== undefined) edits.push([this.volume, this.volume.ask(volume)]);
+    this.setPosition(startTime);
+    this.startAt = startTime;
+    this.announced = false;
+    return (applied) => {
+      for (const [field, edit] of edits) {
+        if (applied) field.took(edit);
+        else field.refused(edit);
+      }
+      if (applied || play !== this.plays) return;
+      this.track = previous.track;
+      this.startAt = previous.startAt;
+      this.announced = previous.announced;
+      this.setPosition(previous.position);
+    };
   }
 
-  /** A plain playerUpdate's numbers (NaN: left out by the node); `at` is when its run is handled. */
-  applyUpdate(position: number, connected: number, ping: number, at: number): void {
-    if (!Number.isNaN(position)) {
-      // setPosition's two writes, inline: this runs once per update of the flood.
-      this.#position = position > 0 ? position : 0;
-      this.#positionAt = at;
-    }
-    if (!Number.isNaN(connected)) this.connected = connected === 1;
-    if (!Number.isNaN(ping)) this.ping = ping;
+  setPosition(position: number, at = performance.now()): void {
+    this.#live.position = position;
+    this.#live.positionAt = at;
   }
 
   /** Applies a node event; answers what the bot is told (null: nothing). */

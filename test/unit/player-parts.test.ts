@@ -1,7 +1,7 @@
 /** A player's parts alone, without sockets: its state under node events, and its voice credentials. */
 import assert from 'node:assert/strict';
 import { describe, test } from '../helpers/node-test.js';
-import { PlayerModel } from '../../src/player/state.js';
+import { applyUpdate, PlayerModel, type LiveState } from '../../src/player/state.js';
 import { VoiceState } from '../../src/player/voice.js';
 import { trackFromEncoded } from '../../src/player/options.js';
 import { encodeTrack } from '../../src/protocol/track-codec.js';
@@ -53,17 +53,18 @@ describe('PlayerModel', () => {
   });
 
   test('updates move the position on, never below 0, never past a known length', () => {
-    const state = new PlayerModel();
+    const live: LiveState = { connected: false, ping: -1, position: 0, positionAt: 0 };
+    const state = new PlayerModel(live);
     state.track = track('short', 1000);
-    state.applyUpdate(-50, 1, 12, performance.now());
+    applyUpdate(live, -50, 1, 12, performance.now());
     assert.equal(state.position >= 0, true);
     assert.equal(state.connected, true);
     assert.equal(state.ping, 12);
-    state.applyUpdate(5000, NaN, NaN, performance.now());
+    applyUpdate(live, 5000, NaN, NaN, performance.now());
     assert.equal(state.position, 1000, 'clamped to the length');
     assert.equal(state.ping, 12, 'NaN: left out by the node');
     state.track = track('live', -1);
-    state.applyUpdate(5000, NaN, NaN, performance.now());
+    applyUpdate(live, 5000, NaN, NaN, performance.now());
     assert.ok(state.position >= 5000, 'an unknown length is no limit');
   });
 
