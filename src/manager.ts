@@ -21,7 +21,7 @@ import { EventRouter } from './manager/router.js';
 import { SessionKeeper } from './manager/session-keeper.js';
 import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions, type SocketData } from './options.js';
 import { Player, updatePlayer } from './player.js';
-import { trackFromEncoded } from './player/options.js';
+import { trackFromEncoded } from './protocol/read-event.js';
 import { PlayerMap } from './player-map.js';
 import type { LoadResult, Track } from './protocol/rest.js';
 import { decodeTracks } from './protocol/track-codec.js';
@@ -113,7 +113,8 @@ export class Manager extends EventEmitter<ManagerEvents> {
             this.#failover.invalidate();
             return player;
           },
-          decode: (encoded) => this.decode(encoded).catch(() => trackFromEncoded(encoded)),
+          // A stored track is never '' (the keeper asks only for set ones): there is always a Track.
+          decode: (encoded) => this.decode(encoded).catch(() => trackFromEncoded(encoded)!),
           restore: (players) => this.#failover.restoreAll(players),
           socketError: (socket, error) => this.emit('socketError', socket, error),
           debug,

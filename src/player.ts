@@ -14,7 +14,8 @@ import { jsonData } from './protocol/json-data.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import type { Track } from './protocol/rest.js';
 import { filtersOp, PlayerCore } from './player/driver.js';
-import { checkBands, checkConnect, checkPlayOptions, checkVolume, trackFromEncoded, type ConnectOptions, type PlayOptions } from './player/options.js';
+import { checkBands, checkConnect, checkPlayOptions, checkVolume, type ConnectOptions, type PlayOptions } from './player/options.js';
+import { trackFromEncoded } from './protocol/read-event.js';
 import { watchListeners } from './player/listeners.js';
 import { announce } from './player/announce.js';
 import type { LiveState } from './player/state.js';
@@ -159,7 +160,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
     const options = readArgument('options', 'an object of play options (or nothing)', () => checkPlayOptions(playOptions));
     if (options.noReplace && this.track) return;
-    const settle = this.#state.askPlay(typeof track === 'string' ? trackFromEncoded(track) : track, options.startTime ?? 0, options.paused ?? false, options.volume);
+    const settle = this.#state.askPlay(typeof track === 'string' ? trackFromEncoded(track)! : track, options.startTime ?? 0, options.paused ?? false, options.volume);
     const { startTime, endTime, noReplace, paused: pause, volume, userData } = options;
     const op = Object.fromEntries(Object.entries({ startTime, endTime, noReplace, pause, volume, userData }).filter(([, v]) => v !== undefined));
     try {
@@ -330,7 +331,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     updatePlayer = (player, values, index, now, managerHeard) => {
       const at = index * FIELDS;
       const [position, connected, ping] = [values[at + 1]!, values[at + 2]!, values[at + 3]!];
-      // applyUpdate (player/state.ts) on this player's own fields, written here: one object per update.
+      // This player's own fields, written here: one object per update.
       if (!Number.isNaN(position)) {
         player.#position = position > 0 ? position : 0;
         player.#positionAt = now;

@@ -2,8 +2,6 @@
 import { InvalidOptionError, readArgument } from '../errors.js';
 import { jsonData } from '../protocol/json-data.js';
 import type { EqualizerBand } from '../protocol/ops.js';
-import type { Track } from '../protocol/rest.js';
-import { decodeTrack } from '../protocol/track-codec.js';
 
 export interface ConnectOptions {
   /** @default false */
@@ -89,14 +87,4 @@ export function checkBands(bands: unknown): EqualizerBand[] {
 
 export function checkVolume(volume: number): void {
   if (!Number.isInteger(volume) || volume < 0 || volume > 1000) throw new InvalidOptionError('volume', 'an integer from 0 to 1000', volume);
-}
-
-/** A Track for an encoded string, with what the codec can read of it. */
-export function trackFromEncoded(encoded: string): Track {
-  try {
-    return { encoded, info: decodeTrack(encoded).info, pluginInfo: {}, userData: {} };
-  } catch {
-    // A plugin's track this codec cannot read: still playable, just without info.
-    return { encoded, info: { identifier: '', isSeekable: false, author: '', length: 0, isStream: false, position: 0, title: '', uri: null, sourceName: '', artworkUrl: null, isrc: null }, pluginInfo: {}, userData: {} };
-  }
 }

@@ -31,16 +31,6 @@ export interface LiveState {
   positionAt: number;
 }
 
-/** A plain playerUpdate's numbers (NaN: left out by the node) into `live`; `at`: when its run is handled. */
-export function applyUpdate(live: LiveState, position: number, connected: number, ping: number, at: number): void {
-  if (!Number.isNaN(position)) {
-    live.position = position > 0 ? position : 0;
-    live.positionAt = at;
-  }
-  if (!Number.isNaN(connected)) live.connected = connected === 1;
-  if (!Number.isNaN(ping)) live.ping = ping;
-}
-
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
 export interface AdoptedTrackState {
   track: Track | null;

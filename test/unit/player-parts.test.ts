@@ -1,14 +1,16 @@
 /** A player's parts alone, without sockets: its state under node events, and its voice credentials. */
 import assert from 'node:assert/strict';
 import { describe, test } from '../helpers/node-test.js';
-import { applyUpdate, PlayerModel, type LiveState } from '../../src/player/state.js';
+import { PlayerModel } from '../../src/player/state.js';
+import { Manager } from '../../src/index.js';
+import { updatePlayer } from '../../src/player.js';
 import { VoiceState } from '../../src/player/voice.js';
-import { trackFromEncoded } from '../../src/player/options.js';
+import { trackFromEncoded } from '../../src/protocol/read-event.js';
 import { encodeTrack } from '../../src/protocol/track-codec.js';
 
 const GUILD = '123456789012345678';
 const info = (identifier: string, length = 180_000) => ({ title: identifier, author: 'a', length, identifier, isStream: false, uri: null, sourceName: 'youtube', position: 0 });
-const track = (identifier: string, length?: number) => trackFromEncoded(encodeTrack(info(identifier, length)));
+const track = (identifier: string, length?: number) => trackFromEncoded(encodeTrack(info(identifier, length)))!;
 
 describe('PlayerModel', () => {
   test('a start is told once per track: not again for a restore, a seek or a server extra', () => {
@@ -52,20 +54,23 @@ describe('PlayerModel', () => {
     assert.equal(state.track, null);
   });
 
-  test('updates move the position on, never below 0, never past a known length', () => {
-    const live: LiveState = { connected: false, ping: -1, position: 0, positionAt: 0 };
-    const state = new PlayerModel(live);
-    state.track = track('short', 1000);
-    applyUpdate(live, -50, 1, 12, performance.now());
-    assert.equal(state.position >= 0, true);
-    assert.equal(state.connected, true);
-    assert.equal(state.ping, 12);
-    applyUpdate(live, 5000, NaN, NaN, performance.now());
-    assert.equal(state.position, 1000, 'clamped to the length');
-    assert.equal(state.ping, 12, 'NaN: left out by the node');
-    state.track = track('live', -1);
-    applyUpdate(live, 5000, NaN, NaN, performance.now());
-    assert.ok(state.position >= 5000, 'an unknown length is no limit');
+  test('updates move the position on, never below 0, never past a known length', (t) => {
+    // The flood's own path: updatePlayer on a real Player's fields (no node needed).
+    const manager = new Manager([{ id: 'n', host: '127.0.0.1', port: 1, password: 'p' }], { send: () => {}, workers: 0 });
+    t.after(() => manager.close());
+    const player = manager.create(GUILD);
+    const update = (position: number, connected: number, ping: number): void => updatePlayer(player, Float64Array.of(1, position, connected, ping), 0, performance.now(), false);
+    player.track = track('short', 1000);
+    update(-50, 1, 12);
+    assert.equal(player.position >= 0, true);
+    assert.equal(player.connected, true);
+    assert.equal(player.ping, 12);
+    update(5000, NaN, NaN);
+    assert.equal(player.position, 1000, 'clamped to the length');
+    assert.equal(player.ping, 12, 'NaN: left out by the node');
+    player.track = track('live', -1);
+    update(5000, NaN, NaN);
+    assert.ok(player.position >= 5000, 'an unknown length is no limit');
   });
 
   test('a voice close drops the connection and tells the code', () => {
