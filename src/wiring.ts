@@ -41,7 +41,6 @@ export interface SocketDriver {
 
 /** The calls a Manager makes on one of its players. */
 export interface PlayerDriver {
-  readonly player: Player;
   voiceState(channelId: string | null, sessionId: string): void;
   voiceServer(token: string, endpoint: string | null): void;
   /** A node event for this guild from the player's node. */
