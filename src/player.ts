@@ -6,19 +6,18 @@
  */
 import { EventEmitter } from 'node:events';
 import { ErrorCode, InvalidOptionError, LavalinkError, neverApplied, readArgument } from './errors.js';
-import type { FieldEdits } from './field-edits.js';
 import type { PlayerEvents } from './events.js';
 import type { Manager } from './manager.js';
 import type { Filters } from './protocol/filters.js';
 import { jsonData } from './protocol/json-data.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import type { Track } from './protocol/rest.js';
-import { filtersOp, PlayerCore } from './player/driver.js';
+import { filtersOp, PlayerCore, type PlayerParts } from './player/driver.js';
 import { checkBands, checkConnect, checkPlayOptions, checkVolume, type ConnectOptions, type PlayOptions } from './player/options.js';
 import { trackFromEncoded } from './protocol/read-event.js';
 import { watchListeners } from './player/listeners.js';
 import { announce } from './player/announce.js';
-import type { LiveState } from './player/state.js';
+import type { Announcement } from './player/state.js';
 import { FIELDS, updateState } from './ipc/updates.js';
 import { VoiceState } from './player/voice.js';
 import type { Socket } from './socket.js';
@@ -58,18 +57,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.guildId = guildId;
     this.socket = socket;
     this.#voice = new VoiceState(guildId);
-    this.#state = new PlayerCore({
-      player: this,
-      // The model's live fields are this player's own: the flood's updates write one object.
-      live: Player.#liveState(this),
-      voice: this.#voice,
-      sendVoice: () => this.#sendVoice(),
-      announce: (announcement) => announce(this, announcement),
-      moved: (from, to) => {
-        this.emit('move', this, from, to);
-        this.manager.emit('playerMove', this, from, to);
-      },
-    });
+    this.#state = new PlayerCore(new Player.#Parts(this));
     hubOf(socket?.manager)?.attachPlayer(this, this.#state);
   }
 
@@ -185,7 +173,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     const position = this.position;
     const edit = this.#state.paused.ask(state);
     this.#state.setPosition(position);
-    await this.#settle(this.#state.paused, edit, this.#send({ op: 'pause', guildId: this.guildId, pause: state }), true);
+    await this.#state.settle(this.#state.paused, edit, this.#send({ op: 'pause', guildId: this.guildId, pause: state }), true);
   }
 
   resume(): Promise<void> {
@@ -204,7 +192,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#assertAlive();
     checkVolume(volume);
     const edit = this.#state.volume.ask(volume);
-    await this.#settle(this.#state.volume, edit, this.#send({ op: 'volume', guildId: this.guildId, volume }));
+    await this.#state.settle(this.#state.volume, edit, this.#send({ op: 'volume', guildId: this.guildId, volume }));
   }
 
   /** Replaces every filter; what `filters` leaves out is turned off. */
@@ -213,7 +201,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new InvalidOptionError('filters', 'an object of filters', filters);
     const copy = jsonData(filters, 'filters') as Filters;
     const edit = this.#state.filters.ask(copy);
-    await this.#settle(this.#state.filters, edit, this.#send(filtersOp(this.guildId, copy)));
+    await this.#state.settle(this.#state.filters, edit, this.#send(filtersOp(this.guildId, copy)));
   }
 
   /** Sets the equalizer bands, keeping the other filters. */
@@ -224,24 +212,7 @@ export class Player extends EventEmitter<PlayerEvents> {
   /** Moves this player to another node with its whole state (track, position, volume, filters, pause, voice). */
   async moveTo(socket: Socket): Promise<void> {
     this.#assertAlive();
-    const expected = "a live Socket of this player's manager";
-    const hub = hubOf(this.manager);
-    const target = readArgument('socket', expected, () => (this.manager.sockets.get((socket as { id?: string } | null)?.id ?? '') === socket ? hub?.socketDriver(socket) : undefined));
-    const from = this.socket;
-    const source = hub?.socketDriver(from);
-    if (!target || !source || !hub) throw new InvalidOptionError('socket', expected, socket);
-    if (socket === from) return;
-    // The old node is told to drop the player: now, or when it is back (it may resume its session
-    // with the player still in it). A node gone for good refuses at once; nothing is lost then.
-    const carried = source.takeQueued(this.guildId);
-    from.send({ op: 'destroy', guildId: this.guildId }).catch(() => {});
-    this.socket = socket;
-    hub.playerMoved();
-    // What the old node never took goes to the new one first, in order; then the whole state.
-    target.carry(carried);
-    await this.#state.restore();
-    this.emit('nodeMove', this, from, socket);
-    this.manager.emit('playerNodeMove', this, from, socket);
+    await this.#state.moveTo(socket);
   }
 
   /**
@@ -275,24 +246,6 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.socket.send(op);
   }
 
-  /** Settles edit `edit` of `field` with the command's outcome (see field-edits.ts). */
-  async #settle<T>(field: FieldEdits<T>, edit: number, sent: Promise<void>, keepsPosition = false): Promise<void> {
-    try {
-      await sent;
-    } catch (error) {
-      if (!neverApplied(error)) {
-        field.took(edit);
-        throw error;
-      }
-      const position = this.position;
-      field.refused(edit);
-      // A pause taken back: the position goes on (or stands) from where it reads now.
-      if (keepsPosition) this.#state.setPosition(position);
-      throw error;
-    }
-    field.took(edit);
-  }
-
   /** Sends the voice credentials once both halves are known, and never the same ones twice. */
   #sendVoice(): void {
     if (this.#destroyed) return;
@@ -312,19 +265,64 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#updateHeard = this.listenerCount('playerUpdate') > 0;
   }
 
-  /** This player's own live fields, as its model reads and writes them (player/state.ts LiveState). */
-  static #liveState(player: Player): LiveState {
-    return {
-      get connected() { return player.connected; },
-      set connected(connected) { player.connected = connected; },
-      get ping() { return player.ping; },
-      set ping(ping) { player.ping = ping; },
-      get position() { return player.#position; },
-      set position(position) { player.#position = position; },
-      get positionAt() { return player.#positionAt; },
-      set positionAt(at) { player.#positionAt = at; },
-    };
-  }
+  /**
+   * What the driver works on (player/driver.ts PlayerParts), and the model's live fields, which
+   * are this player's own: the flood's updates write one object. A class, so a player costs one
+   * small object here, its methods shared on the prototype.
+   */
+  static readonly #Parts = class implements PlayerParts {
+    constructor(readonly player: Player) {}
+
+    get voice(): VoiceState {
+      return this.player.#voice;
+    }
+
+    get connected(): boolean {
+      return this.player.connected;
+    }
+
+    set connected(connected: boolean) {
+      this.player.connected = connected;
+    }
+
+    get ping(): number {
+      return this.player.ping;
+    }
+
+    set ping(ping: number) {
+      this.player.ping = ping;
+    }
+
+    get position(): number {
+      return this.player.#position;
+    }
+
+    set position(position: number) {
+      this.player.#position = position;
+    }
+
+    get positionAt(): number {
+      return this.player.#positionAt;
+    }
+
+    set positionAt(at: number) {
+      this.player.#positionAt = at;
+    }
+
+    sendVoice(): void {
+      this.player.#sendVoice();
+    }
+
+    announce(announcement: Announcement): void {
+      announce(this.player, announcement);
+    }
+
+    moved(from: string | null, to: string | null): void {
+      const { player } = this;
+      player.emit('move', player, from, to);
+      player.manager.emit('playerMove', player, from, to);
+    }
+  };
 
   static {
     watchListeners(Player.prototype, (player) => player.#listenersChanged());

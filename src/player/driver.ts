@@ -7,10 +7,11 @@ import type { Player } from '../player.js';
 import type { Filters } from '../protocol/filters.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { Track } from '../protocol/rest.js';
-import type { LavalinkError } from '../errors.js';
+import { InvalidOptionError, readArgument, type LavalinkError } from '../errors.js';
 import type { PlayerEvent } from '../protocol/node-events.js';
 import type { StoredPlayer } from '../session-store/session-store.js';
-import type { PlayerDriver } from '../wiring.js';
+import type { Socket } from '../socket.js';
+import { hubOf, type PlayerDriver } from '../wiring.js';
 import { PlayerModel, type Announcement, type LiveState } from './state.js';
 import type { VoiceCredentials, VoiceState } from './voice.js';
 
@@ -25,10 +26,9 @@ export interface AdoptedState {
   voice: VoiceCredentials | null;
 }
 
-export interface PlayerParts {
+/** What a driver works on; its live fields are the Player's own (state.ts LiveState). */
+export interface PlayerParts extends LiveState {
   readonly player: Player;
-  /** The node's live state of the player, kept on the Player (state.ts LiveState). */
-  readonly live: LiveState;
   readonly voice: VoiceState;
   /** Sends the voice update the credentials make, if any is due (the Player's #sendVoice). */
   sendVoice(): void;
@@ -49,7 +49,7 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
   readonly #voice: VoiceState;
 
   constructor(parts: PlayerParts) {
-    super(parts.live);
+    super(parts);
     this.player = parts.player;
     this.#parts = parts;
     this.#voice = parts.voice;
@@ -75,6 +75,29 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
   async restore(): Promise<void> {
     const player = this.player;
     await Promise.all(restoreOps(player.guildId, this, this.#voice).map((op) => player.socket.send(op)));
+  }
+
+  /** Moves the player to `socket` with its whole state (Player.moveTo, once it checked the player is alive). */
+  async moveTo(socket: Socket): Promise<void> {
+    const { player } = this;
+    const expected = "a live Socket of this player's manager";
+    const hub = hubOf(player.manager);
+    const target = readArgument('socket', expected, () => (player.manager.sockets.get((socket as { id?: string } | null)?.id ?? '') === socket ? hub?.socketDriver(socket) : undefined));
+    const from = player.socket;
+    const source = hub?.socketDriver(from);
+    if (!target || !source || !hub) throw new InvalidOptionError('socket', expected, socket);
+    if (socket === from) return;
+    // The old node is told to drop the player: now, or when it is back (it may resume its session
+    // with the player still in it). A node gone for good refuses at once; nothing is lost then.
+    const carried = source.takeQueued(player.guildId);
+    from.send({ op: 'destroy', guildId: player.guildId }).catch(() => {});
+    player.socket = socket;
+    hub.playerMoved();
+    // What the old node never took goes to the new one first, in order; then the whole state.
+    target.carry(carried);
+    await this.restore();
+    player.emit('nodeMove', player, from, socket);
+    player.manager.emit('playerNodeMove', player, from, socket);
   }
 
   restoreFailed(error: LavalinkError): void {

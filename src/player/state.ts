@@ -4,6 +4,7 @@
  * the player on another node, and changed by the node's events through {@link PlayerModel.apply},
  * which answers what to tell the bot. No sockets, no emitters: unit-testable alone.
  */
+import { neverApplied } from '../errors.js';
 import { FieldEdits } from '../field-edits.js';
 import type { Filters } from '../protocol/filters.js';
 import type { PlayerEvent, PlayerState as NodePlayerState, TrackEndReason, TrackExceptionInfo } from '../protocol/node-events.js';
@@ -123,6 +124,27 @@ export class PlayerModel {
   setPosition(position: number, at = performance.now()): void {
     this.#live.position = position;
     this.#live.positionAt = at;
+  }
+
+  /**
+   * Settles edit `edit` of `field` (one of this model's) with its command's outcome, and rethrows
+   * a failure (see field-edits.ts). `keepsPosition`: a pause taken back leaves the position going
+   * on (or standing) from where it reads when it is taken back.
+   */
+  async settle<T>(field: FieldEdits<T>, edit: number, sent: Promise<void>, keepsPosition = false): Promise<void> {
+    try {
+      await sent;
+    } catch (error) {
+      if (!neverApplied(error)) {
+        field.took(edit);
+        throw error;
+      }
+      const position = this.position;
+      field.refused(edit);
+      if (keepsPosition) this.setPosition(position);
+      throw error;
+    }
+    field.took(edit);
   }
 
   /** Applies a node event; answers what the bot is told (null: nothing). */
