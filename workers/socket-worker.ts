@@ -2,9 +2,9 @@
  * The piscina worker entry: runs lavathread sockets (one task each) on this thread's SocketHost.
  * Exported as `lavathread/worker`; the Manager points its pool at this file.
  */
-import { isMainThread, MessagePort } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import { InvalidOptionError } from '../src/errors.js';
-import { SocketHost, type SocketTask } from '../src/host/socket-host.js';
+import { isSocketTask, SocketHost, type SocketTask } from '../src/host/socket-host.js';
 
 if (isMainThread) throw new Error('lavathread/worker runs only inside a worker thread');
 
@@ -12,8 +12,6 @@ const host = new SocketHost();
 
 /** Runs one socket task. Anything else is refused: CPU jobs belong on a pool of their own. */
 export default function runSocket(task: SocketTask): Promise<void> {
-  if (typeof task !== 'object' || task === null || !task.config || !(task.control instanceof MessagePort) || !(task.events instanceof MessagePort)) {
-    return Promise.reject(new InvalidOptionError('task', 'a lavathread socket task (config and two ports)', task));
-  }
+  if (!isSocketTask(task)) return Promise.reject(new InvalidOptionError('task', 'a lavathread socket task (config, two ports, an ack board)', task));
   return host.run(task);
 }

@@ -4,14 +4,17 @@
  * measured here, against ~0.03 µs per columnar update), so `playerUpdate`/`stats` wait up to the
  * flush window while track events and state changes go at once. Plain playerUpdates travel as
  * columns (ipc/updates.ts): a socket's run of them is one Updates event, ended by any other event
- * of that socket, so the order of each socket's events holds. When the main thread stops acking
- * (a stall), the batcher keeps only the latest `playerUpdate` per guild and the latest `stats`
- * per socket; nothing else is ever dropped.
+ * of that socket, so the order of each socket's events holds. Urgent events close together share
+ * a wake-up: one urgent flush per `urgentGapMs` at most. When the main thread stops acking (a
+ * stall; acks come through shared memory, ipc/acks.ts), the batcher keeps only the latest
+ * `playerUpdate` per guild and the latest `stats` per socket; nothing else is ever dropped.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { AckBoard, AckNudge } from '../ipc/acks.js';
 import { BatchEncoder } from '../ipc/codec.js';
-import { EventKind, type BatchAck, type HostEvent } from '../ipc/events.js';
+import { EventKind, type HostEvent } from '../ipc/events.js';
 import { appendUpdate, FIELDS } from '../ipc/updates.js';
+import { readUpdateBytes } from '../ipc/update-bytes.js';
 import type { NodeFrame } from '../protocol/frames.js';
 import type { NodeEvent } from '../protocol/node-events.js';
 import type { Clock } from './clock.js';
@@ -22,6 +25,13 @@ const STALL_MS = 100;
 export interface BatcherOptions {
   /** ms a low-priority event may wait; 0 = next turn of the event loop. */
   readonly flushWindowMs: number;
+  /** Where the main thread acks batches (its EventReceiver holds the other side). */
+  readonly acks: AckBoard;
+  /**
+   * An urgent event goes at once unless the last flush was less than this long ago (ms); then it
+   * goes when the gap is over, with whatever else came. @default 2
+   */
+  readonly urgentGapMs?: number;
   /**
    * Flush when this many events are waiting. @default 5000: above a window's worth at 100k/s, so
    * the window, not the count, sets the wake-ups there (2000 cost ~0.03 µs/event more, bench
@@ -71,6 +81,8 @@ export class Batcher {
   readonly #port: MessagePort;
   readonly #encoder = new BatchEncoder();
   readonly #windowMs: number;
+  readonly #urgentGapMs: number;
+  readonly #acks: AckBoard;
   readonly #maxEvents: number;
   readonly #maxUnacked: number;
   readonly #clock: BatcherClock;
@@ -85,7 +97,10 @@ export class Batcher {
   /** Where the latest playerUpdate per socket and guild waits, while coalescing. */
   #latestUpdate = new Map<string, { run: UpdateRun; index: number }>();
   #seq = 0;
-  #acked = 0;
+  /** Whether events wait for an ack: set when too many batches are unacked, cleared by the nudge. */
+  #waiting = false;
+  /** When the last batch went (clock time). */
+  #lastFlush = -Infinity;
   /** Until then (clock time), low-priority events go at once: just back from a stall. */
   #eagerUntil = 0;
   /** When the main thread fell behind (clock time); 0 while it keeps up. */
@@ -98,22 +113,22 @@ export class Batcher {
   constructor(port: MessagePort, options: BatcherOptions) {
     this.#port = port;
     this.#windowMs = options.flushWindowMs;
+    this.#urgentGapMs = options.urgentGapMs ?? 2;
+    this.#acks = options.acks;
     this.#maxEvents = options.maxEvents ?? 5000;
     this.#maxUnacked = options.maxUnacked ?? 4;
     this.#clock = options.clock ?? realClock;
-    port.on('message', (message: BatchAck) => {
-      const wasBehind = this.#behind;
-      if (typeof message?.ack === 'number' && message.ack > this.#acked) this.#acked = message.ack;
-      if (wasBehind && !this.#behind) {
-        // Back: what waited goes now. After a real stall, for one window what comes goes as it
-        // comes too: the bot's view of its players is fresh at once, not a window later, for a few
-        // wake-ups once per stall. A short spell behind is load, not a stall: there, extra
-        // wake-ups would cost the main thread when it can least afford them.
-        const now = this.#clock.now();
-        if (now - this.#behindSince >= STALL_MS) this.#eagerUntil = now + this.#windowMs;
-        this.#behindSince = 0;
-        if (this.#count > 0) this.#schedule(true);
-      }
+    port.on('message', (message: AckNudge) => {
+      if (message?.nudge !== true || !this.#waiting) return;
+      this.#waiting = false;
+      // Back: what waited goes now. After a real stall, for one window what comes goes as it
+      // comes too: the bot's view of its players is fresh at once, not a window later, for a few
+      // wake-ups once per stall. A short spell behind is load, not a stall: there, extra
+      // wake-ups would cost the main thread when it can least afford them.
+      const now = this.#clock.now();
+      if (now - this.#behindSince >= STALL_MS) this.#eagerUntil = now + this.#windowMs;
+      this.#behindSince = 0;
+      if (this.#count > 0) this.#schedule(true);
     });
   }
 
@@ -138,6 +153,11 @@ export class Batcher {
     this.#add({ kind: EventKind.Frame, socketId: socket, frame, event: read(frame) }, urgent);
   }
 
+  /** Queues a frame's bytes if they are a plain playerUpdate (ipc/update-bytes.ts); false, taking nothing, if not. */
+  pushUpdate(socket: string, bytes: Buffer): boolean {
+    return this.#pushUpdate(socket, bytes);
+  }
+
   #add(event: HostEvent, urgent: boolean): void {
     // Any other event of the socket ends its run: later updates go after it.
     this.#open.delete(event.socketId);
@@ -158,11 +178,11 @@ export class Batcher {
     this.#schedule(urgent || this.#count >= this.#maxEvents || this.#eager());
   }
 
-  /** Adds a plain playerUpdate to its socket's run; false for any other frame. */
-  #pushUpdate(socket: string, frame: Record<string, unknown>): boolean {
+  /** Adds a plain playerUpdate (a frame, or its bytes) to its socket's run; false for any other frame. */
+  #pushUpdate(socket: string, frame: Record<string, unknown> | Buffer): boolean {
     const open = this.#open.get(socket);
     const run = open ?? new UpdateRun(socket);
-    const guildId = appendUpdate(frame, run.values);
+    const guildId = Buffer.isBuffer(frame) ? readUpdateBytes(frame, run.values) : appendUpdate(frame, run.values);
     if (guildId === null) return false;
     if (!open) {
       this.#open.set(socket, run);
@@ -218,7 +238,15 @@ export class Batcher {
     if (events.length === 0) return;
     const bytes = this.#encoder.encode({ seq: ++this.#seq, events });
     this.#port.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
-    if (this.#behind && this.#behindSince === 0) this.#behindSince = this.#clock.now();
+    this.#lastFlush = this.#clock.now();
+    if (!this.#waiting && this.#unacked()) {
+      this.#waiting = this.#acks.wait(() => this.#unacked());
+      if (this.#waiting) this.#behindSince = this.#lastFlush;
+    }
+  }
+
+  #unacked(): boolean {
+    return this.#seq - this.#acks.acked >= this.#maxUnacked;
   }
 
   /** Whether low-priority events go at once (the window after a stall); ends itself. */
@@ -229,8 +257,9 @@ export class Batcher {
     return false;
   }
 
+  /** Behind: the main thread has too many batches unacked; events wait for its ack. */
   get #behind(): boolean {
-    return this.#seq - this.#acked >= this.#maxUnacked;
+    return this.#waiting;
   }
 
   #schedule(now: boolean): void {
@@ -239,6 +268,12 @@ export class Batcher {
       this.#urgent = true;
       this.#clock.clearTimeout(this.#timer);
       this.#timer = undefined;
+      // Just flushed: what is urgent now waits out the gap, so a burst shares one wake-up.
+      const wait = this.#lastFlush + this.#urgentGapMs - this.#clock.now();
+      if (wait > 0) {
+        this.#timer = this.#clock.setTimeout(() => this.flush(), wait);
+        return;
+      }
       // A microtask lets the rest of one socket read (many frames) join the batch.
       queueMicrotask(() => {
         if (this.#urgent) this.flush();

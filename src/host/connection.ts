@@ -161,8 +161,8 @@ export class Connection {
     const link: WsAttempt = new WsAttempt(url, options, {
       refused: (status) => this.#onRefused(link, status),
       open: () => this.#onOpen(link),
-      message: (text, binary) => {
-        if (link === this.#link) this.#onMessage(text, binary);
+      message: (frame, binary) => {
+        if (link === this.#link) this.#onMessage(frame, binary);
       },
       pong: (payload) => {
         if (link === this.#link) this.#onPong(payload);
@@ -198,9 +198,11 @@ export class Connection {
     if (this.#adapter!.readyOnOpen) this.#onSessionReady(link.resumed, this.#report.state.sessionId);
   }
 
-  #onMessage(text: string, binary: boolean): void {
+  #onMessage(bytes: Buffer, binary: boolean): void {
     this.#heartbeat.heard();
-    const message = parseFrame(text, binary);
+    // Most frames are plain playerUpdates: they join their columns straight from the bytes.
+    if (!binary && this.#report.update(bytes)) return;
+    const message = parseFrame(binary ? '' : bytes.toString('utf8'), binary);
     if (message instanceof LavalinkError) return this.#report.error(message);
     if (message.op === 'ready') {
       const sessionId = typeof message.sessionId === 'string' ? message.sessionId : null;

@@ -14,6 +14,8 @@ import type { NodeEvent } from '../protocol/node-events.js';
 export interface EventSink {
   /** `urgent` events wake the main thread at once; the others ride with the next batch. */
   push(event: HostEvent, urgent: boolean): void;
+  /** A frame's bytes, if they are a plain playerUpdate (ipc/update-bytes.ts): false, and nothing is taken, if not. */
+  pushUpdate(socket: string, bytes: Buffer): boolean;
   /** A frame from the node, read with `read` only if it travels as a Frame event (not as columns). */
   pushFrame(socket: string, frame: NodeFrame, read: (frame: NodeFrame) => NodeEvent | null, urgent: boolean): void;
 }
@@ -49,6 +51,11 @@ export class Report {
 
   emit(event: HostEvent, urgent = true): void {
     this.#sink.push(event, urgent);
+  }
+
+  /** A plain playerUpdate, straight from its bytes; false if `bytes` are anything else. */
+  update(bytes: Buffer): boolean {
+    return this.#sink.pushUpdate(this.#socket, bytes);
   }
 
   frame(frame: NodeFrame, read: (frame: NodeFrame) => NodeEvent | null, urgent: boolean): void {

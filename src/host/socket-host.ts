@@ -4,18 +4,28 @@
  * and one Batcher, so a window flushes the whole host in one wake-up of the main thread.
  */
 import * as Comlink from 'comlink';
-import type { MessagePort } from 'node:worker_threads';
+import { MessagePort } from 'node:worker_threads';
 import { toWire } from '../errors.js';
 import type { Outcome, SocketControl, SocketTaskInit } from '../ipc/control.js';
+import { AckBoard } from '../ipc/acks.js';
 import { packPayload } from '../ipc/payload.js';
 import { decodeTracks } from '../protocol/track-codec.js';
 import { Batcher } from './batcher.js';
 import { Connection } from './connection.js';
 
-/** A task as the transport hands it over: its init plus its two ports. */
+/** A task as the transport hands it over: its init plus its two ports and the events' ack board. */
 export interface SocketTask extends SocketTaskInit {
   readonly control: MessagePort;
   readonly events: MessagePort;
+  /** Shared with the main side's EventReceiver (ipc/acks.ts). */
+  readonly acks: SharedArrayBuffer;
+}
+
+/** Whether a piscina task is a socket task (a worker entry refuses anything else). */
+export function isSocketTask(task: unknown): task is SocketTask {
+  if (typeof task !== 'object' || task === null) return false;
+  const { config, control, events, acks } = task as Partial<SocketTask>;
+  return typeof config === 'object' && config !== null && control instanceof MessagePort && events instanceof MessagePort && acks instanceof SharedArrayBuffer;
 }
 
 async function outcome<T>(work: () => Promise<T>): Promise<Outcome<T>> {
@@ -50,7 +60,7 @@ export class SocketHost {
   /** Runs one socket until it is closed for good (or gives up). */
   async run(task: SocketTask): Promise<void> {
     if (this.#batcher === null) {
-      this.#batcher = new Batcher(task.events, { flushWindowMs: task.flushWindowMs });
+      this.#batcher = new Batcher(task.events, { flushWindowMs: task.flushWindowMs, acks: new AckBoard(task.acks) });
     } else {
       // The host already has its event channel; events of every socket are tagged with its id.
       task.events.close();

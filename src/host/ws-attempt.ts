@@ -12,8 +12,8 @@ export interface WsAttemptEvents {
   /** The node answered the handshake with `status` instead of upgrading (the socket is then ended). */
   refused(status: number): void;
   open(): void;
-  /** A frame's text ('' for a binary frame, which no Lavalink sends). */
-  message(text: string, binary: boolean): void;
+  /** A frame's bytes (a binary frame's too, which no Lavalink sends). */
+  message(frame: Buffer, binary: boolean): void;
   pong(payload: string): void;
   /** Only reported: the `close` that always follows drives what comes next. */
   error(error: LavalinkError): void;
@@ -60,7 +60,7 @@ export class WsAttempt {
     ws.on('open', () => events.open());
     ws.on('message', (data, binary) => {
       this.heard = true;
-      events.message(binary ? '' : rawText(data), binary);
+      events.message(rawBytes(data), binary);
     });
     ws.on('pong', (data) => events.pong(data.toString('latin1')));
     ws.on('error', (error: Error & { code?: string }) => {
@@ -114,8 +114,8 @@ export class WsAttempt {
   }
 }
 
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function rawBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }

@@ -72,7 +72,3 @@ export interface EventBatch {
   readonly events: readonly HostEvent[];
 }
 
-/** Main → worker on the event port. */
-export interface BatchAck {
-  readonly ack: number;
-}

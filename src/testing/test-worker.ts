@@ -2,9 +2,9 @@
  * A worker entry for tests (`workerFile: testWorker`): lavathread's socket host with two more
  * control calls, the faults of worker-hooks.ts. Never used unless a manager asks for it.
  */
-import { isMainThread, MessagePort } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import { InvalidOptionError, LavalinkError } from '../errors.js';
-import { SocketHost, type SocketTask } from '../host/socket-host.js';
+import { isSocketTask, SocketHost, type SocketTask } from '../host/socket-host.js';
 import type { CrashKind, TestControl } from '../ipc/control.js';
 
 /** Object.prototype's keys when this module loaded, for the pollution probe. */
@@ -25,9 +25,7 @@ export function createHost(): SocketHost {
 const host = createHost();
 
 export default function runSocket(task: SocketTask): Promise<void> {
-  if (typeof task !== 'object' || task === null || !task.config || !(task.control instanceof MessagePort) || !(task.events instanceof MessagePort)) {
-    return Promise.reject(new InvalidOptionError('task', 'a lavathread socket task (config and two ports)', task));
-  }
+  if (!isSocketTask(task)) return Promise.reject(new InvalidOptionError('task', 'a lavathread socket task (config, two ports, an ack board)', task));
   return host.run(task);
 }
 

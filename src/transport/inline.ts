@@ -28,10 +28,10 @@ export class InlineTransport implements Transport {
   start(init: SocketTaskInit): WorkerLink {
     const control = new MessageChannel();
     const events = new MessageChannel();
-    this.#receiver.listen(events.port1);
+    const acks = this.#receiver.listen(events.port1);
     // Calls sent meanwhile wait in the control port until the host listens to it.
     this.#host ??= this.#loadHost();
-    const done = this.#host.then((run) => run({ ...init, control: control.port2, events: events.port2 }));
+    const done = this.#host.then((run) => run({ ...init, control: control.port2, events: events.port2, acks }));
     return new WorkerLink(control.port1, done, init.config.id);
   }
 

@@ -50,9 +50,9 @@ export class PoolTransport implements Transport {
   start(init: SocketTaskInit): WorkerLink {
     const control = new MessageChannel();
     const events = new MessageChannel();
-    this.#receiver.listen(events.port1);
+    const acks = this.#receiver.listen(events.port1);
     // Never an AbortSignal here: aborting a task terminates its whole worker.
-    const task = this.#pool.run({ ...init, control: control.port2, events: events.port2 }, { transferList: [control.port2, events.port2] }) as Promise<void>;
+    const task = this.#pool.run({ ...init, control: control.port2, events: events.port2, acks }, { transferList: [control.port2, events.port2] }) as Promise<void>;
     const done = task.then(
       () => undefined,
       (error: unknown) => {

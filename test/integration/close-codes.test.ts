@@ -31,6 +31,11 @@ class Recorder implements EventSink {
     this.events.push(event);
   }
 
+  /** Every frame is read whole here, plain playerUpdates too. */
+  pushUpdate(): boolean {
+    return false;
+  }
+
   pushFrame(socket: string, frame: NodeFrame, read: (frame: NodeFrame) => NodeEvent | null): void {
     this.events.push({ kind: EventKind.Frame, socketId: socket, frame, event: read(frame) });
   }

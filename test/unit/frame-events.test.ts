@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { describe, test } from '../helpers/node-test.js';
 import { Batcher } from '../../src/host/batcher.js';
+import { AckBoard } from '../../src/ipc/acks.js';
 import { Report, type EventSink } from '../../src/host/report.js';
 import { BatchDecoder, BatchEncoder } from '../../src/ipc/codec.js';
 import { EventKind, type EventBatch, type HostEvent } from '../../src/ipc/events.js';
@@ -51,7 +52,7 @@ describe('Frame events', () => {
   test('the batcher reads a frame only when it travels as a Frame event: plain playerUpdates are columns, never read', async (t) => {
     const { port1, port2 } = new MessageChannel();
     t.after(() => port1.close());
-    const batcher = new Batcher(port2, { flushWindowMs: 0 });
+    const batcher = new Batcher(port2, { flushWindowMs: 0, acks: new AckBoard() });
     const decoder = new BatchDecoder();
     const received: HostEvent[] = [];
     port1.on('message', (bytes: Uint8Array) => received.push(...decoder.decode(bytes).events));
@@ -74,7 +75,7 @@ describe('Frame events', () => {
 
   test('debug lines wait for the window; state, errors and the rest go at once', () => {
     const pushed: [HostEvent, boolean][] = [];
-    const sink: EventSink = { push: (event, urgent) => pushed.push([event, urgent]), pushFrame: () => {} };
+    const sink: EventSink = { push: (event, urgent) => pushed.push([event, urgent]), pushUpdate: () => false, pushFrame: () => {} };
     const report = new Report('s', sink, { connected: false, remaining: 3, resumeKey: null, sessionId: null, version: 4, ping: -1, queued: 0, resumable: true });
     report.debug('connecting');
     report.set({ connected: true, remaining: 3 });
@@ -97,7 +98,7 @@ describe('Frame events', () => {
     const decoder = new BatchDecoder();
     const port = { on: () => port, postMessage: (bytes: Uint8Array) => void batches.push(decoder.decode(bytes)) };
     const clock = new ManualClock();
-    const batcher = new Batcher(port as unknown as MessagePort, { flushWindowMs: 25, clock });
+    const batcher = new Batcher(port as unknown as MessagePort, { flushWindowMs: 25, clock, acks: new AckBoard() });
     batcher.push({ kind: EventKind.Debug, socketId: 's', message: 'hello' }, false);
     await new Promise<void>((resolve) => setImmediate(resolve)); // an urgent event would have gone by now
     assert.equal(batches.length, 0);

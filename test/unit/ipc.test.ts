@@ -3,13 +3,15 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { describe, test } from '../helpers/node-test.js';
 import { Batcher } from '../../src/host/batcher.js';
 import { BatchDecoder, BatchEncoder } from '../../src/ipc/codec.js';
-import { EventKind, type BatchAck, type EventBatch, type HostEvent } from '../../src/ipc/events.js';
+import { EventKind, type EventBatch, type HostEvent } from '../../src/ipc/events.js';
+import { AckBoard, type AckNudge } from '../../src/ipc/acks.js';
 import { sharedStructures } from '../../src/ipc/structures.js';
 import { appendUpdate, updateFrame } from '../../src/ipc/updates.js';
 import type { NodeFrame } from '../../src/protocol/frames.js';
 import { toPlayerUpdate } from '../../src/protocol/v4/adapter.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { until } from '../helpers/raw-client.js';
+import { EventReceiver } from '../../src/transport/event-receiver.js';
 
 const update = (guildId: string, position: number): HostEvent => ({
   kind: EventKind.Frame,
@@ -99,7 +101,7 @@ describe('playerUpdates as columns', () => {
     // A real channel and the real clock: the bytes cross a MessagePort as they do in production.
     const { port1, port2 } = new MessageChannel();
     t.after(() => port1.close());
-    const batcher = new Batcher(port2, { flushWindowMs: 0 });
+    const batcher = new Batcher(port2, { flushWindowMs: 0, acks: new AckBoard() });
     const decoder = new BatchDecoder();
     const received: HostEvent[] = [];
     port1.on('message', (bytes: Uint8Array) => received.push(...decoder.decode(bytes).events));
@@ -109,6 +111,25 @@ describe('playerUpdates as columns', () => {
     await until(() => frames(received).length >= sent.length, 5000, 'the batch');
     assert.deepEqual(frames(received), sent);
     assert.deepEqual(received.map((e) => e.kind), [EventKind.Updates, EventKind.Frame, EventKind.Updates]);
+  });
+
+  test('a plain playerUpdate joins its run straight from its bytes; any other frame is left to be parsed', async (t) => {
+    const { port1, port2 } = new MessageChannel();
+    t.after(() => port1.close());
+    const batcher = new Batcher(port2, { flushWindowMs: 0, acks: new AckBoard() });
+    const decoder = new BatchDecoder();
+    const received: HostEvent[] = [];
+    port1.on('message', (bytes: Uint8Array) => received.push(...decoder.decode(bytes).events));
+    const bytesOf = (frame: NodeFrame): Buffer => Buffer.from(JSON.stringify(frame));
+    assert.equal(batcher.pushUpdate('s', bytesOf(plain[0]!)), true);
+    batcher.push({ kind: EventKind.Frame, socketId: 's', frame: plain[1]!, event: null }, false);
+    assert.equal(batcher.pushUpdate('s', bytesOf(plain[2]!)), true);
+    const odd = { op: 'playerUpdate', guildId: '9', state: { time: 1, filters: {} } };
+    assert.equal(batcher.pushUpdate('s', bytesOf(odd)), false, 'not a plain update: nothing taken');
+    assert.equal(batcher.pushUpdate('s', Buffer.from('{"op":"event","type":"TrackStartEvent"}')), false);
+    await until(() => frames(received).length >= 3, 5000, 'the batch');
+    assert.deepEqual(frames(received), [plain[0], plain[1], plain[2]]);
+    assert.deepEqual(received.map((e) => e.kind), [EventKind.Updates], 'bytes and parsed frames share one run');
   });
 
   test('a guild id travels once per port', () => {
@@ -143,14 +164,18 @@ describe('playerUpdates as columns', () => {
 
 /**
  * Stands in for the Batcher's port: keeps each batch it posts, decoded, as it is posted; `ack`
- * answers the way the main thread does. With a ManualClock, nothing in these tests waits on time.
+ * answers the way the main thread does (its EventReceiver), through the shared ack board. With a
+ * ManualClock, nothing in these tests waits on time.
  */
 class RecordingPort {
   readonly batches: EventBatch[] = [];
+  readonly board = new AckBoard();
+  /** Nudges posted to the host: one per ack that found it waiting. */
+  nudges = 0;
   readonly #decoder = new BatchDecoder();
-  #onMessage: ((message: BatchAck) => void) | undefined;
+  #onMessage: ((message: AckNudge) => void) | undefined;
 
-  on(event: 'message', listener: (message: BatchAck) => void): this {
+  on(event: 'message', listener: (message: AckNudge) => void): this {
     assert.equal(event, 'message');
     this.#onMessage = listener;
     return this;
@@ -162,7 +187,9 @@ class RecordingPort {
   }
 
   ack(seq: number): void {
-    this.#onMessage!({ ack: seq });
+    if (!this.board.ack(seq)) return;
+    this.nudges++;
+    this.#onMessage!({ nudge: true });
   }
 }
 
@@ -170,10 +197,10 @@ class RecordingPort {
 const microtasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('the batcher', () => {
-  function harness(flushWindowMs: number, maxUnacked = 4) {
+  function harness(flushWindowMs: number, maxUnacked = 4, urgentGapMs = 0) {
     const port = new RecordingPort();
     const clock = new ManualClock();
-    const batcher = new Batcher(port as unknown as MessagePort, { flushWindowMs, maxUnacked, clock });
+    const batcher = new Batcher(port as unknown as MessagePort, { flushWindowMs, maxUnacked, clock, acks: port.board, urgentGapMs });
     return { batcher, batches: port.batches, port, clock };
   }
 
@@ -266,6 +293,90 @@ describe('the batcher', () => {
     assert.equal(batches.length, afterStall + 1, 'one window later, the window decides again');
     clock.advance(300);
     assert.equal(batches.length, afterStall + 2);
+  });
+
+  test('urgent events close together share one flush: at most one per gap', async () => {
+    const { batcher, batches, clock } = harness(50, 4, 2);
+    batcher.push(trackEvent('a'), true);
+    await microtasks();
+    assert.equal(batches.length, 1, 'the first goes at once');
+    clock.advance(1);
+    batcher.push(trackEvent('b'), true);
+    await microtasks();
+    assert.equal(batches.length, 1, 'one 1 ms after a flush waits out the gap');
+    batcher.push(update('1', 1), false);
+    batcher.push(trackEvent('c'), true);
+    clock.advance(0.5);
+    await microtasks();
+    assert.equal(batches.length, 1);
+    clock.advance(0.5);
+    assert.equal(batches.length, 2, 'the gap is over: what came meanwhile goes together');
+    assert.deepEqual(frames(batches[1]!.events).map((f: any) => f.type ?? f.op), ['b', 'playerUpdate', 'c']);
+    assert.equal(clock.pending, 0, 'no window timer is left behind');
+    clock.advance(2);
+    batcher.push(trackEvent('d'), true);
+    await microtasks();
+    assert.equal(batches.length, 3, 'past the gap, an urgent event goes at once again');
+  });
+
+  test('acks go through shared memory; the host is posted one only while it waits for it', async () => {
+    const { batcher, batches, port } = harness(0, 2);
+    for (let i = 0; i < 5; i++) {
+      batcher.push(trackEvent(String(i)), true);
+      await microtasks();
+      port.ack(batches.at(-1)!.seq);
+    }
+    assert.equal(batches.length, 5);
+    assert.equal(port.nudges, 0, 'a main thread that keeps up posts nothing back');
+    batcher.push(trackEvent('x'), true);
+    await microtasks();
+    batcher.push(trackEvent('y'), true);
+    await microtasks();
+    batcher.push(trackEvent('z'), true);
+    await microtasks();
+    assert.equal(batches.length, 7, 'two unacked: z waits');
+    port.ack(6);
+    assert.equal(port.nudges, 1, 'the ack that brings it under the limit is posted');
+    await microtasks();
+    assert.equal(batches.length, 8);
+    assert.deepEqual(frames(batches[7]!.events).map((f: any) => f.type), ['z']);
+    port.ack(7);
+    assert.equal(port.nudges, 2, 'z made two unacked again: the ack that ends it is posted too');
+    port.ack(8);
+    assert.equal(port.nudges, 2, 'a host that does not wait is posted nothing');
+  });
+
+  test('over a real channel, a host that fell behind is woken by the ack that lets it go, and loses nothing', async (t) => {
+    const { port1, port2 } = new MessageChannel();
+    const received: HostEvent[] = [];
+    const receiver = new EventReceiver((events) => received.push(...events));
+    t.after(() => receiver.close());
+    const acks = receiver.listen(port1);
+    let nudges = 0;
+    port2.on('message', () => nudges++);
+    const batcher = new Batcher(port2, { flushWindowMs: 0, maxUnacked: 2, acks: new AckBoard(acks) });
+    // Two batches out before the main side reads any: the host is behind and holds what comes.
+    batcher.push(trackEvent('a'), true);
+    batcher.flush();
+    batcher.push(trackEvent('b'), true);
+    batcher.flush();
+    for (let i = 0; i < 50; i++) batcher.push(update(String(i % 5), i), false);
+    batcher.push(trackEvent('c'), true);
+    await until(() => frames(received).some((f: any) => f.type === 'c'), 5000, 'the held events');
+    assert.deepEqual(frames(received).map((f: any) => f.type ?? `${f.guildId}:${f.state.position}`), ['a', 'b', '0:45', '1:46', '2:47', '3:48', '4:49', 'c']);
+    assert.equal(nudges, 1, 'one message back: the ack that found the host waiting');
+  });
+
+  test('the ack board: a wait is owed a nudge only if the ack had not come yet', () => {
+    const main = new AckBoard();
+    const host = new AckBoard(main.buffer);
+    assert.equal(main.ack(1), false, 'nobody waits: nothing to post');
+    assert.equal(host.acked, 1);
+    assert.equal(host.wait(() => false), false, 'the ack came before the wait: go on');
+    assert.equal(main.ack(2), false, 'and no nudge is owed for it');
+    assert.equal(host.wait(() => true), true);
+    assert.equal(main.ack(3), true, 'the next ack is posted');
+    assert.equal(main.ack(4), false, 'once');
   });
 });
 
