@@ -6,7 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchClient, BenchClientFactory } from './clients/client.js';
 import { startMeasuring, threadCpuNs } from './harness/measure.js';
-import type { FromClient, LoadSample, ToClient } from './harness/messages.js';
+import type { FromClient, LoadSample, ToClient, TrackLatency } from './harness/messages.js';
+import { percentile } from './harness/stats.js';
 
 let client: BenchClient | null = null;
 let guilds: readonly string[] = [];
@@ -15,6 +16,11 @@ let received = 0;
 let trackEvents = 0;
 let perGuild = new Map<string, number>();
 let perGuildTrack = new Map<string, number>();
+/** Track events by kind, per guild: the flood checks starts and ends apart. */
+let perGuildStart = new Map<string, number>();
+let perGuildEnd = new Map<string, number>();
+/** Receive time minus send time (ms) of each track event that carried its send time. */
+let latenciesMs: number[] = [];
 let stopMeasuring: (() => ReturnType<ReturnType<typeof startMeasuring>>) | null = null;
 /** Set while collecting: called from the counters themselves, so waiting costs no polling wake-ups. */
 let onTarget: { expected: number; expectedTrack: number; done(): void } | null = null;
@@ -33,14 +39,24 @@ function onPlayerUpdate(guildId: string, position?: number): void {
   }
 }
 
-function onTrackEvent(guildId: string): void {
+function onTrackEvent(guildId: string, type: string, sentAt?: number): void {
+  // The same clock as the simulator's stamp (epoch ms): both processes run on this machine.
+  if (sentAt !== undefined) latenciesMs.push(performance.timeOrigin + performance.now() - sentAt);
   trackEvents++;
   perGuildTrack.set(guildId, (perGuildTrack.get(guildId) ?? 0) + 1);
+  if (type === 'TrackStartEvent') perGuildStart.set(guildId, (perGuildStart.get(guildId) ?? 0) + 1);
+  else if (type === 'TrackEndEvent') perGuildEnd.set(guildId, (perGuildEnd.get(guildId) ?? 0) + 1);
   if (onTarget && received >= onTarget.expected && trackEvents >= onTarget.expectedTrack) onTarget.done();
   if (stall && ++stall.trackEvents === stall.expectedTrack) {
     stall.trackAt = performance.now();
     stall.check();
   }
+}
+
+function latency(samples: number[]): TrackLatency | null {
+  if (samples.length === 0) return null;
+  const sorted = samples.sort((a, b) => a - b);
+  return { count: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted[sorted.length - 1]! };
 }
 
 function busy(ms: number): void {
@@ -71,6 +87,9 @@ async function handle(message: ToClient): Promise<void> {
       trackEvents = 0;
       perGuild = new Map();
       perGuildTrack = new Map();
+      perGuildStart = new Map();
+      perGuildEnd = new Map();
+      latenciesMs = [];
       stopMeasuring = startMeasuring();
       return reply({ type: 'measuring' });
     case 'collect': {
@@ -83,7 +102,17 @@ async function handle(message: ToClient): Promise<void> {
         onTarget = null;
       }
       const measurement = stopMeasuring!();
-      return reply({ type: 'result', received, perGuild: Object.fromEntries(perGuild), trackEvents, perGuildTrack: Object.fromEntries(perGuildTrack), measurement });
+      return reply({
+        type: 'result',
+        received,
+        perGuild: Object.fromEntries(perGuild),
+        trackEvents,
+        perGuildTrack: Object.fromEntries(perGuildTrack),
+        perGuildStart: Object.fromEntries(perGuildStart),
+        perGuildEnd: Object.fromEntries(perGuildEnd),
+        trackLatency: latency(latenciesMs),
+        measurement,
+      });
     }
     case 'commands': {
       const latenciesMs: number[] = [];

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every scenario, every client, side by side in one run. See bench/README.md.
  *
- *   npm run bench -- [--quick] [--only flood] [--clients lavathread-worker,shoukaku] [--reps 3] [--seconds 3]
+ *   npm run bench -- [--quick] [--only flood] [--clients lavathread-worker,shoukaku] [--reps 3] [--seconds 3] [--event-every 100]
  *   npm run bench -- --only realistic,stall,load,memory [--players 10000] [--stall-ms 5000]
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
 import { withSpread } from './harness/stats.js';
-import { metaList } from './harness/tables.js';
+import { metaList, PEERS } from './harness/tables.js';
 import { loadHeadline, loadMarkdown, loadTable } from './reports/load.js';
 import { memoryHeadline, memoryMarkdown, memoryTable } from './reports/memory.js';
 import { realisticHeadline, realisticMarkdown, realisticTable, summariseRealistic } from './reports/realistic.js';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     rates: { type: 'string' },
     players: { type: 'string' },
     'stall-ms': { type: 'string' },
+    'event-every': { type: 'string' },
   },
 });
 
@@ -44,8 +45,8 @@ for (const name of only) if (!scenarios.includes(name)) throw new Error(`unknown
 
 // Peers run only where their package is installed (devDependencies).
 const installed = (client: string): boolean =>
-  !['shoukaku', 'lavalink-client', 'lavaclient'].includes(client) || existsSync(fileURLToPath(new URL(`../node_modules/${client}/package.json`, import.meta.url)));
-const defaultClients = ['lavathread-worker', 'lavathread-inline', 'floor', 'ws-json', 'shoukaku', 'lavalink-client', 'lavaclient'].filter(installed);
+  !PEERS.includes(client) || existsSync(fileURLToPath(new URL(`../node_modules/${client}/package.json`, import.meta.url)));
+const defaultClients = ['lavathread-worker', 'lavathread-inline', 'floor', 'ws-json', ...PEERS].filter(installed);
 const clients = values.clients?.split(',') ?? defaultClients;
 for (const client of clients) if (!(client in clientProtocols)) throw new Error(`unknown client ${client} (known: ${Object.keys(clientProtocols).join(', ')})`);
 
@@ -56,6 +57,9 @@ const rates = (values.rates ?? (quick ? '5000,50000' : '5000,20000,50000,100000'
 if (!(reps >= 1 && reps <= 20) || !(seconds > 0 && seconds <= 30) || rates.some((r) => !(r > 0 && r <= 200_000))) throw new Error('bad --reps, --seconds or --rates');
 const players = Number(values.players ?? 10_000);
 const stallMs = Number(values['stall-ms'] ?? (quick ? 2000 : 5000));
+/** Every Nth flood frame is a track event (0: playerUpdates only). */
+const eventEvery = Number(values['event-every'] ?? 100);
+if (!(Number.isInteger(eventEvery) && eventEvery >= 0 && eventEvery <= 1_000_000)) throw new Error('bad --event-every (a whole number, 0 for playerUpdates only)');
 if (!(Number.isInteger(players) && players >= 8 && players <= 50_000) || !(stallMs >= 2000 && stallMs <= 30_000)) throw new Error('bad --players (8 to 50000) or --stall-ms (2000 to 30000)');
 /**
  * Realistic: 10,000 players, an update each per 5 s, a track change each per 180 s. `--quick` keeps
@@ -69,7 +73,7 @@ const realisticSeconds = values.seconds !== undefined ? seconds : quick ? 2 : 10
 /** The version of each client package in this run. */
 function versions(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of ['lavathread', 'shoukaku', 'lavalink-client', 'lavaclient', 'ws', 'piscina', 'msgpackr', 'comlink']) {
+  for (const name of ['lavathread', ...PEERS, 'ws', 'piscina', 'msgpackr', 'comlink']) {
     const path = name === 'lavathread' ? '../package.json' : `../node_modules/${name}/package.json`;
     const file = fileURLToPath(new URL(path, import.meta.url));
     if (existsSync(file)) out[name] = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
@@ -96,14 +100,16 @@ let scenarioStart = performance.now();
 const took = (): string => `${((performance.now() - scenarioStart) / 1000).toFixed(0)} s`;
 
 if (only.includes('flood')) {
-  console.log(`\nflood: playerUpdates over 1000 guilds at ${rates.join(', ')} per second`);
-  const samples = await runFlood({ clients, rates, seconds, reps, guilds: 1000, warmupSeconds: quick ? 1 : 3 }, (line) => console.log(line));
+  const mix = eventEvery > 0 ? `, every ${eventEvery}th a track event` : '';
+  console.log(`\nflood: playerUpdates over 1000 guilds at ${rates.join(', ')} frames per second${mix}`);
+  const samples = await runFlood({ clients, rates, seconds, reps, guilds: 1000, warmupSeconds: quick ? 1 : 3, eventEvery }, (line) => console.log(line));
   const rows = summarise(samples);
   console.log(`\n${table(rows)}`);
   const stamp = meta.date.slice(0, 10);
+  const floodMeta = { ...meta, eventEvery };
   const written = await writeResults(`${stamp}-flood`, {
-    '.json': `${JSON.stringify({ scenario: 'flood', ...meta, rates, clients, rows, samples }, null, 2)}\n`,
-    '.md': markdown(rows, meta),
+    '.json': `${JSON.stringify({ scenario: 'flood', ...floodMeta, rates, clients, rows, samples }, null, 2)}\n`,
+    '.md': markdown(rows, floodMeta),
     '.svg': svgChart(rows),
   });
   console.log(`\nwritten: ${written.join(', ')} (${took()})`);

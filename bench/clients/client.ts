@@ -3,6 +3,7 @@
  * its own file here and runs in its own process (bench/client-process.ts), so no client is billed
  * for another's work or the simulator's.
  */
+import { FLOOD_SENT_PREFIX } from '../../src/testing/flood.js';
 
 export interface BenchNode {
   readonly id: string;
@@ -28,8 +29,12 @@ export interface BenchClient {
    * floods with wall-clock positions to tell frames sent after a moment).
    */
   onPlayerUpdate(listener: (guildId: string, position?: number) => void): void;
-  /** Calls `listener(guildId, type)` for every track event a player received. */
-  onTrackEvent(listener: (guildId: string, type: string) => void): void;
+  /**
+   * Calls `listener(guildId, type, sentAt)` for every track event a player received, `type` as
+   * Lavalink names it (`TrackStartEvent`...). `sentAt` is the send time a flood wrote into the
+   * event's track (see {@link floodSentAt}), read from what the library hands its listener.
+   */
+  onTrackEvent(listener: (guildId: string, type: string, sentAt?: number) => void): void;
   /** Sets a guild player's volume through the library's player API; settles when its promise does. */
   setVolume(guildId: string, volume: number): Promise<void>;
   /** Loads an identifier through the library's REST API; answers how many tracks it got. */
@@ -50,6 +55,14 @@ export interface BenchClient {
 export type BenchClientFactory = () => BenchClient;
 
 export const BENCH_USER_ID = '170939974227541168';
+
+/**
+ * The send time (epoch ms, `performance.timeOrigin + performance.now()` in the simulator) that the
+ * simulator's flood writes into each event's track `uri`; undefined for any other track.
+ */
+export function floodSentAt(uri: string | null | undefined): number | undefined {
+  return typeof uri === 'string' && uri.startsWith(FLOOD_SENT_PREFIX) ? Number(uri.slice(FLOOD_SENT_PREFIX.length)) : undefined;
+}
 
 /** Made-up Discord voice events for a guild: what a gateway would deliver after joining. */
 export function fakeVoice(guildId: string, index: number): { state: Record<string, unknown>; server: Record<string, unknown> } {

@@ -9,7 +9,7 @@
  * at that write, by an accessor on the player's `lastUpdate`.
  */
 import { Cluster, decode, type ClusterNode, type Player, type VoiceServerUpdate, type VoiceStateUpdate } from 'lavaclient';
-import { fakeVoice, type BenchClient } from './client.js';
+import { fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
 /**
  * Calls `onUpdate` each time the library stores a playerUpdate's state in `player`. Resolves on
@@ -42,14 +42,16 @@ export default function create(): BenchClient {
   let cluster: Cluster | null = null;
   let voiceIndex = 0;
   let onUpdate: (guildId: string, position?: number) => void = () => {};
-  let onTrack: (guildId: string, type: string) => void = () => {};
+  let onTrack: (guildId: string, type: string, sentAt?: number) => void = () => {};
 
   /** Hooks the player's events; resolves on its first playerUpdate. */
   const attach = (player: Player<ClusterNode>): Promise<void> => {
     const guildId = player.guildId;
     const updated = watchUpdates(player, () => onUpdate(guildId, player.lastPosition));
-    player.on('trackStart', () => onTrack(guildId, 'TrackStartEvent'));
-    player.on('trackEnd', () => onTrack(guildId, 'TrackEndEvent'));
+    // v3 events carry only the encoded track, which is all its listeners get. It decodes a starting
+    // track itself (player.trackData); an ending one is decoded here, as a bot wanting its title would.
+    player.on('trackStart', () => onTrack(guildId, 'TrackStartEvent', floodSentAt(player.trackData?.uri)));
+    player.on('trackEnd', (track) => onTrack(guildId, 'TrackEndEvent', floodSentAt(track === null ? undefined : decode(track)?.uri)));
     player.on('trackException', () => onTrack(guildId, 'TrackExceptionEvent'));
     player.on('trackStuck', () => onTrack(guildId, 'TrackStuckEvent'));
     player.on('disconnected', () => onTrack(guildId, 'WebSocketClosedEvent'));

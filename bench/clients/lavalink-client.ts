@@ -5,7 +5,7 @@
  * player's voice to the node; `sendRawData` resolves when that PATCH answered.
  */
 import { LavalinkManager, type LavalinkNode, type Player, type SearchQuery, type VoicePacket } from 'lavalink-client';
-import { fakeVoice, type BenchClient } from './client.js';
+import { fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
 /** Runs `fn` over `items`, at most `limit` at a time (each player costs a REST call). */
 async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -61,7 +61,7 @@ export default function create(): BenchClient {
   let manager: LavalinkManager | null = null;
   let voiceIndex = 0;
   let onUpdate: (guildId: string, position?: number) => void = () => {};
-  let onTrack: (guildId: string, type: string) => void = () => {};
+  let onTrack: (guildId: string, type: string, sentAt?: number) => void = () => {};
 
   const playerOf = (guildId: string): Player => {
     const player = manager?.getPlayer(guildId);
@@ -80,11 +80,13 @@ export default function create(): BenchClient {
       manager = lavalink;
       // The library's per-player events (its Player is no emitter: the manager emits them with the player).
       lavalink.on('playerUpdate', (_old, player) => onUpdate(player.guildId, player.lastPosition));
-      lavalink.on('trackStart', (player, _track, event) => onTrack(player.guildId, event.type));
-      lavalink.on('trackEnd', (player, _track, event) => onTrack(player.guildId, event.type));
+      // The track it passes is its queue's current one (the first start's, until a queue end); the
+      // event itself, as the node sent it, is the third argument.
+      lavalink.on('trackStart', (player, _track, event) => onTrack(player.guildId, event.type, floodSentAt(event.track.info.uri)));
+      lavalink.on('trackEnd', (player, _track, event) => onTrack(player.guildId, event.type, floodSentAt(event.track.info.uri)));
       // A TrackEndEvent with nothing queued is emitted as `queueEnd` instead of `trackEnd`.
       lavalink.on('queueEnd', (player, _track, event) => {
-        if (event.type === 'TrackEndEvent') onTrack(player.guildId, event.type);
+        if (event.type === 'TrackEndEvent') onTrack(player.guildId, event.type, floodSentAt(event.track.info.uri));
       });
       lavalink.on('trackStuck', (player, _track, event) => onTrack(player.guildId, event.type));
       lavalink.on('trackError', (player, _track, event) => onTrack(player.guildId, event.type));

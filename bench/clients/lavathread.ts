@@ -1,11 +1,11 @@
 /** lavathread, driven like a bot: players created, voice forwarded. `workers` picks the transport. */
 import { Manager } from '../../src/index.js';
-import { BENCH_USER_ID, fakeVoice, type BenchClient } from './client.js';
+import { BENCH_USER_ID, fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
 export function lavathread(workers: number): BenchClient {
   let manager: Manager | null = null;
   let onUpdate: (guildId: string, position?: number) => void = () => {};
-  let onTrack: (guildId: string, type: string) => void = () => {};
+  let onTrack: (guildId: string, type: string, sentAt?: number) => void = () => {};
   return {
     protocol: 4,
     async connect(nodes, userId) {
@@ -14,8 +14,8 @@ export function lavathread(workers: number): BenchClient {
         { send: () => {}, workers, userId },
       );
       manager.on('playerUpdate', (player, state) => onUpdate(player.guildId, state.position));
-      manager.on('trackStart', (player) => onTrack(player.guildId, 'TrackStartEvent'));
-      manager.on('trackEnd', (player) => onTrack(player.guildId, 'TrackEndEvent'));
+      manager.on('trackStart', (player, track) => onTrack(player.guildId, 'TrackStartEvent', floodSentAt(track.info.uri)));
+      manager.on('trackEnd', (player, track) => onTrack(player.guildId, 'TrackEndEvent', floodSentAt(track?.info.uri)));
       manager.init(userId);
       await Promise.all([...manager.sockets.values()].map((socket) => socket.onReady()));
     },

@@ -11,7 +11,7 @@ interface RawSession {
 /** Where a raw client's frame handler reports what its players received. */
 export interface RawSink {
   update(guildId: string, position?: number): void;
-  track(guildId: string, type: string): void;
+  track(guildId: string, type: string, sentAt?: number): void;
 }
 
 /**

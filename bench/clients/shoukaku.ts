@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { Connector, LoadType, Shoukaku, type LavalinkResponse, type NodeOption, type Player, type Track } from 'shoukaku';
-import { fakeVoice, type BenchClient } from './client.js';
+import { fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
 /** A connector with no Discord client behind it. */
 class BenchConnector extends Connector {
@@ -69,13 +69,14 @@ export default function create(): BenchClient {
   let connector: BenchConnector | null = null;
   let voiceIndex = 0;
   let onUpdate: (guildId: string, position?: number) => void = () => {};
-  let onTrack: (guildId: string, type: string) => void = () => {};
+  let onTrack: (guildId: string, type: string, sentAt?: number) => void = () => {};
 
   const attach = (player: Player): void => {
     const guildId = player.guildId;
     player.on('update', (data) => onUpdate(guildId, data.state.position));
-    player.on('start', (event) => onTrack(guildId, event.type));
-    player.on('end', (event) => onTrack(guildId, event.type));
+    // Its listeners get the node's event as sent: the track object, with its info.
+    player.on('start', (event) => onTrack(guildId, event.type, floodSentAt(event.track.info.uri)));
+    player.on('end', (event) => onTrack(guildId, event.type, floodSentAt(event.track.info.uri)));
     player.on('stuck', (event) => onTrack(guildId, event.type));
     player.on('exception', (event) => onTrack(guildId, event.type));
     player.on('closed', (event) => onTrack(guildId, event.type));

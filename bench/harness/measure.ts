@@ -1,5 +1,5 @@
 /** What one client process measures about itself while a scenario runs. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 export interface Measurement {
@@ -11,7 +11,10 @@ export interface Measurement {
   elu: number;
   /** Event-loop delay over the window, ms. */
   delay: { p50: number; p99: number; max: number };
+  /** RSS at the end of the window. */
   rssBytes: number;
+  /** Peak RSS within the window (see {@link startPeakRss}). */
+  rssPeakBytes: number;
   heapBytes: number;
   wallMs: number;
 }
@@ -29,6 +32,31 @@ function processCpuNs(): number {
 
 const late = (ns: number): number => Math.max(0, ns / 1e6 - RESOLUTION_MS);
 
+/** How often the fallback samples RSS: a wake-up each, so rarely. */
+const RSS_SAMPLE_MS = 250;
+
+/**
+ * Starts tracking this process's peak RSS; the returned function answers it. Linux keeps the
+ * peak itself (VmHWM) and resets it when 5 is written to clear_refs (since 4.0): exact, and no
+ * wake-ups. Where that write fails, RSS is sampled every 250 ms instead, and at the end.
+ */
+function startPeakRss(): () => number {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return () => {
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+      return Math.max(kb === undefined ? 0 : Number(kb) * 1024, process.memoryUsage.rss());
+    };
+  } catch {
+    let peak = process.memoryUsage.rss();
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), RSS_SAMPLE_MS).unref();
+    return () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    };
+  }
+}
+
 /** Starts measuring; the returned function stops and answers the figures of the window. */
 export function startMeasuring(): () => Measurement {
   // Each sample is a timer wake-up: at 1 ms resolution the probe alone costs ~20 ms of CPU per
@@ -39,6 +67,7 @@ export function startMeasuring(): () => Measurement {
   const main0 = threadCpuNs();
   const proc0 = processCpuNs();
   const wall0 = performance.now();
+  const rssPeak = startPeakRss();
   return () => {
     const main1 = threadCpuNs();
     const proc1 = processCpuNs();
@@ -52,6 +81,7 @@ export function startMeasuring(): () => Measurement {
       // The histogram holds whole timer intervals; the delay is what exceeds the resolution.
       delay: { p50: late(delay.percentile(50)), p99: late(delay.percentile(99)), max: late(delay.max) },
       rssBytes: memory.rss,
+      rssPeakBytes: rssPeak(),
       heapBytes: memory.heapUsed,
       wallMs: performance.now() - wall0,
     };

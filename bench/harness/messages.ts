@@ -34,6 +34,14 @@ export interface StallReport {
   readonly freshUpdateMs: number | null;
 }
 
+/** Receive time minus send time of the track events that carried their send time (the flood's). */
+export interface TrackLatency {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
 export interface LoadSample {
   readonly ms: number;
   readonly mainCpuMs: number;
@@ -51,6 +59,10 @@ export type FromClient =
       readonly perGuild: Record<string, number>;
       readonly trackEvents: number;
       readonly perGuildTrack: Record<string, number>;
+      readonly perGuildStart: Record<string, number>;
+      readonly perGuildEnd: Record<string, number>;
+      /** Null when no track event carried its send time. */
+      readonly trackLatency: TrackLatency | null;
       readonly measurement: Measurement;
     }
   | { readonly type: 'commands'; readonly latenciesMs: readonly number[]; readonly burstMs: number; readonly burstSize: number }

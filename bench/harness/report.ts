@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FloodSample } from '../scenarios/flood.js';
-
-export const PEERS = ['shoukaku', 'lavalink-client', 'lavaclient'];
+import { median } from './stats.js';
+import { markdownTable, metaList, PEERS, textTable } from './tables.js';
 
 export interface Summary {
   readonly client: string;
@@ -13,17 +13,24 @@ export interface Summary {
   readonly mainUs: number;
   readonly mainUsSpread: readonly [number, number];
   readonly processUs: number;
+  /** Peak RSS of the client process in the measured window, MB. */
+  readonly rssMb: number;
   readonly elu: number;
   readonly delayP99Ms: number;
   readonly deliveredRate: number;
+  /** Send to listener of the track events, ms (null: no track events, or a client that reads no tracks). */
+  readonly trackP50Ms: number | null;
+  readonly trackP99Ms: number | null;
   /** Main-thread CPU per event against the best peer at this rate (null without peers). */
   readonly vsBestPeer: number | null;
+  /** Whole-process CPU per event against the best peer's at this rate. */
+  readonly processVsBestPeer: number | null;
 }
 
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** The median of the figures the samples have; null when none has one. */
+const medianOf = (xs: readonly (number | null | undefined)[]): number | null => {
+  const have = xs.filter((x): x is number => typeof x === 'number');
+  return have.length === 0 ? null : median(have);
 };
 
 export function summarise(samples: readonly FloodSample[]): Summary[] {
@@ -39,42 +46,48 @@ export function summarise(samples: readonly FloodSample[]): Summary[] {
       mainUs: median(main),
       mainUsSpread: [Math.min(...main), Math.max(...main)] as const,
       processUs: median(group.map((s) => s.processNsPerEvent / 1000)),
+      rssMb: median(group.map((s) => s.measurement.rssPeakBytes / 2 ** 20)),
       elu: median(group.map((s) => s.measurement.elu)),
       delayP99Ms: median(group.map((s) => s.measurement.delay.p99)),
       deliveredRate: median(group.map((s) => s.deliveredRate)),
+      trackP50Ms: medianOf(group.map((s) => s.trackLatency?.p50Ms)),
+      trackP99Ms: medianOf(group.map((s) => s.trackLatency?.p99Ms)),
     };
   });
   return base.map((row) => {
     const peers = base.filter((p) => p.rate === row.rate && PEERS.includes(p.client) && !p.rejected);
-    const best = peers.length > 0 ? Math.min(...peers.map((p) => p.mainUs)) : null;
-    return { ...row, vsBestPeer: best === null ? null : row.mainUs / best };
+    const best = (figure: (r: (typeof base)[number]) => number): number | null => (peers.length > 0 ? Math.min(...peers.map(figure)) : null);
+    const bestMain = best((p) => p.mainUs);
+    const bestProcess = best((p) => p.processUs);
+    return { ...row, vsBestPeer: bestMain === null ? null : row.mainUs / bestMain, processVsBestPeer: bestProcess === null ? null : row.processUs / bestProcess };
   });
 }
 
-export function table(rows: readonly Summary[]): string {
-  const header = ['client', 'rate/s', 'main µs/event', 'spread', 'process µs/event', 'ELU', 'delay p99 ms', 'vs best peer', 'verdict'];
-  const lines = rows.map((r) => [
+const HEADER = ['client', 'rate/s', 'main µs/event', 'spread', 'process µs/event', 'RSS MB (peak)', 'ELU', 'delay p99 ms', 'track event p99 ms', 'vs best peer', 'process vs best peer', 'verdict'];
+
+const times = (x: number | null): string => (x === null ? '-' : `${x.toFixed(2)}x`);
+
+function cells(r: Summary): string[] {
+  return [
     r.client,
     String(r.rate),
     r.mainUs.toFixed(3),
     `${r.mainUsSpread[0].toFixed(3)}–${r.mainUsSpread[1].toFixed(3)}`,
     r.processUs.toFixed(3),
+    r.rssMb.toFixed(0),
     r.elu.toFixed(3),
     r.delayP99Ms.toFixed(1),
-    r.vsBestPeer === null ? '-' : `${r.vsBestPeer.toFixed(2)}x`,
+    r.trackP99Ms === null ? '-' : r.trackP99Ms.toFixed(2),
+    times(r.vsBestPeer),
+    times(r.processVsBestPeer),
     r.rejected ? 'REJECTED' : 'ok',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n');
+  ];
 }
 
+export const table = (rows: readonly Summary[]): string => textTable(HEADER, rows.map(cells));
+
 export function markdown(rows: readonly Summary[], meta: Record<string, unknown>): string {
-  const head = '| client | rate/s | main µs/event (spread) | process µs/event | ELU | delay p99 ms | vs best peer | verdict |\n|---|---|---|---|---|---|---|---|';
-  const body = rows
-    .map((r) => `| ${r.client} | ${r.rate} | ${r.mainUs.toFixed(3)} (${r.mainUsSpread[0].toFixed(3)}–${r.mainUsSpread[1].toFixed(3)}) | ${r.processUs.toFixed(3)} | ${r.elu.toFixed(3)} | ${r.delayP99Ms.toFixed(1)} | ${r.vsBestPeer === null ? '-' : `${r.vsBestPeer.toFixed(2)}x`} | ${r.rejected ? 'REJECTED' : 'ok'} |`)
-    .join('\n');
-  return `# flood: main-thread CPU per playerUpdate\n\n${Object.entries(meta).map(([k, v]) => `- ${k}: ${String(v)}`).join('\n')}\n\n${head}\n${body}\n`;
+  return `# flood: CPU per event (playerUpdates and track events)\n\n${metaList(meta)}\n\n${markdownTable(HEADER, rows.map(cells))}\n`;
 }
 
 /** A line chart of main-thread µs per event (log scale) by rate, one line per client. */
@@ -101,7 +114,7 @@ export function svgChart(rows: readonly Summary[]): string {
     parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.join(' ')}"/>`);
     parts.push(`<text x="${w - right + 10}" y="${top + 16 * c + 10}" font-size="12" fill="${colour}">${client}</text>`);
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/><text x="${left}" y="18" font-size="13">main-thread CPU per playerUpdate (µs, log scale)</text>${parts.join('')}<text x="${(w - right + left) / 2}" y="${h - 10}" text-anchor="middle" font-size="11">playerUpdates per second over 1000 guilds</text></svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/><text x="${left}" y="18" font-size="13">main-thread CPU per event (µs, log scale)</text>${parts.join('')}<text x="${(w - right + left) / 2}" y="${h - 10}" text-anchor="middle" font-size="11">frames per second over 1000 guilds</text></svg>\n`;
 }
 
 export async function writeResults(name: string, files: Record<string, string>): Promise<string[]> {

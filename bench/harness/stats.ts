@@ -16,3 +16,8 @@ export function withSpread(xs: readonly number[], digits: number): string {
   const [lo, hi] = spread(xs);
   return xs.length > 1 ? `${median(xs).toFixed(digits)} (${lo.toFixed(digits)}–${hi.toFixed(digits)})` : median(xs).toFixed(digits);
 }
+
+/** The `p`th percentile of `sorted` (ascending), nearest rank. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

@@ -1,5 +1,7 @@
 /** Plain-text and Markdown tables, and the "against the best peer" figure every scenario prints. */
-import { PEERS } from './report.js';
+
+/** The libraries lavathread is measured against: "the best peer" is the best of these. */
+export const PEERS = ['shoukaku', 'lavalink-client', 'lavaclient', 'aqualink'];
 
 export type Cells = readonly string[];
 

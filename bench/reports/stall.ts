@@ -1,8 +1,7 @@
 /** The stall scenario's table: per client, over repetitions. */
 import { CATCH_UP_TARGET_MS } from '../harness/stall-outcome.js';
 import { median, spread } from '../harness/stats.js';
-import { PEERS } from '../harness/report.js';
-import { markdownTable, metaList, textTable, type Cells } from '../harness/tables.js';
+import { markdownTable, metaList, PEERS, textTable, type Cells } from '../harness/tables.js';
 import type { StallSample } from '../scenarios/stall.js';
 
 export interface StallRow {

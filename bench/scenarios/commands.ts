@@ -5,7 +5,7 @@
 import type { BenchNode } from '../clients/client.js';
 import { startClient } from '../harness/client-runner.js';
 import { startSim } from '../harness/sim-process.js';
-import { median } from '../harness/stats.js';
+import { median, percentile } from '../harness/stats.js';
 import { clientProtocols, guildIdsFor } from './flood.js';
 
 /** One repetition: a fresh simulator and client process. */
@@ -21,8 +21,6 @@ export interface CommandsRow extends CommandsSample {
   readonly burstSize: number;
   readonly samples: readonly CommandsSample[];
 }
-
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export async function runCommands(clients: readonly string[], sequential: number, guilds: number, reps: number, log: (line: string) => void): Promise<CommandsRow[]> {
   const samples = new Map<string, CommandsSample[]>(clients.map((client) => [client, []]));

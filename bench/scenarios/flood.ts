@@ -1,12 +1,15 @@
 /**
- * flood: `playerUpdate`s over 1000 guilds at fixed rates, to one client at a time. What it costs
- * each client's main thread per event is the figure lavathread exists to lower.
+ * flood: `playerUpdate`s over 1000 guilds at fixed rates, every Nth frame a track event instead
+ * (TrackStart and TrackEnd in turn per guild), to one client at a time. What it costs each
+ * client's main thread per event is the figure lavathread exists to lower; how long a track event
+ * takes to reach the players is what its batching must not spoil.
  */
 import type { BenchNode } from '../clients/client.js';
 import { startClient, type ClientRunner } from '../harness/client-runner.js';
 import type { Measurement } from '../harness/measure.js';
+import type { TrackLatency } from '../harness/messages.js';
 import { startSim, type SimProcess } from '../harness/sim-process.js';
-import { verifyFlood, type Verdict } from '../harness/verify.js';
+import { verifyFloodMix, type FloodSent, type Verdict } from '../harness/verify.js';
 
 export interface FloodOptions {
   readonly clients: readonly string[];
@@ -16,6 +19,8 @@ export interface FloodOptions {
   readonly guilds: number;
   /** Unmeasured flood before the measured ones, per rate. */
   readonly warmupSeconds: number;
+  /** Every Nth frame is a track event (0: playerUpdates only). @default 100 */
+  readonly eventEvery?: number;
   /** How long to wait, after a flood, for frames still on their way. @default 10000 */
   readonly collectTimeoutMs?: number;
 }
@@ -24,12 +29,16 @@ export interface FloodSample {
   readonly client: string;
   readonly rate: number;
   readonly rep: number;
+  /** Frames sent, of them track events; and what the players received (updates and track events). */
   readonly frames: number;
+  readonly trackEventsSent: number;
   readonly received: number;
   readonly achievedRate: number;
   readonly deliveredRate: number;
   readonly mainNsPerEvent: number;
   readonly processNsPerEvent: number;
+  /** Send to listener, ms; null for a client that does not read tracks (the floor). */
+  readonly trackLatency: TrackLatency | null;
   readonly measurement: Measurement;
   readonly verdict: Verdict;
 }
@@ -43,8 +52,16 @@ export const clientProtocols: Readonly<Record<string, 3 | 4>> = {
   shoukaku: 4,
   'lavalink-client': 4,
   lavaclient: 3,
+  aqualink: 4,
   dropper: 4,
 };
+
+/** What the simulator answers a flood with (src/testing/flood.ts FloodResult). */
+interface FloodAnswer extends FloodSent {
+  readonly elapsedMs: number;
+}
+
+const sum = (counts: Readonly<Record<string, number>>): number => Object.values(counts).reduce((a, b) => a + b, 0);
 
 /** The floor counts frames without parsing: it can be checked in total only. */
 const totalsOnly = new Set(['floor']);
@@ -53,6 +70,16 @@ export const guildIdsFor = (count: number): string[] => Array.from({ length: cou
 
 export async function runFlood(options: FloodOptions, log: (line: string) => void): Promise<FloodSample[]> {
   const guildIds = guildIdsFor(options.guilds);
+  const eventEvery = options.eventEvery ?? 100;
+  /** Flood, then wait until the client's players had it all (or the timeout): what the client got. */
+  const floodOnce = async (client: string, sim: SimProcess, runner: ClientRunner, rate: number, durationMs: number) => {
+    await runner.send({ type: 'measure' }, 'measuring');
+    const sent = await sim.control<FloodAnswer>('POST', 'flood', { rate, guilds: options.guilds, durationMs, guildIds, eventEvery });
+    // The floor counts every frame as an update; the others count updates and track events apart.
+    const expected = totalsOnly.has(client) ? { expected: sent.frames } : { expected: sum(sent.updates), expectedTrackEvents: sum(sent.trackStarts) + sum(sent.trackEnds) };
+    const got = await runner.send({ type: 'collect', ...expected, timeoutMs: options.collectTimeoutMs ?? 10_000 }, 'result', 30_000);
+    return { sent, got };
+  };
   const rigs: { client: string; sim: SimProcess; runner: ClientRunner }[] = [];
   try {
     for (const client of options.clients) {
@@ -71,37 +98,35 @@ export async function runFlood(options: FloodOptions, log: (line: string) => voi
     for (const rate of options.rates) {
       // Steady state, not start-up: an unmeasured flood first lets each client's hot code get
       // compiled (a batching client calls its decoder ~100 times a second, not 5000).
-      for (const { sim, runner } of rigs) {
-        await runner.send({ type: 'measure' }, 'measuring');
-        const warm = await sim.control<{ frames: number }>('POST', 'flood', { rate, guilds: options.guilds, durationMs: options.warmupSeconds * 1000, guildIds });
-        await runner.send({ type: 'collect', expected: warm.frames, timeoutMs: options.collectTimeoutMs ?? 10_000 }, 'result', 30_000);
-      }
+      for (const { client, sim, runner } of rigs) await floodOnce(client, sim, runner, rate, options.warmupSeconds * 1000);
       for (let rep = 0; rep < options.reps; rep++) {
         // Clients take turns within each repetition, so drift on a shared machine hits all alike.
         const order = rep % 2 === 0 ? rigs : [...rigs].reverse();
         for (const { client, sim, runner } of order) {
-          await runner.send({ type: 'measure' }, 'measuring');
-          const flood = await sim.control<{ frames: number; elapsedMs: number }>('POST', 'flood', { rate, guilds: options.guilds, durationMs: options.seconds * 1000, guildIds });
-          const result = await runner.send({ type: 'collect', expected: flood.frames, timeoutMs: options.collectTimeoutMs ?? 10_000 }, 'result', 30_000);
-          const verdict = verifyFlood(flood.frames, guildIds, result.received, result.perGuild, !totalsOnly.has(client));
-          const m = result.measurement;
+          const { sent, got } = await floodOnce(client, sim, runner, rate, options.seconds * 1000);
+          const verdict = verifyFloodMix(sent, got, !totalsOnly.has(client));
+          const m = got.measurement;
+          const events = got.received + got.trackEvents;
           const sample: FloodSample = {
             client,
             rate,
             rep,
-            frames: flood.frames,
-            received: result.received,
-            achievedRate: flood.frames / (flood.elapsedMs / 1000),
-            deliveredRate: result.received / (m.wallMs / 1000),
-            mainNsPerEvent: m.mainCpuNs / Math.max(1, result.received),
-            processNsPerEvent: m.processCpuNs / Math.max(1, result.received),
+            frames: sent.frames,
+            trackEventsSent: sum(sent.trackStarts) + sum(sent.trackEnds),
+            received: events,
+            achievedRate: sent.frames / (sent.elapsedMs / 1000),
+            deliveredRate: events / (m.wallMs / 1000),
+            mainNsPerEvent: m.mainCpuNs / Math.max(1, events),
+            processNsPerEvent: m.processCpuNs / Math.max(1, events),
+            trackLatency: got.trackLatency,
             measurement: m,
             verdict,
           };
           samples.push(sample);
+          const latency = got.trackLatency ? `, track event p50 ${got.trackLatency.p50Ms.toFixed(2)} / p99 ${got.trackLatency.p99Ms.toFixed(2)} ms` : '';
           log(
             `  ${client.padEnd(18)} ${String(rate).padStart(6)}/s rep ${rep + 1}: main ${(sample.mainNsPerEvent / 1000).toFixed(3)} µs/event, ` +
-              `process ${(sample.processNsPerEvent / 1000).toFixed(3)} µs/event, ELU ${m.elu.toFixed(3)}, delay p99 ${m.delay.p99.toFixed(1)} ms` +
+              `process ${(sample.processNsPerEvent / 1000).toFixed(3)} µs/event, RSS peak ${(m.rssPeakBytes / 2 ** 20).toFixed(0)} MB, ELU ${m.elu.toFixed(3)}, delay p99 ${m.delay.p99.toFixed(1)} ms${latency}` +
               (verdict.ok ? '' : `  REJECTED: ${verdict.reason}`),
           );
         }

@@ -8,7 +8,7 @@ import type { BenchNode } from '../clients/client.js';
 import { startClient, type ClientRunner } from '../harness/client-runner.js';
 import type { Measurement } from '../harness/measure.js';
 import { startSims, type SimGroup } from '../harness/sim-process.js';
-import { mergeCounts, verifyFlood, verifyPerGuild, type Verdict } from '../harness/verify.js';
+import { combine, mergeCounts, verifyFlood, verifyPerGuild, type Verdict } from '../harness/verify.js';
 import { clientProtocols, guildIdsFor } from './flood.js';
 
 export interface RealisticOptions {
@@ -125,7 +125,7 @@ export async function runRealistic(options: RealisticOptions, log: (line: string
         samples.push(sample);
         log(
           `  ${client.padEnd(18)} rep ${rep + 1}: ${updatesSent} updates + ${trackEventsSent} track events; main ${sample.mainCpuMsPerSecond.toFixed(1)} ms/s, ` +
-            `${sample.mainUsPerEvent.toFixed(2)} µs/event, ELU ${m.elu.toFixed(3)}, delay p99 ${m.delay.p99.toFixed(1)} ms, RSS ${(m.rssBytes / 2 ** 20).toFixed(0)} MB` +
+            `${sample.mainUsPerEvent.toFixed(2)} µs/event, ELU ${m.elu.toFixed(3)}, delay p99 ${m.delay.p99.toFixed(1)} ms, RSS peak ${(m.rssPeakBytes / 2 ** 20).toFixed(0)} MB` +
             (verdict.ok ? '' : `  REJECTED: ${verdict.reason}`),
         );
       }
@@ -141,9 +141,4 @@ export async function runRealistic(options: RealisticOptions, log: (line: string
     }
   }
   return runs;
-}
-
-function combine(a: Verdict, b: Verdict): Verdict {
-  if (a.ok && b.ok) return a;
-  return { ok: false, missing: a.missing + b.missing, reason: [a.reason, b.reason].filter((r) => r !== null).join('; ') };
 }

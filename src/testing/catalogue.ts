@@ -173,6 +173,14 @@ export class Catalogue {
     return { encoded, info: decoded.info, userData, ...behaviour(decoded.info.identifier) };
   }
 
+  /**
+   * A made-up track (`sim:track?length=…&title=…`) whose `uri` is `uri`, encoded the way this
+   * server writes tracks: the flood writes each event's send time there.
+   */
+  madeUp(title: string, length: number, uri: string): SimTrack {
+    return this.#make({ ...simulatedEntry(`sim:track?length=${length}&title=${encodeURIComponent(title)}`, title, length), uri });
+  }
+
   /** Re-encodes a track the way this server writes tracks (its own message version). */
   #make(entry: CatalogueEntry): SimTrack {
     const encoded = encodeTrack(entry, this.#version);

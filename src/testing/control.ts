@@ -5,7 +5,7 @@
  *
  * | request | effect |
  * |---|---|
- * | `POST /_simulator/flood {rate, guilds, durationMs, sessionId?}` | floods; answers the FloodResult when done |
+ * | `POST /_simulator/flood {rate, guilds, durationMs, eventEvery?, wallClockPosition?, guildIds?, sessionId?}` | floods; answers the FloodResult when done |
  * | `POST /_simulator/drop {code?, reason?, abrupt?}` | drops every client |
  * | `POST /_simulator/silence`, `POST /_simulator/wake` | half-open on/off |
  * | `POST /_simulator/refuse {durationMs}` | refuses new connections |

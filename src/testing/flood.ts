@@ -1,5 +1,10 @@
-/** The flood fault: `playerUpdate` frames at a fixed rate over N guilds, for a bounded time. */
+/**
+ * The flood fault: `playerUpdate` frames at a fixed rate over N guilds, for a bounded time,
+ * optionally mixed with track events (a TrackStartEvent / TrackEndEvent pair per guild, in turn).
+ */
+import type { Dialect } from './dialect.js';
 import type { SimSession } from './session.js';
+import type { SimTrack } from './types.js';
 
 export interface FloodOptions {
   /** Frames per second sent to each session. */
@@ -16,6 +21,21 @@ export interface FloodOptions {
    * @default false
    */
   readonly wallClockPosition?: boolean;
+  /**
+   * Every `eventEvery`-th frame (the `eventEvery`-th, the `2 * eventEvery`-th...) is a track event
+   * instead of a playerUpdate, for the guild whose turn it is: each guild gets a TrackStartEvent,
+   * then a TrackEndEvent (reason `finished`), then a TrackStartEvent again, as this release writes
+   * them. Each event's track is a made-up one encoded for this release whose `info.uri` is
+   * `sim:flood?sent=<ms>`, the send time as `performance.timeOrigin + performance.now()` (epoch
+   * ms with a fraction): a client in another process on the same machine can tell how long the
+   * event took to reach it, from the encoded track alone if need be (v3 events carry only that).
+   * 0 sends playerUpdates only. Events take the guild rotation's turn, so when `eventEvery`
+   * divides `guilds` the same few guilds get all of them (1000 guilds, every 100th frame: 10).
+   * @default 0
+   * @example
+   * await sim.flood({ rate: 5000, guilds: 1000, durationMs: 3000, eventEvery: 100 });
+   */
+  readonly eventEvery?: number;
 }
 
 export interface FloodResult {
@@ -25,10 +45,26 @@ export interface FloodResult {
   /** How many sessions were flooded. */
   readonly sessions: number;
   readonly elapsedMs: number;
+  /** Per guild, what each session was sent of each kind (every guild of `guildIds` is a key; they add up to `frames`). */
+  readonly updates: Record<string, number>;
+  readonly trackStarts: Record<string, number>;
+  readonly trackEnds: Record<string, number>;
+}
+
+/** How the simulator that floods writes its frames. */
+export interface FloodWire {
+  /** The release sends `connected` and `ping` in every player state. */
+  readonly fullState: boolean;
+  readonly dialect: Dialect;
+  /** A made-up track whose `info.uri` is `uri`, encoded as the release writes tracks. */
+  track(uri: string): SimTrack;
 }
 
 /** First made-up guild id: snowflake-sized, so clients that parse ids see realistic ones. */
 const FIRST_GUILD = 900000000000000000n;
+
+/** What a flood's track `uri` starts with; the send time follows it. */
+export const FLOOD_SENT_PREFIX = 'sim:flood?sent=';
 
 export function floodGuildIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(FIRST_GUILD + BigInt(i)));
@@ -39,9 +75,14 @@ export function floodGuildIds(count: number): string[] {
  * timer never lowers the achieved rate, only makes it burstier. `signal` (the simulator closing)
  * stops the flood at once; it then resolves with what was sent so far.
  */
-export function flood(sessions: () => readonly SimSession[], options: FloodOptions, fullState: boolean, signal: AbortSignal): Promise<FloodResult> {
+export function flood(sessions: () => readonly SimSession[], options: FloodOptions, wire: FloodWire, signal: AbortSignal): Promise<FloodResult> {
   const guildIds = options.guildIds ?? floodGuildIds(options.guilds);
   const total = Math.floor((options.rate * options.durationMs) / 1000);
+  const eventEvery = options.eventEvery ?? 0;
+  // Counted by guild slot, turned into records once at the end.
+  const updates = new Array<number>(guildIds.length).fill(0);
+  const starts = new Array<number>(guildIds.length).fill(0);
+  const ends = new Array<number>(guildIds.length).fill(0);
   const start = performance.now();
   const startTime = Date.now();
   let sent = 0;
@@ -52,7 +93,8 @@ export function flood(sessions: () => readonly SimSession[], options: FloodOptio
     const finish = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', finish);
-      resolve({ frames: sent, guildIds, sessions: targets, elapsedMs: performance.now() - start });
+      const byGuild = (counts: number[]): Record<string, number> => Object.fromEntries(guildIds.map((id, i) => [id, counts[i]!]));
+      resolve({ frames: sent, guildIds, sessions: targets, elapsedMs: performance.now() - start, updates: byGuild(updates), trackStarts: byGuild(starts), trackEnds: byGuild(ends) });
     };
     const tick = (): void => {
       const elapsed = performance.now() - start;
@@ -61,9 +103,18 @@ export function flood(sessions: () => readonly SimSession[], options: FloodOptio
       targets = Math.max(targets, open.length);
       const now = Date.now();
       const position = options.wallClockPosition === true ? now : now - startTime;
-      const tail = fullState ? `,"connected":true,"ping":20}}` : '}}';
+      const tail = wire.fullState ? `,"connected":true,"ping":20}}` : '}}';
       for (; sent < due; sent++) {
-        const frame = `{"op":"playerUpdate","guildId":"${guildIds[guild]}","state":{"time":${now},"position":${position}${tail}`;
+        let frame: string;
+        if (eventEvery > 0 && (sent + 1) % eventEvery === 0) {
+          // A guild's events alternate, starting with TrackStart: it has ended each track it started.
+          const isStart = starts[guild] === ends[guild];
+          frame = trackEvent(wire, guildIds[guild]!, isStart);
+          (isStart ? starts : ends)[guild]!++;
+        } else {
+          frame = `{"op":"playerUpdate","guildId":"${guildIds[guild]}","state":{"time":${now},"position":${position}${tail}`;
+          updates[guild]!++;
+        }
         guild = guild + 1 === guildIds.length ? 0 : guild + 1;
         for (const session of open) session.sendRaw(frame);
       }
@@ -74,4 +125,12 @@ export function flood(sessions: () => readonly SimSession[], options: FloodOptio
     signal.addEventListener('abort', finish, { once: true });
     tick();
   });
+}
+
+/** One track event frame, spelled as `session.sendEvent` spells it, stamped with its send time. */
+function trackEvent(wire: FloodWire, guildId: string, isStart: boolean): string {
+  const track = wire.track(`${FLOOD_SENT_PREFIX}${performance.timeOrigin + performance.now()}`);
+  const d = wire.dialect;
+  const base = { op: 'event', type: isStart ? 'TrackStartEvent' : 'TrackEndEvent', guildId };
+  return JSON.stringify(isStart ? { ...base, ...d.eventTrack(track, 0) } : { ...base, ...d.eventTrack(track, track.info.length), reason: d.endReason('finished') });
 }

@@ -13,7 +13,7 @@ export type {
 } from './simulator.js';
 export type { SimulatorOptions } from './options.js';
 export type { FloodOptions, FloodResult } from './flood.js';
-export { floodGuildIds } from './flood.js';
+export { FLOOD_SENT_PREFIX, floodGuildIds } from './flood.js';
 export type { HeartbeatOptions } from './heartbeat.js';
 export type { CatalogueEntry } from './catalogue.js';
 export type { ReleaseName } from './release.js';

@@ -367,7 +367,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     return sent;
   }
 
-  /** Floods `playerUpdate`s to every open session (or one); resolves when done. */
+  /** Floods `playerUpdate`s (and track events, `eventEvery`) to every open session (or one); resolves when done. */
   flood(options: FloodOptions & { sessionId?: string }): Promise<FloodResult> {
     for (const [name, max] of Object.entries(FLOOD_LIMITS)) {
       const value = (options as unknown as Record<string, unknown>)[name];
@@ -376,8 +376,13 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     if (options.guildIds && options.guildIds.length !== options.guilds) {
       throw new InvalidOptionError('guildIds', `an array of ${options.guilds} ids`, options.guildIds.length);
     }
+    const eventEvery = options.eventEvery ?? 0;
+    if (!Number.isInteger(eventEvery) || eventEvery < 0 || eventEvery > FLOOD_LIMITS.rate) {
+      throw new InvalidOptionError('eventEvery', `a whole number from 0 to ${FLOOD_LIMITS.rate}`, options.eventEvery);
+    }
     const pick = (): SimSession[] => [...this.#sessions.values()].filter((s) => options.sessionId === undefined || s.id === options.sessionId);
-    return flood(pick, options, this.release.fullPlayerState, this.#closing.signal);
+    const wire = { fullState: this.release.fullPlayerState, dialect: this.dialect, track: (uri: string) => this.catalogue.madeUp('Flood', 180_000, uri) };
+    return flood(pick, options, wire, this.#closing.signal);
   }
 
   /**

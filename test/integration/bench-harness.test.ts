@@ -17,13 +17,21 @@ describe('benchmark harness', () => {
   });
 
   test('a run whose client dropped events on purpose is rejected; an honest one is not', async () => {
-    const samples = await runFlood({ clients: ['ws-json', 'dropper'], rates: [2000], seconds: 0.5, reps: 1, guilds: 50, warmupSeconds: 0.2, collectTimeoutMs: 1000 }, () => {});
+    const samples = await runFlood(
+      { clients: ['ws-json', 'dropper'], rates: [2000], seconds: 0.5, reps: 1, guilds: 50, warmupSeconds: 0.2, collectTimeoutMs: 1000, eventEvery: 100 },
+      () => {},
+    );
     const rows = summarise(samples);
     const honest = rows.find((r) => r.client === 'ws-json')!;
     const dropper = rows.find((r) => r.client === 'dropper')!;
     assert.equal(honest.rejected, false);
     assert.equal(dropper.rejected, true);
-    assert.equal(samples.find((s) => s.client === 'dropper')!.verdict.missing, 100, 'one in ten of 1000 frames');
+    const honestSample = samples.find((s) => s.client === 'ws-json')!;
+    assert.equal(honestSample.trackEventsSent, 10, 'every 100th of 1000 frames');
+    assert.equal(honestSample.received, 1000, 'updates and track events');
+    assert.equal(honestSample.trackLatency?.count, 10, 'each track event carried its send time');
+    assert.ok(honestSample.measurement.rssPeakBytes >= honestSample.measurement.rssBytes, 'the peak is at least the RSS at the end');
+    assert.equal(samples.find((s) => s.client === 'dropper')!.verdict.missing, 99, 'one in ten of the 990 playerUpdates');
   });
 });
 

@@ -1,5 +1,7 @@
-/** The simulator's realistic traffic and on-demand track changes (the bench's realistic and stall scenarios). */
+/** The simulator's realistic traffic, on-demand track changes and floods (the bench's realistic, stall and flood scenarios). */
 import assert from 'node:assert/strict';
+import { decodeTrack } from '../../src/protocol/track-codec.js';
+import { FLOOD_SENT_PREFIX } from '../../src/testing/index.js';
 import { describe, test } from '../helpers/node-test.js';
 import { RawClient, rest, until, voice, type Frame } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
@@ -62,4 +64,42 @@ describe('simulator traffic', () => {
       assert.ok(position >= from && position <= Date.now(), `position ${position} is a wall-clock time`);
     }
   });
+
+  for (const protocol of [4, 3] as const) {
+    test(`a v${protocol} flood with eventEvery mixes TrackStart/TrackEnd per guild in turn, stamped with the send time, and counts each kind per guild`, async (t) => {
+      const sim = await startSimulator(t, { record: false, protocol });
+      const client = await RawClient.open(sim);
+      t.after(() => client.close());
+      await client.nextOp('stats');
+      const from = performance.timeOrigin + performance.now();
+      // 7 guilds, every 5th frame: 5 and 7 are coprime, so the events go round every guild.
+      const result = await sim.flood({ rate: 4000, guilds: 7, durationMs: 500, eventEvery: 5 });
+      const to = performance.timeOrigin + performance.now();
+      assert.equal(result.frames, 2000);
+      await until(() => client.frames.filter((f) => f.op === 'playerUpdate' || f.op === 'event').length === result.frames, 5000, 'every flood frame');
+      const flood = client.frames.filter((f) => f.op === 'playerUpdate' || f.op === 'event');
+      flood.forEach((f, i) => assert.equal(f.op, (i + 1) % 5 === 0 ? 'event' : 'playerUpdate', `frame ${i + 1}`));
+      const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
+      assert.equal(sum(result.updates), 1600);
+      assert.equal(sum(result.trackStarts) + sum(result.trackEnds), 400);
+      for (const guildId of result.guildIds) {
+        const events = flood.filter((f) => f.op === 'event' && f.guildId === guildId);
+        assert.equal(count(flood, 'playerUpdate', guildId), result.updates[guildId], `updates of ${guildId}`);
+        assert.equal(events.filter((e) => e.type === 'TrackStartEvent').length, result.trackStarts[guildId], `starts of ${guildId}`);
+        assert.equal(events.filter((e) => e.type === 'TrackEndEvent').length, result.trackEnds[guildId], `ends of ${guildId}`);
+        events.forEach((e, i) => assert.equal(e.type, i % 2 === 0 ? 'TrackStartEvent' : 'TrackEndEvent', `${guildId}: they alternate, starting with a start`));
+      }
+      for (const e of flood.filter((f) => f.op === 'event')) {
+        if (e.type === 'TrackEndEvent') assert.equal(e.reason, protocol === 4 ? 'finished' : 'FINISHED');
+        // v3 carries the encoded track only; v4 the track object, whose info is the encoded one's.
+        const encoded = protocol === 4 ? (e.track as { encoded: string }).encoded : (e.track as string);
+        const uri = decodeTrack(encoded).info.uri!;
+        if (protocol === 4) assert.equal((e.track as { info: { uri: string } }).info.uri, uri);
+        assert.ok(uri.startsWith(FLOOD_SENT_PREFIX), uri);
+        const sent = Number(uri.slice(FLOOD_SENT_PREFIX.length));
+        assert.ok(sent >= from && sent <= to, `send time ${sent} within the flood`);
+      }
+      assert.throws(() => sim.flood({ rate: 10, guilds: 1, durationMs: 10, eventEvery: 1.5 }), { code: 'LAVALINK_INVALID_OPTION' });
+    });
+  }
 });

@@ -5,7 +5,8 @@ import { perThousand } from '../../bench/harness/memory-figures.js';
 import { catchUpMs, stallOutcome, type StallObservations } from '../../bench/harness/stall-outcome.js';
 import { median, spread, withSpread } from '../../bench/harness/stats.js';
 import { vsBestPeer } from '../../bench/harness/tables.js';
-import { mergeCounts, verifyPerGuild } from '../../bench/harness/verify.js';
+import { mergeCounts, verifyFloodMix, verifyPerGuild } from '../../bench/harness/verify.js';
+import { guildIdsFor } from '../../bench/scenarios/flood.js';
 import { sendAtMs } from '../../bench/scenarios/stall.js';
 
 const MB = 1024 * 1024;
@@ -17,6 +18,21 @@ describe('bench figures', () => {
     assert.equal(short.ok, false);
     assert.equal(short.missing, 5);
     assert.match(short.reason!, /5 track events lost over 2 guilds/);
+  });
+
+  test('verifyFloodMix checks each kind per guild exactly: a lost or an extra track event rejects the run', () => {
+    const [a, b] = guildIdsFor(2) as [string, string];
+    const sent = { frames: 10, updates: { [a]: 4, [b]: 4 }, trackStarts: { [a]: 1, [b]: 0 }, trackEnds: { [a]: 0, [b]: 1 } };
+    const got = { received: 8, perGuild: { [a]: 4, [b]: 4 }, perGuildStart: { [a]: 1 }, perGuildEnd: { [b]: 1 } };
+    assert.deepEqual(verifyFloodMix(sent, got, true), { ok: true, missing: 0, reason: null });
+    const lostEnd = verifyFloodMix(sent, { ...got, perGuildEnd: {} }, true);
+    assert.equal(lostEnd.ok, false);
+    assert.equal(lostEnd.missing, 1);
+    assert.match(lostEnd.reason!, /1 TrackEndEvents lost/);
+    const swapped = verifyFloodMix(sent, { ...got, perGuildStart: { [b]: 1 } }, true);
+    assert.equal(swapped.ok, false, 'a start counted for the wrong guild');
+    assert.match(swapped.reason!, /more than sent/);
+    assert.equal(verifyFloodMix(sent, { ...got, received: 9 }, false).ok, false, 'totals only: 9 of 10 frames');
   });
 
   test('mergeCounts adds the nodes’ per-guild counts', () => {
