@@ -21,6 +21,12 @@ export const sharedStructures: readonly (readonly string[])[] = [
   ['op', 'type', 'guildId', 'track', 'reason'],
   ['encoded', 'info', 'pluginInfo', 'userData'],
   ['identifier', 'isSeekable', 'author', 'length', 'isStream', 'position', 'title', 'uri', 'sourceName', 'artworkUrl', 'isrc'],
+  // Lavalink 4's own order of track info (the simulator writes the one above)
+  ['identifier', 'isSeekable', 'author', 'length', 'isStream', 'position', 'title', 'uri', 'artworkUrl', 'isrc', 'sourceName'],
+  // An empty object (a track's pluginInfo and userData, most of the time). A shape not listed
+  // travels defined inline, once per batch; msgpackr compiles a reader for it (new Function) when
+  // a batch uses it more than twice: four empty objects per track event did that once per batch.
+  [],
   // what frames mean (protocol/node-events.ts), in the order the adapters' readers build them
   ['type', 'stats'],
   ['players', 'playingPlayers', 'uptime', 'memory', 'cpu', 'frameStats'],
