@@ -120,6 +120,8 @@ export class Batcher {
     this.#clock = options.clock ?? realClock;
     port.on('message', (message: AckNudge) => {
       if (message?.nudge !== true || !this.#waiting) return;
+      // The main thread acked a batch, not necessarily enough of them: still too many out, wait on.
+      if (this.#acks.wait(() => this.#unacked())) return;
       this.#waiting = false;
       // Back: what waited goes now. After a real stall, for one window what comes goes as it
       // comes too: the bot's view of its players is fresh at once, not a window later, for a few

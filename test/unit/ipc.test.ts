@@ -346,6 +346,29 @@ describe('the batcher', () => {
     assert.equal(port.nudges, 2, 'a host that does not wait is posted nothing');
   });
 
+  test('an ack that leaves too many batches out does not let the host go: it waits for the next', async () => {
+    const { batcher, batches, port } = harness(0, 2);
+    for (const type of ['a', 'b', 'c', 'd']) {
+      batcher.push(trackEvent(type), true);
+      batcher.flush();
+    }
+    assert.equal(batches.length, 4, 'flush() sends even while behind (a socket ending)');
+    batcher.push(trackEvent('held'), true);
+    await microtasks();
+    assert.equal(batches.length, 4);
+    port.ack(1);
+    await microtasks();
+    assert.equal(batches.length, 4, 'three out: still behind');
+    port.ack(2);
+    await microtasks();
+    assert.equal(batches.length, 4, 'two out: still behind');
+    port.ack(3);
+    await microtasks();
+    assert.equal(batches.length, 5, 'one out: what waited goes');
+    assert.deepEqual(frames(batches[4]!.events).map((f: any) => f.type), ['held']);
+    assert.equal(port.nudges, 3, 'each ack that found the host waiting was posted');
+  });
+
   test('over a real channel, a host that fell behind is woken by the ack that lets it go, and loses nothing', async (t) => {
     const { port1, port2 } = new MessageChannel();
     const received: HostEvent[] = [];
