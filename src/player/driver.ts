@@ -44,15 +44,20 @@ export interface PlayerParts extends LiveState {
  * Player itself (player.ts `updatePlayer`), the one object the bot's listener reads too.
  */
 export class PlayerCore extends PlayerModel implements PlayerDriver {
-  readonly player: Player;
+  /** Everything else is reached through the parts: a field less per player is heap saved per player. */
   readonly #parts: PlayerParts;
-  readonly #voice: VoiceState;
 
   constructor(parts: PlayerParts) {
     super(parts);
-    this.player = parts.player;
     this.#parts = parts;
-    this.#voice = parts.voice;
+  }
+
+  get player(): Player {
+    return this.#parts.player;
+  }
+
+  get #voice(): VoiceState {
+    return this.#parts.voice;
   }
 
   voiceState(channelId: string | null, sessionId: string): void {
