@@ -14,19 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Aqua, Track, type AquaOptions, type Player } from 'aqualink';
 import type WebSocket from 'ws';
-import { fakeVoice, floodSentAt, type BenchClient } from './client.js';
+import { eachLimited, fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      await fn(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
 
 /** How long createPlayers waits for the node to acknowledge a player's voice. */
 const VOICE_TIMEOUT_MS = 15_000;

@@ -71,3 +71,15 @@ export function fakeVoice(guildId: string, index: number): { state: Record<strin
     server: { token: `bench-token-${index}`, guild_id: guildId, endpoint: 'bench.discord.media:443' },
   };
 }
+
+/** Runs `fn` over `items`, at most `limit` at a time (a peer's player creation costs a REST call each). */
+export async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await fn(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

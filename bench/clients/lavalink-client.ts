@@ -5,19 +5,8 @@
  * player's voice to the node; `sendRawData` resolves when that PATCH answered.
  */
 import { LavalinkManager, type LavalinkNode, type Player, type SearchQuery, type VoicePacket } from 'lavalink-client';
-import { fakeVoice, floodSentAt, type BenchClient } from './client.js';
+import { eachLimited, fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
-/** Runs `fn` over `items`, at most `limit` at a time (each player costs a REST call). */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      await fn(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
 
 /** A gateway dispatch as sendRawData takes it. fakeVoice's payloads are the real Discord shapes. */
 const packet = (t: 'VOICE_STATE_UPDATE' | 'VOICE_SERVER_UPDATE', d: Record<string, unknown>): VoicePacket => ({ t, d }) as unknown as VoicePacket;

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { Connector, LoadType, Shoukaku, type LavalinkResponse, type NodeOption, type Player, type Track } from 'shoukaku';
-import { fakeVoice, floodSentAt, type BenchClient } from './client.js';
+import { eachLimited, fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
 /** A connector with no Discord client behind it. */
 class BenchConnector extends Connector {
@@ -38,17 +38,6 @@ class BenchConnector extends Connector {
   }
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time (each player costs a voice PATCH). */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      await fn(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
 
 /** The tracks a `/loadtracks` answer holds, in order (none for empty, error or no answer). */
 function tracksOf(result: LavalinkResponse | undefined): Track[] {

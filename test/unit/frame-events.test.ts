@@ -4,7 +4,7 @@
  * msgpack codec with its event; debug lines wait for a batch instead of waking the main thread.
  */
 import assert from 'node:assert/strict';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { describe, test } from '../helpers/node-test.js';
 import { Batcher } from '../../src/host/batcher.js';
 import { AckBoard } from '../../src/ipc/acks.js';
@@ -16,6 +16,7 @@ import { v3Adapter } from '../../src/protocol/v3/adapter.js';
 import { v4Adapter } from '../../src/protocol/v4/adapter.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { until } from '../helpers/raw-client.js';
+import { overRealChannel } from '../helpers/batcher-channel.js';
 import { LavalinkError } from '../../src/errors.js';
 
 const ENCODED =
@@ -50,12 +51,7 @@ describe('Frame events', () => {
   });
 
   test('the batcher reads a frame only when it travels as a Frame event: plain playerUpdates are columns, never read', async (t) => {
-    const { port1, port2 } = new MessageChannel();
-    t.after(() => port1.close());
-    const batcher = new Batcher(port2, { flushWindowMs: 0, acks: new AckBoard() });
-    const decoder = new BatchDecoder();
-    const received: HostEvent[] = [];
-    port1.on('message', (bytes: Uint8Array) => received.push(...decoder.decode(bytes).events));
+    const { batcher, received } = overRealChannel(t);
     const read: NodeFrame[] = [];
     const reader = (f: NodeFrame) => {
       read.push(f);

@@ -11,6 +11,7 @@ import type { NodeFrame } from '../../src/protocol/frames.js';
 import { toPlayerUpdate } from '../../src/protocol/v4/adapter.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { until } from '../helpers/raw-client.js';
+import { overRealChannel } from '../helpers/batcher-channel.js';
 import { EventReceiver } from '../../src/transport/event-receiver.js';
 
 const update = (guildId: string, position: number): HostEvent => ({
@@ -98,13 +99,7 @@ describe('playerUpdates as columns', () => {
   });
 
   test('the batcher sends runs of updates as columns, and odd ones whole, in their order', async (t) => {
-    // A real channel and the real clock: the bytes cross a MessagePort as they do in production.
-    const { port1, port2 } = new MessageChannel();
-    t.after(() => port1.close());
-    const batcher = new Batcher(port2, { flushWindowMs: 0, acks: new AckBoard() });
-    const decoder = new BatchDecoder();
-    const received: HostEvent[] = [];
-    port1.on('message', (bytes: Uint8Array) => received.push(...decoder.decode(bytes).events));
+    const { batcher, received } = overRealChannel(t);
     const odd = { op: 'playerUpdate', guildId: '9', state: { time: 1, filters: {} } };
     const sent: NodeFrame[] = [plain[0]!, plain[1]!, odd, plain[2]!, plain[3]!, plain[4]!];
     for (const frame of sent) batcher.push({ kind: EventKind.Frame, socketId: 's', frame, event: null }, false);
@@ -114,12 +109,7 @@ describe('playerUpdates as columns', () => {
   });
 
   test('a plain playerUpdate joins its run straight from its bytes; any other frame is left to be parsed', async (t) => {
-    const { port1, port2 } = new MessageChannel();
-    t.after(() => port1.close());
-    const batcher = new Batcher(port2, { flushWindowMs: 0, acks: new AckBoard() });
-    const decoder = new BatchDecoder();
-    const received: HostEvent[] = [];
-    port1.on('message', (bytes: Uint8Array) => received.push(...decoder.decode(bytes).events));
+    const { batcher, received } = overRealChannel(t);
     const bytesOf = (frame: NodeFrame): Buffer => Buffer.from(JSON.stringify(frame));
     assert.equal(batcher.pushUpdate('s', bytesOf(plain[0]!)), true);
     batcher.push({ kind: EventKind.Frame, socketId: 's', frame: plain[1]!, event: null }, false);
