@@ -7,7 +7,8 @@
  */
 export class FieldEdits<T> {
   #base: T;
-  readonly #pending: { readonly id: number; readonly value: T }[] = [];
+  /** Edits not settled yet, oldest first; null until the first ask (most fields are never set). */
+  #pending: { readonly id: number; readonly value: T }[] | null = null;
   #next = 0;
 
   constructor(base: T) {
@@ -15,34 +16,39 @@ export class FieldEdits<T> {
   }
 
   get value(): T {
-    const last = this.#pending.at(-1);
+    const last = this.#pending?.at(-1);
     return last === undefined ? this.#base : last.value;
   }
 
   /** The bot asked for `value`; answers the edit's id. */
   ask(value: T): number {
     const id = ++this.#next;
-    this.#pending.push({ id, value });
+    (this.#pending ??= []).push({ id, value });
     return id;
   }
 
   /** The node took edit `id` (or may have): it and every earlier edit are settled. */
   took(id: number): void {
-    const at = this.#pending.findIndex((edit) => edit.id === id);
-    if (at === -1) return;
-    this.#base = this.#pending[at]!.value;
-    this.#pending.splice(0, at + 1);
+    const pending = this.#pending;
+    const at = pending ? pending.findIndex((edit) => edit.id === id) : -1;
+    if (!pending || at === -1) return;
+    this.#base = pending[at]!.value;
+    pending.splice(0, at + 1);
+    if (pending.length === 0) this.#pending = null;
   }
 
   /** The node refused edit `id`: it never happened. */
   refused(id: number): void {
-    const at = this.#pending.findIndex((edit) => edit.id === id);
-    if (at !== -1) this.#pending.splice(at, 1);
+    const pending = this.#pending;
+    const at = pending ? pending.findIndex((edit) => edit.id === id) : -1;
+    if (!pending || at === -1) return;
+    pending.splice(at, 1);
+    if (pending.length === 0) this.#pending = null;
   }
 
   /** Set from elsewhere (a restore, a stored snapshot): nothing is pending any more. */
   reset(value: T): void {
     this.#base = value;
-    this.#pending.length = 0;
+    this.#pending = null;
   }
 }

@@ -12,14 +12,11 @@ import type { Filters } from './protocol/filters.js';
 import { jsonData } from './protocol/json-data.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import type { Track } from './protocol/rest.js';
-import { filtersOp, PlayerCore, type PlayerParts } from './player/driver.js';
+import { filtersOp, PlayerCore } from './player/driver.js';
 import { checkBands, checkConnect, checkPlayOptions, checkVolume, type ConnectOptions, type PlayOptions } from './player/options.js';
 import { trackFromEncoded } from './protocol/read-event.js';
 import { watchListeners } from './player/listeners.js';
-import { announce } from './player/announce.js';
-import type { Announcement } from './player/state.js';
 import { FIELDS, updateState } from './ipc/updates.js';
-import { VoiceState } from './player/voice.js';
 import type { Socket } from './socket.js';
 import { hubOf } from './wiring.js';
 
@@ -37,18 +34,10 @@ export class Player extends EventEmitter<PlayerEvents> {
   readonly guildId: string;
   /** The node this player is on; changes on `moveTo` and failover. */
   socket: Socket;
-  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
-  connected = false;
-  /** Latency of the node's voice connection, ms; -1 when not connected. */
-  ping = -1;
-  /** Position (ms) at the node's last word, and when (performance.now()); see LiveState. */
-  #position = 0;
-  #positionAt = 0;
   /** Whether `playerUpdate` has listeners here; kept by the listener methods (player/listeners.ts). */
   #updateHeard = false;
-  /** The player's state, which the manager drives (player/driver.ts). */
+  /** The player's state and voice, which the manager drives (player/driver.ts). */
   readonly #state: PlayerCore;
-  readonly #voice: VoiceState;
   #destroyed = false;
 
   constructor(socket: Socket, guildId: string) {
@@ -56,8 +45,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     if (typeof guildId !== 'string' || !/^\d{1,20}$/.test(guildId)) throw new InvalidOptionError('guild', 'a guild id (a string of digits)', guildId);
     this.guildId = guildId;
     this.socket = socket;
-    this.#voice = new VoiceState(guildId);
-    this.#state = new PlayerCore(new Player.#Parts(this));
+    this.#state = new PlayerCore(this);
     hubOf(socket?.manager)?.attachPlayer(this, this.#state);
   }
 
@@ -67,11 +55,29 @@ export class Player extends EventEmitter<PlayerEvents> {
 
   /** The voice channel, or null when not in one. */
   get channel(): string | null {
-    return this.#voice.channel;
+    return this.#state.voice.channel;
   }
 
   set channel(channel: string | null) {
-    this.#voice.channel = channel;
+    this.#state.voice.channel = channel;
+  }
+
+  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
+  get connected(): boolean {
+    return this.#state.connected;
+  }
+
+  set connected(connected: boolean) {
+    this.#state.connected = connected;
+  }
+
+  /** Latency of the node's voice connection, ms; -1 when not connected. */
+  get ping(): number {
+    return this.#state.ping;
+  }
+
+  set ping(ping: number) {
+    this.#state.ping = ping;
   }
 
   /** The current track (decoded), or null. */
@@ -136,7 +142,7 @@ export class Player extends EventEmitter<PlayerEvents> {
   /** Leaves the voice channel (op 4 with `channel_id: null`). The player stays; `destroy()` removes it. */
   async disconnect(): Promise<this> {
     await this.manager.options.send(this.guildId, { op: 4, d: { guild_id: this.guildId, channel_id: null, self_mute: false, self_deaf: false } });
-    this.#voice.forget();
+    this.#state.voice.forget();
     this.#state.connected = false;
     return this;
   }
@@ -246,17 +252,6 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.socket.send(op);
   }
 
-  /** Sends the voice credentials once both halves are known, and never the same ones twice. */
-  #sendVoice(): void {
-    if (this.#destroyed) return;
-    const op = this.#voice.next();
-    if (!op) return;
-    this.#send(op).catch((error: unknown) => {
-      this.#voice.unsent();
-      if (error instanceof LavalinkError) this.manager.emit('socketError', this.socket, error);
-    });
-  }
-
   #assertAlive(): void {
     if (this.#destroyed) throw new LavalinkError(ErrorCode.BadOp, `Player ${this.guildId} was destroyed`);
   }
@@ -265,77 +260,16 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#updateHeard = this.listenerCount('playerUpdate') > 0;
   }
 
-  /**
-   * What the driver works on (player/driver.ts PlayerParts), and the model's live fields, which
-   * are this player's own: the flood's updates write one object. A class, so a player costs one
-   * small object here, its methods shared on the prototype.
-   */
-  static readonly #Parts = class implements PlayerParts {
-    constructor(readonly player: Player) {}
-
-    get voice(): VoiceState {
-      return this.player.#voice;
-    }
-
-    get connected(): boolean {
-      return this.player.connected;
-    }
-
-    set connected(connected: boolean) {
-      this.player.connected = connected;
-    }
-
-    get ping(): number {
-      return this.player.ping;
-    }
-
-    set ping(ping: number) {
-      this.player.ping = ping;
-    }
-
-    get position(): number {
-      return this.player.#position;
-    }
-
-    set position(position: number) {
-      this.player.#position = position;
-    }
-
-    get positionAt(): number {
-      return this.player.#positionAt;
-    }
-
-    set positionAt(at: number) {
-      this.player.#positionAt = at;
-    }
-
-    sendVoice(): void {
-      this.player.#sendVoice();
-    }
-
-    announce(announcement: Announcement): void {
-      announce(this.player, announcement);
-    }
-
-    moved(from: string | null, to: string | null): void {
-      const { player } = this;
-      player.emit('move', player, from, to);
-      player.manager.emit('playerMove', player, from, to);
-    }
-  };
-
   static {
     watchListeners(Player.prototype, (player) => player.#listenersChanged());
     updatePlayer = (player, values, index, now, managerHeard) => {
       const at = index * FIELDS;
       const [position, connected, ping] = [values[at + 1]!, values[at + 2]!, values[at + 3]!];
-      // This player's own fields, written here: one object per update.
-      if (!Number.isNaN(position)) {
-        player.#position = position > 0 ? position : 0;
-        player.#positionAt = now;
-      }
-      if (!Number.isNaN(connected)) player.connected = connected === 1;
-      if (!Number.isNaN(ping)) player.ping = ping;
+      // The fields live in the player's state: one object written per update.
+      const state = player.#state;
+      if (!Number.isNaN(position)) state.setPosition(position > 0 ? position : 0, now);
+      if (!Number.isNaN(connected)) state.connected = connected === 1;
+      if (!Number.isNaN(ping)) state.ping = ping;
       // The state object is made only for listeners: at 100k updates/s, not making it is the saving.
       const heard = player.#updateHeard;
       if (!heard && !managerHeard) return;

@@ -1,19 +1,20 @@
 /**
  * The manager's side of a player: Discord's voice events, the node's events and updates, and the
  * rebuilding of the player on a node (a move, a lost session, a restart). Made by the Player for
- * its manager (wiring.ts); works on the player's parts, which are passed in.
+ * its manager (wiring.ts); holds the player and the player's voice credentials (voice.ts).
  */
 import type { Player } from '../player.js';
 import type { Filters } from '../protocol/filters.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { Track } from '../protocol/rest.js';
-import { InvalidOptionError, readArgument, type LavalinkError } from '../errors.js';
+import { InvalidOptionError, LavalinkError, readArgument } from '../errors.js';
 import type { PlayerEvent } from '../protocol/node-events.js';
 import type { StoredPlayer } from '../session-store/session-store.js';
 import type { Socket } from '../socket.js';
 import { hubOf, type PlayerDriver } from '../wiring.js';
-import { PlayerModel, type Announcement, type LiveState } from './state.js';
-import type { VoiceCredentials, VoiceState } from './voice.js';
+import { announce } from './announce.js';
+import { PlayerModel } from './state.js';
+import { VoiceState, type VoiceCredentials } from './voice.js';
 
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
 export interface AdoptedState {
@@ -26,60 +27,58 @@ export interface AdoptedState {
   voice: VoiceCredentials | null;
 }
 
-/** What a driver works on; its live fields are the Player's own (state.ts LiveState). */
-export interface PlayerParts extends LiveState {
-  readonly player: Player;
-  readonly voice: VoiceState;
-  /** Sends the voice update the credentials make, if any is due (the Player's #sendVoice). */
-  sendVoice(): void;
-  /** Tells the bot, on the player and on the manager. */
-  announce(announcement: Announcement): void;
-  /** The voice channel changed: `move` on the player, `playerMove` on the manager. */
-  moved(from: string | null, to: string | null): void;
-}
-
 /**
  * A player's state with the manager's calls on it: the Player reads and changes it as its
- * PlayerModel, the manager drives it. The flood's updates do not come here: they write the
- * Player itself (player.ts `updatePlayer`), the one object the bot's listener reads too.
+ * PlayerModel, the manager drives it. The flood's updates do not come here: player.ts
+ * `updatePlayer` writes their fields straight into it.
  */
 export class PlayerCore extends PlayerModel implements PlayerDriver {
-  /** Everything else is reached through the parts: a field less per player is heap saved per player. */
-  readonly #parts: PlayerParts;
+  // Two fields, no parts object or closures: every object and field here is paid per player.
+  readonly player: Player;
+  readonly voice: VoiceState;
 
-  constructor(parts: PlayerParts) {
-    super(parts);
-    this.#parts = parts;
-  }
-
-  get player(): Player {
-    return this.#parts.player;
-  }
-
-  get #voice(): VoiceState {
-    return this.#parts.voice;
+  constructor(player: Player) {
+    super();
+    this.player = player;
+    this.voice = new VoiceState(player.guildId);
   }
 
   voiceState(channelId: string | null, sessionId: string): void {
-    const move = this.#voice.stateUpdate(channelId, sessionId);
+    const { player } = this;
+    const move = this.voice.stateUpdate(channelId, sessionId);
     if (channelId === null) this.connected = false;
-    if (move) this.#parts.moved(move.from, move.to);
-    if (channelId !== null) this.#parts.sendVoice();
+    if (move) {
+      player.emit('move', player, move.from, move.to);
+      player.manager.emit('playerMove', player, move.from, move.to);
+    }
+    if (channelId !== null) this.sendVoice();
   }
 
   voiceServer(token: string, endpoint: string | null): void {
-    this.#voice.serverUpdate(token, endpoint);
-    this.#parts.sendVoice();
+    this.voice.serverUpdate(token, endpoint);
+    this.sendVoice();
+  }
+
+  /** Sends the voice credentials once both halves are known, and never the same ones twice. */
+  sendVoice(): void {
+    const { player, voice } = this;
+    if (player.destroyed) return;
+    const op = voice.next();
+    if (!op) return;
+    player.socket.send(op).catch((error: unknown) => {
+      voice.unsent();
+      if (error instanceof LavalinkError) player.manager.emit('socketError', player.socket, error);
+    });
   }
 
   event(event: PlayerEvent): void {
     const announcement = this.apply(event);
-    if (announcement) this.#parts.announce(announcement);
+    if (announcement) announce(this.player, announcement);
   }
 
   async restore(): Promise<void> {
     const player = this.player;
-    await Promise.all(restoreOps(player.guildId, this, this.#voice).map((op) => player.socket.send(op)));
+    await Promise.all(restoreOps(player.guildId, this, this.voice).map((op) => player.socket.send(op)));
   }
 
   /** Moves the player to `socket` with its whole state (Player.moveTo, once it checked the player is alive). */
@@ -115,7 +114,7 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
   }
 
   snapshot(): StoredPlayer {
-    const [player, state, voice] = [this.player, this, this.#voice];
+    const [player, state, voice] = [this.player, this, this.voice];
     return {
       guildId: player.guildId,
       socketId: player.socket.id,
@@ -131,7 +130,7 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
 
   adopt(adopted: AdoptedState, voiceOnNode: boolean): void {
     this.adoptTrack(adopted);
-    this.#voice.adopt(adopted.channel, adopted.voice, voiceOnNode);
+    this.voice.adopt(adopted.channel, adopted.voice, voiceOnNode);
   }
 }
 

@@ -19,19 +19,6 @@ export type Announcement =
   | { readonly name: 'trackStuck'; readonly track: Track | null; readonly thresholdMs: number }
   | { readonly name: 'voiceClosed'; readonly code: number; readonly reason: string; readonly byRemote: boolean };
 
-/**
- * What the node last said of a player between events: written by every update of the flood.
- * A Player keeps these on itself (player.ts), so an update writes the object the bot's listener
- * reads; a model made alone keeps them in a plain object.
- */
-export interface LiveState {
-  connected: boolean;
-  ping: number;
-  /** Position in ms when read, and when (performance.now()); 0: never read. */
-  position: number;
-  positionAt: number;
-}
-
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
 export interface AdoptedTrackState {
   track: Track | null;
@@ -57,37 +44,23 @@ export class PlayerModel {
    * change or a replace: none of those is a new track to the bot.
    */
   announced = false;
-  /** Where the node's live state of the player is kept (see LiveState). */
-  readonly #live: LiveState;
-
-  constructor(live: LiveState = { connected: false, ping: -1, position: 0, positionAt: 0 }) {
-    this.#live = live;
-  }
-
-  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
-  get connected(): boolean {
-    return this.#live.connected;
-  }
-
-  set connected(connected: boolean) {
-    this.#live.connected = connected;
-  }
-
-  /** Latency of the node's voice connection, ms; -1 when not connected. */
-  get ping(): number {
-    return this.#live.ping;
-  }
-
-  set ping(ping: number) {
-    this.#live.ping = ping;
-  }
+  /**
+   * What the node last said between events (its playerUpdates write these, player.ts
+   * `updatePlayer`): whether its voice connection to Discord is up, and its latency in ms (-1
+   * when not connected).
+   */
+  connected = false;
+  ping = -1;
+  /** Position in ms at the node's last word, and when (performance.now()); 0: never said. */
+  #position = 0;
+  #positionAt = 0;
 
   /** Position in the track, ms, moved on from the last update while playing. Never negative. */
   get position(): number {
     if (!this.track) return 0;
-    const { position, positionAt } = this.#live;
-    if (this.paused.value || positionAt === 0) return position;
-    const live = position + (performance.now() - positionAt);
+    const position = this.#position;
+    if (this.paused.value || this.#positionAt === 0) return position;
+    const live = position + (performance.now() - this.#positionAt);
     const { isStream, length } = this.track.info;
     // A length of -1 (or 0) is unknown (live inputs, some servers' local files): no limit.
     return isStream || !(length > 0) ? live : Math.min(live, length);
@@ -122,8 +95,8 @@ export class PlayerModel {
   }
 
   setPosition(position: number, at = performance.now()): void {
-    this.#live.position = position;
-    this.#live.positionAt = at;
+    this.#position = position;
+    this.#positionAt = at;
   }
 
   /**
