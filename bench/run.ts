@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
+import { floodTargets, targetsMarkdown, targetsMet, targetsText } from './harness/targets.js';
 import { withSpread } from './harness/stats.js';
 import { metaList, PEERS } from './harness/tables.js';
 import { loadHeadline, loadMarkdown, loadTable } from './reports/load.js';
@@ -105,11 +106,14 @@ if (only.includes('flood')) {
   const samples = await runFlood({ clients, rates, seconds, reps, guilds: 1000, warmupSeconds: quick ? 1 : 3, eventEvery }, (line) => console.log(line));
   const rows = summarise(samples);
   console.log(`\n${table(rows)}`);
+  const targets = floodTargets(rows);
+  const { met, of } = targetsMet(targets);
+  if (of > 0) console.log(`\nlavathread worker against the best peer at each rate, beside its targets (${met} of ${of} met):\n${targetsText(targets)}`);
   const stamp = meta.date.slice(0, 10);
   const floodMeta = { ...meta, eventEvery };
   const written = await writeResults(`${stamp}-flood`, {
     '.json': `${JSON.stringify({ scenario: 'flood', ...floodMeta, rates, clients, rows, samples }, null, 2)}\n`,
-    '.md': markdown(rows, floodMeta),
+    '.md': `${markdown(rows, floodMeta)}${of > 0 ? `\n## Against the targets (${met} of ${of} met)\n\n${targetsMarkdown(targets)}\n` : ''}`,
     '.svg': svgChart(rows),
   });
   console.log(`\nwritten: ${written.join(', ')} (${took()})`);

@@ -38,5 +38,5 @@ export function memoryHeadline(rows: readonly MemoryRow[]): string | null {
   const own = rows.find((r) => r.client === 'lavathread-worker');
   const mine = own ? last(own) : null;
   if (!rss || !heap || !mine) return null;
-  return `lavathread worker per 1000 players: RSS ${mine.rssMb.toFixed(2)} MB against ${rss.best.toFixed(2)} (${rss.peer}), ${rss.ratio.toFixed(2)}x; main heap ${mine.heapMb.toFixed(2)} MB against ${heap.best.toFixed(2)} (${heap.peer}), ${heap.ratio.toFixed(2)}x`;
+  return `lavathread worker per 1000 players: RSS ${mine.rssMb.toFixed(2)} MB against ${rss.best.toFixed(2)} (${rss.peer}), ${rss.ratio.toFixed(2)}x (target <= 1x: ${rss.ratio <= 1 ? 'met' : 'missed'}); main heap ${mine.heapMb.toFixed(2)} MB against ${heap.best.toFixed(2)} (${heap.peer}), ${heap.ratio.toFixed(2)}x`;
 }

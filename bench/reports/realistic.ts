@@ -1,4 +1,5 @@
 /** The realistic scenario's table: medians over repetitions per client. */
+import { PROCESS_TARGET, REALISTIC_MAIN_TARGET } from '../harness/targets.js';
 import { median, withSpread } from '../harness/stats.js';
 import { markdownTable, metaList, ratio, textTable, vsBestPeer, type Cells } from '../harness/tables.js';
 import type { RealisticRun } from '../scenarios/realistic.js';
@@ -76,6 +77,6 @@ export function realisticHeadline(rows: readonly RealisticRow[]): string | null 
   const own = rows.find((r) => r.client === 'lavathread-worker');
   if (!vs || !own) return null;
   const process = vsBestPeer(rows, 'lavathread-worker', processCounts);
-  const whole = process ? `; whole process ${own.processUsPerEvent.toFixed(1)} µs/event against ${process.best.toFixed(1)} (${process.peer}): ${process.ratio.toFixed(2)}x` : '';
-  return `lavathread worker: main thread ${median(own.mainMsPerSecond).toFixed(1)} ms/s against ${vs.best.toFixed(1)} ms/s (${vs.peer}): ${vs.ratio.toFixed(2)}x${whole}`;
+  const whole = process ? `; whole process ${own.processUsPerEvent.toFixed(1)} µs/event against ${process.best.toFixed(1)} (${process.peer}): ${process.ratio.toFixed(2)}x (target <= ${PROCESS_TARGET}x: ${process.ratio <= PROCESS_TARGET ? 'met' : 'missed'})` : '';
+  return `lavathread worker: main thread ${median(own.mainMsPerSecond).toFixed(1)} ms/s against ${vs.best.toFixed(1)} ms/s (${vs.peer}): ${vs.ratio.toFixed(2)}x (target <= ${REALISTIC_MAIN_TARGET}x: ${vs.ratio <= REALISTIC_MAIN_TARGET ? 'met' : 'missed'})${whole}`;
 }

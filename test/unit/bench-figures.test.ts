@@ -4,6 +4,8 @@ import { describe, test } from '../helpers/node-test.js';
 import { perThousand } from '../../bench/harness/memory-figures.js';
 import { catchUpMs, stallOutcome, type StallObservations } from '../../bench/harness/stall-outcome.js';
 import { median, spread, withSpread } from '../../bench/harness/stats.js';
+import type { Summary } from '../../bench/harness/report.js';
+import { floodTargets, targetsMet, targetsText } from '../../bench/harness/targets.js';
 import { vsBestPeer } from '../../bench/harness/tables.js';
 import { mergeCounts, verifyFloodMix, verifyPerGuild } from '../../bench/harness/verify.js';
 import { guildIdsFor } from '../../bench/scenarios/flood.js';
@@ -99,5 +101,33 @@ describe('bench figures', () => {
     ];
     assert.deepEqual(vsBestPeer(rows, 'lavathread-worker', (r) => r.v), { ratio: 0.5, best: 10, peer: 'lavaclient' }, 'ws-json is no peer; a null figure does not count');
     assert.equal(vsBestPeer(rows, 'nobody', (r) => r.v), null);
+  });
+
+  test('flood targets: each figure against the best peer at its rate, met or missed, rejected runs and non-peers left out', () => {
+    const row = (client: string, rate: number, f: Partial<Summary> = {}): Summary => ({
+      client, rate, samples: 1, rejected: false, mainUs: 10, mainUsSpread: [10, 10], processUs: 10, rssMb: 80, elu: 0.1, delayP99Ms: 1, deliveredRate: rate, trackP50Ms: 1, trackP99Ms: 2, vsBestPeer: null, processVsBestPeer: null, ...f,
+    });
+    const rows = [
+      row('lavathread-worker', 5000, { mainUs: 2, processUs: 12, rssMb: 95, elu: 0.01, trackP99Ms: 3.5 }),
+      row('shoukaku', 5000, { mainUs: 10, processUs: 10, rssMb: 80 }),
+      row('lavaclient', 5000, { mainUs: 1, rejected: true }),
+      row('floor', 5000, { mainUs: 0.5, processUs: 1, rssMb: 10 }),
+      row('lavathread-worker', 100000, { mainUs: 0.5, processUs: 13, rssMb: 110, elu: 0.05, trackP99Ms: 2 }),
+      row('shoukaku', 100000, { mainUs: 4, processUs: 10, rssMb: 85, trackP99Ms: 1 }),
+      row('aqualink', 100000, { mainUs: 6, processUs: 9, rssMb: 90, trackP99Ms: 5 }),
+    ];
+    const targets = floodTargets(rows);
+    const cell = (figure: string, rate: number) => targets.find((t) => t.figure.startsWith(figure))!.cells.get(rate)!;
+    assert.deepEqual(cell('main CPU, ratio', 5000), { text: '0.20x (met)', met: true }, 'the rejected lavaclient run and the floor are no best peer');
+    assert.deepEqual(cell('main CPU, ratio', 100000), { text: '0.13x (missed)', met: false });
+    assert.equal(cell('main ELU', 5000).met, null, 'ELU has a target at 100k/s only');
+    assert.deepEqual(cell('main ELU', 100000), { text: '0.050 (0.100) (missed)', met: false });
+    assert.deepEqual(cell('whole process', 5000), { text: '12.0 / 10.0 = 1.20x (met)', met: true });
+    assert.deepEqual(cell('whole process', 100000), { text: '13.0 / 9.0 = 1.44x (missed)', met: false });
+    assert.deepEqual(cell('peak RSS', 5000), { text: '95 / 80 (+15) (met)', met: true });
+    assert.deepEqual(cell('peak RSS', 100000), { text: '110 / 85 (+25) (missed)', met: false });
+    assert.deepEqual(cell('track event p99', 5000), { text: '3.50 (2.00) (missed)', met: false });
+    assert.deepEqual(targetsMet(targets), { met: 4, of: 9 });
+    assert.match(targetsText(targets), /^figure +5k\/s +100k\/s +target/);
   });
 });
