@@ -39,6 +39,10 @@ export const ErrorCode = {
   AuthFailed: 'LAVALINK_AUTH_FAILED',
   /** No node was ready within `readyTimeout` to take a command or REST call. */
   NoNode: 'LAVALINK_NO_NODE',
+  /** `player.connect()` did not get the voice credentials to the node within `voiceTimeout`. */
+  VoiceTimeout: 'LAVALINK_VOICE_TIMEOUT',
+  /** A pending `player.connect()` was overtaken by another connect, a disconnect or a destroy. */
+  VoiceCancelled: 'LAVALINK_VOICE_CANCELLED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -115,6 +119,20 @@ export class NoNodeError extends LavalinkError {
 export class TimeoutError extends LavalinkError {
   constructor(message: string) {
     super(ErrorCode.Timeout, message);
+  }
+}
+
+/**
+ * `player.connect()` gave up: Discord's voice events or the node's acceptance of them did not come
+ * in time. The player was taken out of the channel again.
+ */
+export class VoiceTimeoutError extends LavalinkError {
+  constructor(
+    message: string,
+    /** What had come: Discord's VOICE_STATE_UPDATE, its VOICE_SERVER_UPDATE. */
+    readonly received: { readonly state: boolean; readonly server: boolean },
+  ) {
+    super(ErrorCode.VoiceTimeout, message);
   }
 }
 

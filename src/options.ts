@@ -130,6 +130,12 @@ export interface ManagerOptions {
    */
   readyTimeout?: number;
   /**
+   * Milliseconds `player.connect()` waits for Discord's two voice events and for the node to take
+   * the credentials before it rejects with `LAVALINK_VOICE_TIMEOUT` (and leaves the channel).
+   * @default 15000
+   */
+  voiceTimeout?: number;
+  /**
    * Keeps session ids and player snapshots so a restarted process takes its sessions back.
    * @example { sessionStore: new FileSessionStore('./lavalink-sessions.json') }
    */
@@ -220,6 +226,7 @@ export interface ResolvedManagerOptions {
   readonly clientName: string;
   readonly restTimeout: number;
   readonly readyTimeout: number;
+  readonly voiceTimeout: number;
   readonly sessionStore: SessionStore | null;
   /** A file URL; null = the built-in host. */
   readonly workerFile: string | null;
@@ -237,6 +244,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
   if (o.clientName !== undefined) check(typeof o.clientName === 'string' && /^\S+$/.test(o.clientName), 'options.clientName', 'a NAME/VERSION string without spaces', o.clientName);
   if (o.restTimeout !== undefined) check(isInt(o.restTimeout) && (o.restTimeout) >= 1, 'options.restTimeout', 'an integer of milliseconds of at least 1', o.restTimeout);
   if (o.readyTimeout !== undefined) check(isInt(o.readyTimeout) && (o.readyTimeout) >= 1 && (o.readyTimeout) <= 2 ** 31 - 1, 'options.readyTimeout', 'an integer of milliseconds from 1 to 2147483647', o.readyTimeout);
+  if (o.voiceTimeout !== undefined) check(isInt(o.voiceTimeout) && (o.voiceTimeout) >= 1 && (o.voiceTimeout) <= 2 ** 31 - 1, 'options.voiceTimeout', 'an integer of milliseconds from 1 to 2147483647', o.voiceTimeout);
   if (o.sessionStore !== undefined) {
     const store: unknown = o.sessionStore;
     const has = (name: string): boolean => typeof store === 'object' && store !== null && typeof (store as Record<string, unknown>)[name] === 'function';
@@ -256,6 +264,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     clientName: (o.clientName as string | undefined) ?? CLIENT_NAME,
     restTimeout: (o.restTimeout as number | undefined) ?? 10_000,
     readyTimeout: (o.readyTimeout as number | undefined) ?? 10_000,
+    voiceTimeout: (o.voiceTimeout as number | undefined) ?? 15_000,
     sessionStore: (o.sessionStore as SessionStore | undefined) ?? null,
     workerFile: o.workerFile === undefined ? null : o.workerFile instanceof URL ? o.workerFile.href : /^[a-z][a-z0-9+.-]*:/i.test(o.workerFile as string) ? (o.workerFile as string) : pathToFileURL(o.workerFile as string).href,
   };

@@ -13,6 +13,7 @@ import { jsonData } from './protocol/json-data.js';
 import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
 import type { Track } from './protocol/rest.js';
 import { filtersOp, PlayerCore } from './player/driver.js';
+import { awaitJoin, cancelJoin } from './player/voice-join.js';
 import { checkBands, checkConnect, checkPlayOptions, checkVolume, type ConnectOptions, type PlayOptions } from './player/options.js';
 import { trackFromEncoded } from './protocol/read-event.js';
 import { watchListeners } from './player/listeners.js';
@@ -28,6 +29,9 @@ export type { Filters } from './protocol/filters.js';
  * whether the manager has playerUpdate listeners. The manager hands it to its router.
  */
 export let updatePlayer: (player: Player, values: Float64Array, index: number, now: number, managerHeard: boolean) => void;
+
+/** Discord's op 4 that leaves voice in `guildId`. */
+const leaveOp = (guildId: string) => ({ op: 4, d: { guild_id: guildId, channel_id: null, self_mute: false, self_deaf: false } });
 
 export class Player extends EventEmitter<PlayerEvents> {
   /** The guild this player plays in. */
@@ -131,17 +135,44 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.#destroyed;
   }
 
-  /** Joins a voice channel: sends Discord's op 4 through the bot's gateway. */
+  /**
+   * Joins a voice channel: sends Discord's op 4 through the bot's gateway, and resolves once the
+   * node has taken the voice credentials Discord answers with (at once when it already has them
+   * for this channel). Rejects `LAVALINK_VOICE_TIMEOUT` when they do not reach it within
+   * `options.timeout` (default: the manager's `voiceTimeout`), having left the channel again;
+   * `LAVALINK_VOICE_CANCELLED` when another connect, a disconnect or a destroy comes first.
+   */
   async connect(channel: string | { id: string }, options?: ConnectOptions | null): Promise<this> {
-    const { id, selfDeaf, selfMute } = checkConnect(channel, options);
+    const { id, selfDeaf, selfMute, timeout } = checkConnect(channel, options);
     this.#assertAlive();
-    await this.manager.options.send(this.guildId, { op: 4, d: { guild_id: this.guildId, channel_id: id, self_mute: selfMute, self_deaf: selfDeaf } });
+    const state = this.#state;
+    const joined = state.voice.joined(id)
+      ? null
+      : awaitJoin(state, this.guildId, id, timeout ?? this.manager.options.voiceTimeout, () => {
+          // Out of the channel again, with nothing half known that could be sent to the node later.
+          const received = state.voice.received();
+          state.voice.forget();
+          state.connected = false;
+          Promise.resolve()
+            .then(() => this.manager.options.send(this.guildId, leaveOp(this.guildId)))
+            .catch(() => {});
+          return received;
+        });
+    try {
+      await this.manager.options.send(this.guildId, { op: 4, d: { guild_id: this.guildId, channel_id: id, self_mute: selfMute, self_deaf: selfDeaf } });
+    } catch (error) {
+      joined?.catch(() => {});
+      cancelJoin(state, 'the gateway send failed');
+      throw error;
+    }
+    await joined;
     return this;
   }
 
   /** Leaves the voice channel (op 4 with `channel_id: null`). The player stays; `destroy()` removes it. */
   async disconnect(): Promise<this> {
-    await this.manager.options.send(this.guildId, { op: 4, d: { guild_id: this.guildId, channel_id: null, self_mute: false, self_deaf: false } });
+    cancelJoin(this.#state, 'disconnect() was called');
+    await this.manager.options.send(this.guildId, leaveOp(this.guildId));
     this.#state.voice.forget();
     this.#state.connected = false;
     return this;
@@ -228,6 +259,7 @@ export class Player extends EventEmitter<PlayerEvents> {
   async destroy(): Promise<void> {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    cancelJoin(this.#state, 'the player was destroyed');
     hubOf(this.manager)?.playerDestroyed(this);
     await Promise.allSettled([this.disconnect(), this.socket.send({ op: 'destroy', guildId: this.guildId })]);
     this.track = null;

@@ -14,6 +14,7 @@ import type { Socket } from '../socket.js';
 import { hubOf, type PlayerDriver } from '../wiring.js';
 import { announce } from './announce.js';
 import { PlayerModel } from './state.js';
+import { cancelJoin, joinDelivered } from './voice-join.js';
 import { VoiceState, type VoiceCredentials } from './voice.js';
 
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
@@ -46,7 +47,10 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
   voiceState(channelId: string | null, sessionId: string): void {
     const { player } = this;
     const move = this.voice.stateUpdate(channelId, sessionId);
-    if (channelId === null) this.connected = false;
+    if (channelId === null) {
+      this.connected = false;
+      cancelJoin(this, 'Discord reported the bot out of voice');
+    }
     if (move) {
       player.emit('move', player, move.from, move.to);
       player.manager.emit('playerMove', player, move.from, move.to);
@@ -65,10 +69,16 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
     if (player.destroyed) return;
     const op = voice.next();
     if (!op) return;
-    player.socket.send(op).catch((error: unknown) => {
-      voice.unsent();
-      if (error instanceof LavalinkError) player.manager.emit('socketError', player.socket, error);
-    });
+    player.socket.send(op).then(
+      () => {
+        voice.delivered(op);
+        joinDelivered(this, op.channelId);
+      },
+      (error: unknown) => {
+        voice.unsent();
+        if (error instanceof LavalinkError) player.manager.emit('socketError', player.socket, error);
+      },
+    );
   }
 
   event(event: PlayerEvent): void {
@@ -78,7 +88,13 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
 
   async restore(): Promise<void> {
     const player = this.player;
-    await Promise.all(restoreOps(player.guildId, this, this.voice).map((op) => player.socket.send(op)));
+    const ops = restoreOps(player.guildId, this, this.voice);
+    await Promise.all(ops.map((op) => player.socket.send(op)));
+    const voiceOp = ops.find((op) => op.op === 'voiceUpdate');
+    if (voiceOp?.op === 'voiceUpdate') {
+      this.voice.delivered(voiceOp);
+      joinDelivered(this, voiceOp.channelId);
+    }
   }
 
   /** Moves the player to `socket` with its whole state (Player.moveTo, once it checked the player is alive). */

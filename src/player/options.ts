@@ -8,6 +8,8 @@ export interface ConnectOptions {
   selfDeaf?: boolean;
   /** @default false */
   selfMute?: boolean;
+  /** How long to wait for the node to have the voice credentials, ms. @default the manager's `voiceTimeout` */
+  timeout?: number;
 }
 
 export interface PlayOptions {
@@ -32,14 +34,15 @@ export function optionsObject(value: unknown, name: string): Record<string, unkn
 }
 
 /** connect()'s arguments: a voice channel id (or {id}) and the self-mute/deaf options. */
-export function checkConnect(channel: unknown, options: unknown): { id: string; selfDeaf: boolean; selfMute: boolean } {
+export function checkConnect(channel: unknown, options: unknown): { id: string; selfDeaf: boolean; selfMute: boolean; timeout: number | undefined } {
   const expected = 'a voice channel id (a string of digits)';
   const id = readArgument('channel', expected, () => (typeof channel === 'string' ? channel : (channel as { id?: unknown } | null | undefined)?.id));
   if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('channel', expected, channel);
-  const { selfDeaf = false, selfMute = false } = readArgument('options', 'an object of options (or nothing)', () => ({ ...optionsObject(options, 'options') })) as ConnectOptions;
+  const { selfDeaf = false, selfMute = false, timeout } = readArgument('options', 'an object of options (or nothing)', () => ({ ...optionsObject(options, 'options') })) as ConnectOptions;
   if (typeof selfDeaf !== 'boolean') throw new InvalidOptionError('options.selfDeaf', 'a boolean', selfDeaf);
   if (typeof selfMute !== 'boolean') throw new InvalidOptionError('options.selfMute', 'a boolean', selfMute);
-  return { id, selfDeaf, selfMute };
+  if (timeout !== undefined && !(Number.isSafeInteger(timeout) && timeout >= 1 && timeout <= 2 ** 31 - 1)) throw new InvalidOptionError('options.timeout', 'an integer of milliseconds from 1 to 2147483647', timeout);
+  return { id, selfDeaf, selfMute, timeout };
 }
 
 /** Every play option checked (and userData copied) before the player changes. */

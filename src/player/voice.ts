@@ -24,6 +24,8 @@ export class VoiceState {
   /** The token of the last voice update sent: a channel move must bring a new one. */
   #sentToken: string | null = null;
   #lastSent: string | null = null;
+  /** The last update the node took (its send settled). */
+  #delivered: string | null = null;
 
   constructor(guildId: string) {
     this.#guildId = guildId;
@@ -79,11 +81,28 @@ export class VoiceState {
     this.#lastSent = null;
   }
 
+  /** The node took `op`. */
+  delivered(op: VoiceUpdateOp): void {
+    this.#delivered = keyOf(op);
+  }
+
+  /** The Discord state is whole and the node took these very credentials, in `channel`. */
+  joined(channel: string): boolean {
+    const op = this.op();
+    return op !== null && this.channel === channel && this.#delivered === keyOf(op);
+  }
+
+  /** Which of Discord's two voice events have come for the current channel. */
+  received(): { state: boolean; server: boolean } {
+    return { state: this.#sessionId !== null && this.channel !== null, server: this.#token !== null && this.#endpoint !== null };
+  }
+
   forget(): void {
     this.channel = null;
     this.#sessionId = this.#token = this.#endpoint = null;
     this.#sentToken = null;
     this.#lastSent = null;
+    this.#delivered = null;
   }
 
   credentials(): VoiceCredentials | null {
@@ -97,7 +116,7 @@ export class VoiceState {
     if (!credentials) return;
     ({ sessionId: this.#sessionId, token: this.#token, endpoint: this.#endpoint } = credentials);
     const op = this.op();
-    this.#lastSent = onNode && op ? keyOf(op) : null;
+    this.#lastSent = this.#delivered = onNode && op ? keyOf(op) : null;
     this.#sentToken = onNode ? credentials.token : null;
   }
 }

@@ -305,6 +305,9 @@ describe('hostile-calls regressions', () => {
         const { manager, player, track } = await setup(t, transport);
         const played = await outcome(() => player.play(track, null));
         problems.check(played.kind === 'resolved' && player.track?.encoded === track.encoded, `play(track, null): expected to play as play(track), got ${show(played)}`);
+        // Discord's answer to the op 4 (connect() waits for the node to have the credentials).
+        manager.handleRaw({ t: 'VOICE_STATE_UPDATE', d: { guild_id: GUILD, channel_id: CHANNEL, user_id: USER_ID, session_id: 'discord-session' } });
+        manager.handleRaw({ t: 'VOICE_SERVER_UPDATE', d: { token: 'voice-token', guild_id: GUILD, endpoint: 'us-east1.discord.media:443' } });
         const connected = await outcome(() => player.connect(CHANNEL, null));
         problems.check(connected.kind === 'resolved', `connect(channel, null): expected to connect as connect(channel), got ${show(connected)}`);
         const decoded = await outcome(() => manager.decode(track.encoded, null));
