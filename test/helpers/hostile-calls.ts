@@ -410,6 +410,8 @@ export async function runSequence(calls: readonly Call[], settings: RunSettings)
     defaultSocketOptions: { retryDelay: 50, maxRetryDelay: 500, maxTries: 5, resumeTimeout: 5 },
     readyTimeout: 5000,
     restTimeout: 5000,
+    // No gateway answers op 4 here: a connect() rejects LAVALINK_VOICE_TIMEOUT, well inside the bound.
+    voiceTimeout: 2000,
   };
   const manager = new Manager([nodeFor(sim, 'a'), nodeFor(sim, 'b')], { ...options, sessionStore: memoryStore() });
   const foreign = new Manager([nodeFor(sim, 'a')], { ...options, workers: 0, readyTimeout: 2000 });
