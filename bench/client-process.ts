@@ -190,6 +190,10 @@ async function handle(message: ToClient): Promise<void> {
   }
 }
 
+// The harness asks a client it is done with to exit this way only when profiling (exit writes
+// the CPU profiles; a SIGKILL would not); otherwise it kills it outright.
+process.on('SIGTERM', () => process.exit(0));
+
 process.on('message', (message: ToClient) => {
   handle(message).catch((error: unknown) => {
     reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

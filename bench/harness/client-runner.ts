@@ -24,8 +24,11 @@ export interface StartOptions {
 }
 
 export async function startClient(name: string, nodes: readonly BenchNode[], guilds: readonly string[], options: StartOptions = {}): Promise<ClientRunner> {
-  // BENCH_CPU_PROF=dir writes a CPU profile of every client process there (see bench/README.md).
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  // BENCH_CPU_PROF=dir writes a CPU profile of every thread of every client process there (see
+  // bench/README.md). Node's own file names, which name the process and thread: one given name
+  // would have every thread of a process write the same file.
+  const profiling = Boolean(process.env.BENCH_CPU_PROF);
+  const profile = profiling ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child: ChildProcess = fork(entry, [], { execArgv: ['--import', 'tsx', ...(options.execArgv ?? []), ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const runner = {
     connectMs: 0,
@@ -63,8 +66,11 @@ export async function startClient(name: string, nodes: readonly BenchNode[], gui
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
-      child.kill('SIGKILL');
+      // A process killed outright writes no profile: asked to exit, it does (client-process.ts).
+      child.kill(profiling ? 'SIGTERM' : 'SIGKILL');
+      const timer = profiling ? setTimeout(() => child.kill('SIGKILL'), 10_000) : undefined;
       await exited;
+      clearTimeout(timer);
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
