@@ -46,4 +46,5 @@ export { decodeTrack, encodeTrack } from './protocol/track-codec.js';
 export type { DecodedTrack, EncodableTrack, TrackInfo, TrackMessageVersion } from './protocol/track-codec.js';
 export { VERSION } from './constants.js';
 export { FileSessionStore } from './session-store/file-store.js';
+export { FilterPresets, type FilterPresetName } from './filter-presets.js';
 export type { SessionSnapshot, SessionStore, StoredPlayer, StoredSession } from './session-store/session-store.js';
