@@ -27,7 +27,7 @@ export type {
 } from './protocol/rest.js';
 export type { NodeFilters } from './protocol/filters.js';
 export type { RestMethod, SessionUpdate, SocketRest } from './socket-rest.js';
-export type { ManagerOptions, SocketData, SocketOptions, ResolvedSocketOptions } from './options.js';
+export type { ManagerOptions, NodeRequest, NodeResolver, SocketData, SocketOptions, ResolvedSocketOptions } from './options.js';
 export type { OutgoingOp, EqualizerBand, VoiceServerEvent } from './protocol/ops.js';
 export type { LavalinkMessage, NodeStats, PlayerUpdateMessage, StatsMessage, ReadyMessage, EventMessage } from './protocol/messages.js';
 export {

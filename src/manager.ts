@@ -89,6 +89,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       driverOf,
       isCurrent: (player) => this.players.get(player.guildId) === player,
       debug,
+      resolver: this.options.nodeResolver,
     });
     this.#router = new EventRouter({
       emitter: this,
@@ -188,7 +189,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     if (!owned) throw new InvalidOptionError('socket', 'a Socket of this manager', socket);
     const existing = this.players.get(guildId);
     if (existing) return existing;
-    const target = socket ?? this.#failover.leastLoaded() ?? [...this.sockets.values()][0];
+    const target = socket ?? this.#failover.choose({ guildId, player: null, reason: 'create' }) ?? [...this.sockets.values()][0];
     if (!target) throw new NoNodeError(`No node to create a player on: ${this.#nodesState()}`);
     const player = new Player(target, guildId);
     this.players.set(guildId, player);

@@ -5,7 +5,24 @@
 import { pathToFileURL } from 'node:url';
 import { CLIENT_NAME } from './constants.js';
 import { InvalidOptionError } from './errors.js';
+import type { Player } from './player.js';
 import type { SessionStore } from './session-store/session-store.js';
+import type { Socket } from './socket.js';
+
+/** What a player needs a node for: a new player, or one whose node cannot keep it. */
+export interface NodeRequest {
+  readonly guildId: string;
+  /** The player moving (failover); null for one being created. */
+  readonly player: Player | null;
+  readonly reason: 'create' | 'failover';
+}
+
+/**
+ * Picks the node for a player from `candidates`: the ready nodes, least loaded first (by
+ * penalties and the players placed on each). Answer one of them; anything else (undefined, a
+ * node not in the list, a throw) means the first.
+ */
+export type NodeResolver = (request: NodeRequest, candidates: readonly Socket[]) => Socket | null | undefined;
 
 /** A Lavalink node to connect to. */
 export interface SocketData {
@@ -141,6 +158,12 @@ export interface ManagerOptions {
    */
   sessionStore?: SessionStore;
   /**
+   * Chooses the node of each new player and of each player that fails over (see NodeResolver);
+   * by default the least loaded ready node.
+   * @example { nodeResolver: ({ guildId }, candidates) => candidates.find((s) => s.id === nodeOfShard(guildId)) }
+   */
+  nodeResolver?: NodeResolver;
+  /**
    * The module that hosts sockets: a worker entry whose default export runs one socket task, as
    * `lavathread/worker` does (the default). With `workers: 0` it is imported on the main thread.
    * For instrumented hosts, such as `testWorker` from `lavathread/testing`.
@@ -228,6 +251,7 @@ export interface ResolvedManagerOptions {
   readonly readyTimeout: number;
   readonly voiceTimeout: number;
   readonly sessionStore: SessionStore | null;
+  readonly nodeResolver: NodeResolver | null;
   /** A file URL; null = the built-in host. */
   readonly workerFile: string | null;
 }
@@ -250,6 +274,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     const has = (name: string): boolean => typeof store === 'object' && store !== null && typeof (store as Record<string, unknown>)[name] === 'function';
     check(has('load') && has('save'), 'options.sessionStore', 'a SessionStore (load() and save())', store);
   }
+  if (o.nodeResolver !== undefined) check(typeof o.nodeResolver === 'function', 'options.nodeResolver', 'a function (request, candidates) answering a Socket', o.nodeResolver);
   if (o.workerFile !== undefined) check(o.workerFile instanceof URL || (typeof o.workerFile === 'string' && o.workerFile !== ''), 'options.workerFile', 'a module path or file URL', o.workerFile);
   const defaults = validateSocketOptions(o.defaultSocketOptions, 'options.defaultSocketOptions');
   resolveSocketOptions(defaults, undefined, 'options.defaultSocketOptions');
@@ -266,6 +291,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     readyTimeout: (o.readyTimeout as number | undefined) ?? 10_000,
     voiceTimeout: (o.voiceTimeout as number | undefined) ?? 15_000,
     sessionStore: (o.sessionStore as SessionStore | undefined) ?? null,
+    nodeResolver: (o.nodeResolver as NodeResolver | undefined) ?? null,
     workerFile: o.workerFile === undefined ? null : o.workerFile instanceof URL ? o.workerFile.href : /^[a-z][a-z0-9+.-]*:/i.test(o.workerFile as string) ? (o.workerFile as string) : pathToFileURL(o.workerFile as string).href,
   };
 }

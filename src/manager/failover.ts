@@ -6,6 +6,7 @@
  * the bot is told (`restoreFailed`).
  */
 import { ErrorCode, LavalinkError } from '../errors.js';
+import type { NodeRequest, NodeResolver } from '../options.js';
 import type { Player } from '../player.js';
 import type { Socket } from '../socket.js';
 import type { PlayerDriver } from '../wiring.js';
@@ -22,6 +23,8 @@ export interface FailoverContext {
   /** Whether `player` is still the manager's player for its guild. */
   isCurrent(player: Player): boolean;
   debug(message: string): void;
+  /** The bot's own choice of node, if it gave one (ManagerOptions.nodeResolver). */
+  readonly resolver: NodeResolver | null;
 }
 
 export class Failover {
@@ -32,7 +35,7 @@ export class Failover {
   readonly #stranded = new Set<Player>();
   /** Sockets that are down: once their resume timeout has passed, the node has dropped our players. */
   readonly #outageTimers = new Map<Socket, NodeJS.Timeout>();
-  /** Players per socket as placed here, for leastLoaded; null = count again. */
+  /** Players per socket as placed here, for choose(); null = count again. */
   #placed: Map<Socket, number> | null = null;
 
   constructor(context: FailoverContext) {
@@ -55,26 +58,37 @@ export class Failover {
   }
 
   /**
-   * The ready socket with the lowest penalties, counting the players placed on it here too: a
-   * node's stats lag, and a burst of moves must not all land on the node that looked idle.
+   * The node for a player: the bot's resolver's choice among the ready sockets, else the one with
+   * the lowest penalties, counting the players placed on it here too (a node's stats lag, and a
+   * burst of moves must not all land on the node that looked idle). Undefined when none is ready.
    */
-  leastLoaded(): Socket | undefined {
+  choose(request: NodeRequest): Socket | undefined {
+    const candidates = this.#candidates();
+    const resolver = this.#context.resolver;
+    if (!resolver || candidates.length === 0) return candidates[0];
+    let chosen: unknown;
+    try {
+      chosen = resolver(request, candidates);
+    } catch (error) {
+      this.#context.debug(`nodeResolver threw for guild ${request.guildId} (${error instanceof Error ? error.message : String(error)}); using the least loaded node`);
+      return candidates[0];
+    }
+    if (chosen === undefined || chosen === null) return candidates[0];
+    if (candidates.includes(chosen as Socket)) return chosen as Socket;
+    this.#context.debug(`nodeResolver answered something other than a ready node for guild ${request.guildId}; using the least loaded node`);
+    return candidates[0];
+  }
+
+  /** Ready sockets, least loaded first, by penalties plus the players placed on each here. */
+  #candidates(): Socket[] {
     // Counted once, then kept up to date by placed(); anything else that moves players drops it.
     if (!this.#placed) {
       this.#placed = new Map();
       for (const player of this.#context.players()) this.#placed.set(player.socket, (this.#placed.get(player.socket) ?? 0) + 1);
     }
     const local = this.#placed;
-    let best: Socket | undefined;
-    let bestScore = Infinity;
-    for (const socket of this.#context.ready()) {
-      const score = socket.penalties + (local.get(socket) ?? 0);
-      if (score < bestScore) {
-        best = socket;
-        bestScore = score;
-      }
-    }
-    return best;
+    const score = (socket: Socket): number => socket.penalties + (local.get(socket) ?? 0);
+    return this.#context.ready().sort((a, b) => score(a) - score(b));
   }
 
   /** The node is gone: its players move to the ideal remaining nodes. */
@@ -181,8 +195,9 @@ export class Failover {
   /** Moves stranded players to the ideal nodes, a few at a time; those with no node wait. */
   async #rehome(): Promise<void> {
     await inBatches([...this.#stranded], MOVE_CONCURRENCY, async (player) => {
-      const target = this.leastLoaded();
-      if (!target || !this.#stranded.has(player)) return;
+      if (!this.#stranded.has(player)) return;
+      const target = this.choose({ guildId: player.guildId, player, reason: 'failover' });
+      if (!target) return;
       this.#stranded.delete(player);
       this.#placed = null;
       await this.recover(player, () => player.moveTo(target));
