@@ -50,6 +50,10 @@ export interface ManagerEvents {
   /** Every frame a node sent, decoded, after the socket's own handling. */
   raw: [socket: Socket, message: LavalinkMessage];
   debug: [message: string];
+  /** A player was made: by `create()`, or (`restored`) from the session store after a restart. */
+  playerCreate: [player: Player, restored: boolean];
+  /** A player was destroyed and left `manager.players`; `reason` says why (PlayerDestroyReason). */
+  playerDestroy: [player: Player, reason: PlayerDestroyReason];
   /** A player's voice channel changed. */
   playerMove: [player: Player, from: string | null, to: string | null];
   /** A player moved to another node. */
@@ -65,3 +69,10 @@ export interface ManagerEvents {
   socketClosed: PlayerEvents['socketClosed'];
   playerUpdate: PlayerEvents['playerUpdate'];
 }
+
+/**
+ * Why a player was destroyed: the bot did it (`player.destroy()`, `manager.destroy()`), or a
+ * ManagerOptions `autoDestroy` rule did: Discord took the bot out of voice (`voiceLost`), or no
+ * node could take the player back after its node was lost (`nodeGone`).
+ */
+export type PlayerDestroyReason = 'bot' | 'voiceLost' | 'nodeGone';

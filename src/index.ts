@@ -4,7 +4,7 @@ export { Socket } from './socket.js';
 export { Player } from './player.js';
 export type { ConnectOptions, Filters, PlayOptions } from './player.js';
 export type { VoiceServerUpdate, VoiceStateUpdate } from './manager.js';
-export type { ManagerEvents, PlayerEvents, TrackEndReason, TrackExceptionInfo } from './events.js';
+export type { ManagerEvents, PlayerDestroyReason, PlayerEvents, TrackEndReason, TrackExceptionInfo } from './events.js';
 export type { NodeEvent, PlayerState } from './protocol/node-events.js';
 export type { DebugMessage, SocketStateMessage } from './diagnostics.js';
 export type {

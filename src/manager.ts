@@ -112,6 +112,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
             const player = new Player(socket, guildId);
             this.players.set(guildId, player);
             this.#failover.invalidate();
+            this.emit('playerCreate', player, true);
             return player;
           },
           // A stored track is never '' (the keeper asks only for set ones): there is always a Track.
@@ -137,10 +138,11 @@ export class Manager extends EventEmitter<ManagerEvents> {
       connectionLost: (socket, decision) => this.#failover.connectionLost(socket, decision === 'failover'),
       socketGone: (socket, final, error) => this.#onSocketGone(socket, final, error),
       playerMoved: () => this.#failover.invalidate(),
-      playerDestroyed: (player) => {
+      playerDestroyed: (player, reason) => {
         if (this.players.get(player.guildId) !== player) return;
         this.players.delete(player.guildId);
         this.#failover.forget(player);
+        this.emit('playerDestroy', player, reason);
       },
     });
     nodes.forEach((node: SocketData, i) => {
@@ -194,6 +196,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     const player = new Player(target, guildId);
     this.players.set(guildId, player);
     this.#failover.placed(target);
+    this.emit('playerCreate', player, false);
     return player;
   }
 

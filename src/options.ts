@@ -164,6 +164,13 @@ export interface ManagerOptions {
    */
   nodeResolver?: NodeResolver;
   /**
+   * Players destroyed without the bot asking (each with `playerDestroy` and its reason):
+   * `voiceLost` when Discord reports the bot out of the voice channel (kicked, the channel
+   * deleted; not after the bot's own `disconnect()`), `nodeGone` when no node could take a player
+   * back after its node was lost (instead of leaving it stopped). Both off by default.
+   */
+  autoDestroy?: { voiceLost?: boolean; nodeGone?: boolean };
+  /**
    * The module that hosts sockets: a worker entry whose default export runs one socket task, as
    * `lavathread/worker` does (the default). With `workers: 0` it is imported on the main thread.
    * For instrumented hosts, such as `testWorker` from `lavathread/testing`.
@@ -252,6 +259,7 @@ export interface ResolvedManagerOptions {
   readonly voiceTimeout: number;
   readonly sessionStore: SessionStore | null;
   readonly nodeResolver: NodeResolver | null;
+  readonly autoDestroy: { readonly voiceLost: boolean; readonly nodeGone: boolean };
   /** A file URL; null = the built-in host. */
   readonly workerFile: string | null;
 }
@@ -275,6 +283,11 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     check(has('load') && has('save'), 'options.sessionStore', 'a SessionStore (load() and save())', store);
   }
   if (o.nodeResolver !== undefined) check(typeof o.nodeResolver === 'function', 'options.nodeResolver', 'a function (request, candidates) answering a Socket', o.nodeResolver);
+  if (o.autoDestroy !== undefined) {
+    const a = o.autoDestroy as Record<string, unknown>;
+    check(typeof a === 'object' && a !== null && !Array.isArray(a), 'options.autoDestroy', 'an object ({ voiceLost?, nodeGone? })', a);
+    for (const key of ['voiceLost', 'nodeGone']) if (a[key] !== undefined) check(typeof a[key] === 'boolean', `options.autoDestroy.${key}`, 'a boolean', a[key]);
+  }
   if (o.workerFile !== undefined) check(o.workerFile instanceof URL || (typeof o.workerFile === 'string' && o.workerFile !== ''), 'options.workerFile', 'a module path or file URL', o.workerFile);
   const defaults = validateSocketOptions(o.defaultSocketOptions, 'options.defaultSocketOptions');
   resolveSocketOptions(defaults, undefined, 'options.defaultSocketOptions');
@@ -292,6 +305,10 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     voiceTimeout: (o.voiceTimeout as number | undefined) ?? 15_000,
     sessionStore: (o.sessionStore as SessionStore | undefined) ?? null,
     nodeResolver: (o.nodeResolver as NodeResolver | undefined) ?? null,
+    autoDestroy: {
+      voiceLost: (o.autoDestroy as { voiceLost?: boolean } | undefined)?.voiceLost ?? false,
+      nodeGone: (o.autoDestroy as { nodeGone?: boolean } | undefined)?.nodeGone ?? false,
+    },
     workerFile: o.workerFile === undefined ? null : o.workerFile instanceof URL ? o.workerFile.href : /^[a-z][a-z0-9+.-]*:/i.test(o.workerFile as string) ? (o.workerFile as string) : pathToFileURL(o.workerFile as string).href,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ErrorCode, InvalidOptionError, LavalinkError, neverApplied, readArgument } from './errors.js';
-import type { PlayerEvents } from './events.js';
+import type { PlayerDestroyReason, PlayerEvents } from './events.js';
 import type { Manager } from './manager.js';
 import type { Filters } from './protocol/filters.js';
 import { jsonData } from './protocol/json-data.js';
@@ -29,6 +29,9 @@ export type { Filters } from './protocol/filters.js';
  * whether the manager has playerUpdate listeners. The manager hands it to its router.
  */
 export let updatePlayer: (player: Player, values: Float64Array, index: number, now: number, managerHeard: boolean) => void;
+
+/** Destroys `player` for `reason` (the manager's autoDestroy rules; the bot's own call is `destroy()`). */
+export let destroyPlayer: (player: Player, reason: PlayerDestroyReason) => Promise<void>;
 
 /** Discord's op 4 that leaves voice in `guildId`. */
 const leaveOp = (guildId: string) => ({ op: 4, d: { guild_id: guildId, channel_id: null, self_mute: false, self_deaf: false } });
@@ -256,11 +259,15 @@ export class Player extends EventEmitter<PlayerEvents> {
    * Destroys the player on the node, leaves voice, and removes it from `manager.players`:
    * `manager.create(guild)` then makes a fresh one.
    */
-  async destroy(): Promise<void> {
+  destroy(): Promise<void> {
+    return this.#destroy('bot');
+  }
+
+  async #destroy(reason: PlayerDestroyReason): Promise<void> {
     if (this.#destroyed) return;
     this.#destroyed = true;
     cancelJoin(this.#state, 'the player was destroyed');
-    hubOf(this.manager)?.playerDestroyed(this);
+    hubOf(this.manager)?.playerDestroyed(this, reason);
     await Promise.allSettled([this.disconnect(), this.socket.send({ op: 'destroy', guildId: this.guildId })]);
     this.track = null;
   }
@@ -293,6 +300,7 @@ export class Player extends EventEmitter<PlayerEvents> {
   }
 
   static {
+    destroyPlayer = (player, reason) => player.#destroy(reason);
     watchListeners(Player.prototype, (player) => player.#listenersChanged());
     updatePlayer = (player, values, index, now, managerHeard) => {
       const at = index * FIELDS;

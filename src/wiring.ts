@@ -3,6 +3,7 @@
  * Socket or Player made for a manager finds the manager's {@link ManagerHub} here, and hands it
  * back a driver (the calls only the manager makes). Not exported from index.ts.
  */
+import type { PlayerDestroyReason } from './events.js';
 import type { EventEmitter } from 'node:events';
 import type { LavalinkError } from './errors.js';
 import type { ManagerEvents } from './events.js';
@@ -71,8 +72,8 @@ export interface ManagerHub {
   socketGone(socket: Socket, final: boolean, error: LavalinkError | null): void;
   /** A player changed nodes: placement counts are stale. */
   playerMoved(): void;
-  /** A player was destroyed: it leaves `manager.players`. */
-  playerDestroyed(player: Player): void;
+  /** A player was destroyed: it leaves `manager.players`, and the bot is told why. */
+  playerDestroyed(player: Player, reason: PlayerDestroyReason): void;
 }
 
 const hubs = new WeakMap<object, ManagerHub>();

@@ -3,7 +3,7 @@
  * rebuilding of the player on a node (a move, a lost session, a restart). Made by the Player for
  * its manager (wiring.ts); holds the player and the player's voice credentials (voice.ts).
  */
-import type { Player } from '../player.js';
+import { destroyPlayer, type Player } from '../player.js';
 import type { Filters } from '../protocol/filters.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { Track } from '../protocol/rest.js';
@@ -54,6 +54,8 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
     if (move) {
       player.emit('move', player, move.from, move.to);
       player.manager.emit('playerMove', player, move.from, move.to);
+      // Out of voice without the bot asking (its own disconnect() forgot the channel first).
+      if (move.to === null && player.manager.options.autoDestroy.voiceLost) void destroyPlayer(player, 'voiceLost');
     }
     if (channelId !== null) this.sendVoice();
   }
@@ -127,6 +129,7 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
     this.paused.reset(false);
     player.emit('restoreFailed', player, track, error);
     player.manager.emit('playerRestoreFailed', player, track, error);
+    if (player.manager.options.autoDestroy.nodeGone) void destroyPlayer(player, 'nodeGone');
   }
 
   snapshot(): StoredPlayer {

@@ -87,10 +87,13 @@ describe('resume after a process restart', () => {
     await until(() => sim.players().length === 0, 3000, 'the node to drop the old players');
 
     const manager = createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) });
+    const created: boolean[] = [];
+    manager.on('playerCreate', (_player, restored) => created.push(restored));
     const ready = waitFor(manager, 'socketReady', 5000);
     manager.init(USER_ID);
     await ready;
     await until(() => manager.players.size === 20 && sim.players().filter((p) => p.track !== null).length === 20, 10_000, '20 players restored on the node');
+    assert.deepEqual(created, Array<boolean>(20).fill(true), 'playerCreate for each, marked restored');
     for (const onNode of sim.players()) {
       const player = manager.get(onNode.guildId)!;
       assert.equal(player.track?.encoded, onNode.track!.encoded);
