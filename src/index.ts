@@ -47,4 +47,5 @@ export type { DecodedTrack, EncodableTrack, TrackInfo, TrackMessageVersion } fro
 export { VERSION } from './constants.js';
 export { FileSessionStore } from './session-store/file-store.js';
 export { FilterPresets, type FilterPresetName } from './filter-presets.js';
+export { discordJs, eris, oceanic, type Connector, type DiscordJsClient, type ErisClient, type OceanicClient } from './connectors.js';
 export type { SessionSnapshot, SessionStore, StoredPlayer, StoredSession } from './session-store/session-store.js';

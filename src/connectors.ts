@@ -1,0 +1,99 @@
+/**
+ * Connectors: the few lines that join a Manager to a gateway library. Each takes the library's
+ * client and answers a `send` for ManagerOptions and an `attach(manager)` that feeds the client's
+ * raw voice dispatches to `manager.handleRaw` and calls `manager.init()` with the bot's user id once
+ * the client is ready. The libraries are described here by the little that is used of them, so
+ * none is a dependency: pass the client you already have.
+ *
+ * ```ts
+ * const connector = discordJs(client);
+ * const manager = new Manager(nodes, { send: connector.send });
+ * connector.attach(manager);
+ * ```
+ */
+import type { Manager } from './manager.js';
+
+export interface Connector {
+  /** ManagerOptions.send: the op 4 payload (`{ op, d }`), through the shard of the guild. */
+  readonly send: (guildId: string, payload: unknown) => void;
+  /**
+   * Feeds the client's raw dispatches to `manager.handleRaw` and calls `manager.init()` with the
+   * bot's user id once the client is ready (at once if it is). Answers a function that detaches.
+   */
+  attach(manager: Manager): () => void;
+}
+
+type Listener = (...args: unknown[]) => void;
+
+/** Discord's op 4, as the Manager sends it. */
+interface Op4 {
+  readonly op: number;
+  readonly d: unknown;
+}
+
+/** An event emitter as the libraries have them. */
+interface Emitter {
+  on(event: string, listener: Listener): unknown;
+  off(event: string, listener: Listener): unknown;
+}
+
+/** What is used of a discord.js v14 `Client`. */
+export interface DiscordJsClient extends Emitter {
+  readonly user: { readonly id: string } | null;
+  readonly guilds: { readonly cache: { get(id: string): { readonly shard: { send(payload: unknown): void } } | undefined } };
+}
+
+/** What is used of an Eris `Client`. */
+export interface ErisClient extends Emitter {
+  readonly user?: { readonly id: string } | null;
+  readonly guilds: { get(id: string): { readonly shard: { sendWS(op: number, d: unknown): void } } | undefined };
+}
+
+/** What is used of an Oceanic.js `Client`. */
+export interface OceanicClient extends Emitter {
+  readonly user?: { readonly id: string } | null;
+  readonly ready?: boolean;
+  readonly guilds: { get(id: string): { readonly shard: { send(op: number, d: unknown): void } } | undefined };
+}
+
+/**
+ * The connector of a client whose raw dispatches come as `rawEvent` and which says it is ready
+ * with any of `readyEvents` (a user id known means ready already).
+ */
+function connector(client: Emitter, rawEvent: string, readyEvents: readonly string[], userId: () => string | null | undefined, send: (guildId: string, payload: Op4) => void): Connector {
+  return {
+    send: (guildId, payload) => send(guildId, payload as Op4),
+    attach(manager) {
+      const raw: Listener = (packet: unknown) => manager.handleRaw(packet);
+      const ready: Listener = () => {
+        const id = userId();
+        if (!id) return;
+        for (const event of readyEvents) client.off(event, ready);
+        manager.init(id);
+      };
+      client.on(rawEvent, raw);
+      if (userId()) ready();
+      else for (const event of readyEvents) client.on(event, ready);
+      return () => {
+        client.off(rawEvent, raw);
+        for (const event of readyEvents) client.off(event, ready);
+      };
+    },
+  };
+}
+
+/** discord.js v14: raw dispatches from the client's `raw` event, op 4 through the guild's shard. */
+export function discordJs(client: DiscordJsClient): Connector {
+  // `clientReady` since 14.22; `ready` before (still emitted, deprecated).
+  return connector(client, 'raw', ['clientReady', 'ready'], () => client.user?.id, (guildId, payload) => client.guilds.cache.get(guildId)?.shard.send(payload));
+}
+
+/** Eris: raw dispatches from `rawWS`, op 4 through the guild's shard. */
+export function eris(client: ErisClient): Connector {
+  return connector(client, 'rawWS', ['ready'], () => client.user?.id, (guildId, payload) => client.guilds.get(guildId)?.shard.sendWS(payload.op, payload.d));
+}
+
+/** Oceanic.js: raw dispatches from `packet`, op 4 through the guild's shard. */
+export function oceanic(client: OceanicClient): Connector {
+  return connector(client, 'packet', ['ready'], () => (client.ready === false ? null : client.user?.id), (guildId, payload) => client.guilds.get(guildId)?.shard.send(payload.op, payload.d));
+}
