@@ -161,10 +161,11 @@ export class Player extends EventEmitter<PlayerEvents> {
             .catch(() => {});
           return received;
         });
+    // Awaited below; it may settle while a slow send is still pending, and must not count as unhandled then.
+    joined?.catch(() => {});
     try {
       await this.manager.options.send(this.guildId, { op: 4, d: { guild_id: this.guildId, channel_id: id, self_mute: selfMute, self_deaf: selfDeaf } });
     } catch (error) {
-      joined?.catch(() => {});
       cancelJoin(state, 'the gateway send failed');
       throw error;
     }

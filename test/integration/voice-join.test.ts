@@ -22,12 +22,14 @@ type Op4 = { op: 4; d: { guild_id: string; channel_id: string | null } };
 /** What Discord sends back for an op 4: `state` and `server` switch either event off. */
 interface Gateway {
   answers: { state: boolean; server: boolean };
+  /** How long send takes to settle (a gateway library's rate limit), ms; 0: at once. */
+  sendMs: number;
   readonly sent: Op4[];
 }
 
 async function setup(t: TestContext, transport: TransportName, protocol: 3 | 4): Promise<{ sim: LavalinkSimulator; manager: Manager; player: Player; gateway: Gateway }> {
   const sim = await startSimulator(t, { protocol });
-  const gateway: Gateway = { answers: { state: true, server: true }, sent: [] };
+  const gateway: Gateway = { answers: { state: true, server: true }, sendMs: 0, sent: [] };
   let tokens = 0;
   const manager = createManager(t, transport, [nodeFor(sim)], {
     send: (_guild, payload) => {
@@ -39,6 +41,7 @@ async function setup(t: TestContext, transport: TransportName, protocol: 3 | 4):
         if (gateway.answers.state) manager.handleRaw({ t: 'VOICE_STATE_UPDATE', d: { guild_id, channel_id, user_id: USER_ID, session_id: 'discord-session' } });
         if (gateway.answers.server && channel_id !== null) manager.handleRaw({ t: 'VOICE_SERVER_UPDATE', d: { token: `token-${++tokens}`, guild_id, endpoint: 'us-east1.discord.media:443' } });
       });
+      return gateway.sendMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, gateway.sendMs)) : undefined;
     },
   });
   manager.init(USER_ID);
@@ -95,6 +98,13 @@ for (const transport of transports) {
         const { player, gateway } = await setup(t, transport, protocol);
         gateway.answers = { state: false, server: false };
         await assert.rejects(player.connect(CHANNEL, { timeout: 200 }), (error: any) => error.code === ErrorCode.VoiceTimeout && /VOICE_STATE_UPDATE or VOICE_SERVER_UPDATE/.test(error.message) && /handleRaw/.test(error.message));
+      });
+
+      test('a timeout that comes while the gateway send is still pending rejects connect(), and nothing is left unhandled', async (t) => {
+        const { player, gateway } = await setup(t, transport, protocol);
+        gateway.answers = { state: false, server: false };
+        gateway.sendMs = 400;
+        await assert.rejects(player.connect(CHANNEL, { timeout: 50 }), { code: ErrorCode.VoiceTimeout });
       });
 
       test('a second connect, a disconnect or a destroy cancels a pending one with LAVALINK_VOICE_CANCELLED', async (t) => {
