@@ -16,6 +16,7 @@ import { ErrorCode, InvalidOptionError, LavalinkError, NoNodeError, readArgument
 import { debugSubscriber, publishDebug } from './diagnostics.js';
 import type { ManagerEvents } from './events.js';
 import { Failover } from './manager/failover.js';
+import { placementOf } from './manager/placement.js';
 import { ReadyWaiters } from './manager/ready-waiters.js';
 import { EventRouter } from './manager/router.js';
 import { SessionKeeper } from './manager/session-keeper.js';
@@ -183,19 +184,18 @@ export class Manager extends EventEmitter<ManagerEvents> {
     await this.#keeper?.save();
   }
 
-  /** The guild's player, made on the ideal node (or the given one) if there is none yet. */
-  create(guild: string | { id: string }, socket?: Socket): Player {
+  /** The guild's player, made if there is none yet: on `socket`, else on the ideal node (with `{ region }`, one serving it first; see Failover.choose). */
+  create(guild: string | { id: string }, where?: Socket | { readonly region?: string | null }): Player {
     this.#assertOpen();
     const guildId = guildIdOf(guild);
-    const owned = socket === undefined || readArgument('socket', 'a Socket of this manager', () => socket instanceof Socket && this.#handles.get(socket.id) === socket);
-    if (!owned) throw new InvalidOptionError('socket', 'a Socket of this manager', socket);
+    const { socket, region } = readArgument('socket', 'a Socket of this manager, or { region }', () => placementOf(where, (s) => this.#handles.get(s.id) === s));
     const existing = this.players.get(guildId);
     if (existing) return existing;
-    const target = socket ?? this.#failover.choose({ guildId, player: null, reason: 'create' }) ?? [...this.sockets.values()][0];
+    const target = socket ?? this.#failover.choose({ guildId, player: null, reason: 'create', region }) ?? [...this.sockets.values()][0];
     if (!target) throw new NoNodeError(`No node to create a player on: ${this.#nodesState()}`);
     const player = new Player(target, guildId);
     this.players.set(guildId, player);
-    this.#failover.placed(target);
+    this.#failover.placed(target, player, region);
     this.emit('playerCreate', player, false);
     return player;
   }

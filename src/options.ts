@@ -12,14 +12,16 @@ import type { Socket } from './socket.js';
 /** What a player needs a node for: a new player, or one whose node cannot keep it. */
 export interface NodeRequest {
   readonly guildId: string;
+  /** The voice region the player was created for (`manager.create(guild, { region })`), or null. */
+  readonly region: string | null;
   /** The player moving (failover); null for one being created. */
   readonly player: Player | null;
   readonly reason: 'create' | 'failover';
 }
 
 /**
- * Picks the node for a player from `candidates`: the ready nodes, least loaded first (by
- * penalties and the players placed on each). Answer one of them; anything else (undefined, a
+ * Picks the node for a player from `candidates`: the ready nodes, those serving the request's
+ * region first, each group least loaded first (by penalties and the players placed on each). Answer one of them; anything else (undefined, a
  * node not in the list, a throw) means the first.
  */
 export type NodeResolver = (request: NodeRequest, candidates: readonly Socket[]) => Socket | null | undefined;
@@ -48,6 +50,11 @@ export interface SocketData {
    * @example { version: 4 }
    */
   version?: 3 | 4 | 'auto';
+  /**
+   * Discord voice regions this node serves well (`'us-east'`, `'rotterdam'`: a voice channel's
+   * `rtcRegion`). A player created with a region goes to one of these nodes first.
+   */
+  regions?: readonly string[];
   /** Options for this node only, merged over `ManagerOptions.defaultSocketOptions`. */
   options?: SocketOptions;
 }
@@ -328,5 +335,6 @@ export function validateSocketData(data: unknown, path: string): asserts data is
   if (d.secure !== undefined) check(typeof d.secure === 'boolean', `${path}.secure`, 'a boolean', d.secure);
   if (d.ca !== undefined) check(typeof d.ca === 'string' && d.ca.includes('-----BEGIN CERTIFICATE-----'), `${path}.ca`, 'PEM certificates (a string)', typeof d.ca === 'string' ? '[PEM?]' : d.ca);
   if (d.version !== undefined) check(([3, 4, 'auto'] as unknown[]).includes(d.version), `${path}.version`, "3, 4 or 'auto'", d.version);
+  if (d.regions !== undefined) check(Array.isArray(d.regions) && d.regions.every((r) => typeof r === 'string' && r.trim() !== ''), `${path}.regions`, 'an array of region names', d.regions);
   validateSocketOptions(d.options, `${path}.options`);
 }

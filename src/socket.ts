@@ -30,6 +30,8 @@ export class Socket {
   readonly port: string;
   /** Whether the node is reached over wss/https. */
   readonly secure: boolean;
+  /** The voice regions this node serves (SocketData.regions), lower case. */
+  readonly regions: readonly string[];
   /** The effective options: this node's over the manager's defaults over the library's. */
   readonly options: ResolvedSocketOptions;
   /** Reconnect tries left; resets to `options.maxTries` on every successful open (-1 = unlimited). */
@@ -72,6 +74,7 @@ export class Socket {
     this.host = data.host;
     this.port = String(data.port);
     this.secure = data.secure ?? false;
+    this.regions = Object.freeze((data.regions ?? []).map((r) => r.trim().toLowerCase()));
     this.#password = data.password;
     this.options = resolveSocketOptions(hub.options.defaultSocketOptions, data.options, `${path}.options`);
     this.remaining = this.options.maxTries;

@@ -31,6 +31,8 @@ export class Failover {
   readonly #context: FailoverContext;
   /** The recovery under way for each player (see recover). */
   readonly #recoveries = new WeakMap<Player, object>();
+  /** The voice region each player was created for (only those created with one). */
+  readonly #regions = new WeakMap<Player, string>();
   /** Players whose node is gone while no other node could take them yet. */
   readonly #stranded = new Set<Player>();
   /** Sockets that are down: once their resume timeout has passed, the node has dropped our players. */
@@ -47,9 +49,10 @@ export class Failover {
     this.#placed = null;
   }
 
-  /** A player was made on `socket`. */
-  placed(socket: Socket): void {
+  /** A player was made on `socket`, for voice `region` (if the bot gave one: failover keeps to it). */
+  placed(socket: Socket, player: Player, region: string | null = null): void {
     this.#placed?.set(socket, (this.#placed.get(socket) ?? 0) + 1);
+    if (region !== null) this.#regions.set(player, region);
   }
 
   forget(player: Player): void {
@@ -63,7 +66,7 @@ export class Failover {
    * burst of moves must not all land on the node that looked idle). Undefined when none is ready.
    */
   choose(request: NodeRequest): Socket | undefined {
-    const candidates = this.#candidates();
+    const candidates = byRegion(this.#candidates(), request.region);
     const resolver = this.#context.resolver;
     if (!resolver || candidates.length === 0) return candidates[0];
     let chosen: unknown;
@@ -196,13 +199,21 @@ export class Failover {
   async #rehome(): Promise<void> {
     await inBatches([...this.#stranded], MOVE_CONCURRENCY, async (player) => {
       if (!this.#stranded.has(player)) return;
-      const target = this.choose({ guildId: player.guildId, player, reason: 'failover' });
+      const target = this.choose({ guildId: player.guildId, player, reason: 'failover', region: this.#regions.get(player) ?? null });
       if (!target) return;
       this.#stranded.delete(player);
       this.#placed = null;
       await this.recover(player, () => player.moveTo(target));
     });
   }
+}
+
+/** `sockets` with those serving `region` first, each group in the order it had. */
+function byRegion(sockets: Socket[], region: string | null): Socket[] {
+  if (region === null) return sockets;
+  const wanted = region.trim().toLowerCase();
+  const serving = sockets.filter((s) => s.regions.includes(wanted));
+  return serving.length === 0 || serving.length === sockets.length ? sockets : [...serving, ...sockets.filter((s) => !s.regions.includes(wanted))];
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */

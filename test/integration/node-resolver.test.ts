@@ -31,7 +31,7 @@ for (const transport of transports) {
 
       const players = Array.from({ length: 6 }, (_, i) => manager.create(guild(i)));
       assert.deepEqual(players.map((p) => p.socket.id), ['A', 'B', 'A', 'B', 'A', 'B']);
-      assert.deepEqual(asked[0]!.request, { guildId: guild(0), player: null, reason: 'create' });
+      assert.deepEqual(asked[0]!.request, { guildId: guild(0), player: null, reason: 'create', region: null });
       assert.deepEqual([...asked[0]!.candidates].sort(), ['A', 'B', 'C'], 'every ready node is a candidate');
       assert.equal(manager.create(guild(0)), players[0], 'an existing player is not placed again');
       assert.equal(asked.length, 6);
@@ -72,6 +72,54 @@ for (const transport of transports) {
       assert.ok(['A', 'B'].includes(third.socket.id));
       assert.ok(debug.some((line) => /nodeResolver answered something other than a ready node/.test(line)));
       assert.ok(debug.some((line) => /nodeResolver threw .*resolver bug/.test(line)));
+    });
+  });
+}
+
+for (const transport of transports) {
+  describe(`voice regions over the ${transport} transport`, () => {
+    test('create(guild, { region }) prefers nodes serving it, and failover keeps to them', async (t) => {
+      const sims = await Promise.all([startSimulator(t), startSimulator(t), startSimulator(t)]);
+      const requests: NodeRequest[] = [];
+      const manager = createManager(t, transport, [
+        { ...nodeFor(sims[0], 'east'), regions: ['us-east'] },
+        { ...nodeFor(sims[1], 'rot1'), regions: ['Rotterdam'] },
+        { ...nodeFor(sims[2], 'rot2'), regions: ['rotterdam', 'frankfurt'] },
+      ], {
+        defaultSocketOptions: { ...fastOptions, maxTries: 2 },
+        nodeResolver: (request, candidates) => {
+          requests.push(request);
+          return request.region === 'rotterdam' && request.reason === 'create' ? candidates.find((s) => s.id === 'rot1') : undefined;
+        },
+      });
+      manager.init(USER_ID);
+      const [east, rot1, rot2] = ['east', 'rot1', 'rot2'].map((id) => manager.sockets.get(id)!) as [Socket, Socket, Socket];
+      await Promise.all([east, rot1, rot2].map((s) => s.onReady()));
+      assert.deepEqual(rot2.regions, ['rotterdam', 'frankfurt']);
+      assert.equal(manager.create(guild(1), { region: 'US-East' }).socket, east, 'regions match without regard to case');
+      assert.equal(manager.create(guild(2), { region: 'frankfurt' }).socket, rot2);
+      const dutch = manager.create(guild(3), { region: 'rotterdam' });
+      assert.equal(dutch.socket, rot1);
+      assert.equal(requests.at(-1)!.region, 'rotterdam');
+      // rot2 now carries more than east: only the region can make failover pick it.
+      for (const i of [4, 5, 6]) manager.create(guild(i), rot2);
+      sims[1].refuseConnections(60_000);
+      sims[1].restart({ downMs: 60_000 });
+      await until(() => dutch.socket !== rot1, 10_000, 'the rotterdam player to fail over');
+      assert.equal(dutch.socket, rot2, 'to the node that serves its region, not the emptier one');
+      const failover = requests.find((r) => r.reason === 'failover');
+      assert.equal(failover?.region, 'rotterdam');
+      assert.ok(['east', 'rot2'].includes(manager.create(guild(7), { region: 'brazil' }).socket.id), 'a region no node serves: the least loaded');
+    });
+
+    test('a region must be a name; regions of a node, an array of names', async (t) => {
+      const sim = await startSimulator(t);
+      const manager = createManager(t, transport, [nodeFor(sim)]);
+      for (const bad of [{ region: '' }, { region: 5 }, {}, { id: 'main' }, 42, 'us-east']) {
+        assert.throws(() => manager.create(guild(1), bad as never), (error: any) => error.code === ErrorCode.InvalidOption && error.option === 'socket', JSON.stringify(bad));
+      }
+      assert.equal(manager.players.size, 0, 'nothing was made');
+      assert.throws(() => new Manager([{ ...nodeFor(sim), regions: [1] as never }], { send: () => {} }), (error: any) => error.code === ErrorCode.InvalidOption && error.option === 'nodes[0].regions');
     });
   });
 }
