@@ -63,6 +63,13 @@ const eventEvery = Number(values['event-every'] ?? 100);
 if (!(Number.isInteger(eventEvery) && eventEvery >= 0 && eventEvery <= 1_000_000)) throw new Error('bad --event-every (a whole number, 0 for playerUpdates only)');
 if (!(Number.isInteger(players) && players >= 8 && players <= 50_000) || !(stallMs >= 2000 && stallMs <= 30_000)) throw new Error('bad --players (8 to 50000) or --stall-ms (2000 to 30000)');
 /**
+ * Results of a short or partial run (`--quick`, fewer clients, other repetitions, lengths, rates,
+ * players or stall) get a name of their own: they never overwrite the full run of the same day,
+ * which the READMEs quote.
+ */
+const shaped = ['reps', 'seconds', 'rates', 'players', 'stall-ms', 'event-every'].some((flag) => (values as Record<string, unknown>)[flag] !== undefined);
+const runTag = quick ? '-quick' : shaped || !defaultClients.every((c) => clients.includes(c)) ? '-partial' : '';
+/**
  * Realistic: 10,000 players, an update each per 5 s, a track change each per 180 s. `--quick` keeps
  * those rates (2,000 updates and ~56 track changes a second) over 4,000 players: creating 10,000
  * players takes most of the scenario's time (up to 8 s per client).
@@ -111,7 +118,7 @@ if (only.includes('flood')) {
   if (of > 0) console.log(`\nlavathread worker against the best peer at each rate, beside its targets (${met} of ${of} met):\n${targetsText(targets)}`);
   const stamp = meta.date.slice(0, 10);
   const floodMeta = { ...meta, eventEvery };
-  const written = await writeResults(`${stamp}-flood`, {
+  const written = await writeResults(`${stamp}-flood${runTag}`, {
     '.json': `${JSON.stringify({ scenario: 'flood', ...floodMeta, rates, clients, rows, samples }, null, 2)}\n`,
     '.md': `${markdown(rows, floodMeta)}${of > 0 ? `\n## Against the targets (${met} of ${of} met)\n\n${targetsMarkdown(targets)}\n` : ''}`,
     '.svg': svgChart(rows),
@@ -129,7 +136,7 @@ if (only.includes('commands')) {
   const inline = rows.find((r) => r.client === 'lavathread-inline');
   const worker = rows.find((r) => r.client === 'lavathread-worker');
   if (inline && worker) console.log(`\nlavathread worker p50 ${worker.p50Ms.toFixed(3)} ms against inline ${inline.p50Ms.toFixed(3)} ms: +${(worker.p50Ms - inline.p50Ms).toFixed(3)} ms (target <= +0.3 ms)`);
-  const written = await writeResults(`${meta.date.slice(0, 10)}-commands`, {
+  const written = await writeResults(`${meta.date.slice(0, 10)}-commands${runTag}`, {
     '.json': `${JSON.stringify({ scenario: 'commands', ...meta, sequential, rows }, null, 2)}\n`,
     '.md': `# commands: setVolume round trips\n\n${metaList({ ...meta, sequential })}\n\nMedians of ${reps} repetition(s) (spread).\n\n| client | p50 ms | p99 ms | 1000 at once, ms |\n|---|---|---|---|\n${rows.map((r) => `| ${r.client} | ${withSpread(r.samples.map((x) => x.p50Ms), 3)} | ${withSpread(r.samples.map((x) => x.p99Ms), 3)} | ${withSpread(r.samples.map((x) => x.burstMs), 0)} |`).join('\n')}\n`,
   });
@@ -141,7 +148,7 @@ if (only.includes('startup')) {
   const startupClients = clients.filter((c) => c !== 'dropper');
   console.log(`\nstartup: time until ${counts.join(', ')} nodes have a usable session`);
   const rows = await runStartup(startupClients, counts, reps, (line) => console.log(line));
-  const written = await writeResults(`${meta.date.slice(0, 10)}-startup`, {
+  const written = await writeResults(`${meta.date.slice(0, 10)}-startup${runTag}`, {
     '.json': `${JSON.stringify({ scenario: 'startup', ...meta, rows }, null, 2)}\n`,
     '.md': `# startup: nodes ready\n\n${metaList(meta)}\n\nMedians of ${reps} repetition(s) (spread).\n\n| client | nodes | ms |\n|---|---|---|\n${rows.map((r) => `| ${r.client} | ${r.nodes} | ${withSpread(r.samples, 0)} |`).join('\n')}\n`,
   });
@@ -162,7 +169,7 @@ if (only.includes('realistic')) {
   const headline = realisticHeadline(rows);
   if (headline) console.log(`\n${headline}`);
   const runMeta = { ...meta, seconds: realisticSeconds, guilds: shape.players, nodes: 8, updateIntervalMs: shape.updateIntervalMs, trackMs: shape.trackMs };
-  const written = await writeResults(`${stamp}-realistic`, {
+  const written = await writeResults(`${stamp}-realistic${runTag}`, {
     '.json': `${JSON.stringify({ scenario: 'realistic', ...runMeta, clients: realisticClients, rows, runs }, null, 2)}\n`,
     '.md': realisticMarkdown(rows, runMeta),
   });
@@ -180,7 +187,7 @@ if (only.includes('stall')) {
   const stallLine = stallHeadline(rows);
   if (stallLine) console.log(`\n${stallLine}`);
   const runMeta = { ...meta, seconds: stallMs / 1000, guilds: 1000, stallMs, floodRate: 5000, heartbeat: '250 ms pings, dropped after 1000 ms without a pong', trackEvents: 200 };
-  const written = await writeResults(`${stamp}-stall`, {
+  const written = await writeResults(`${stamp}-stall${runTag}`, {
     '.json': `${JSON.stringify({ scenario: 'stall', ...runMeta, clients: stallClients, skipped, rows, samples }, null, 2)}\n`,
     '.md': stallMarkdown(rows, runMeta),
   });
@@ -196,7 +203,7 @@ if (only.includes('load')) {
   const headline = loadHeadline(rows);
   if (headline) console.log(`\n${headline}`);
   const runMeta = { ...meta, reps: loadReps, seconds: 0, guilds: 0, playlist: 1000 };
-  const written = await writeResults(`${stamp}-load`, {
+  const written = await writeResults(`${stamp}-load${runTag}`, {
     '.json': `${JSON.stringify({ scenario: 'load', ...runMeta, clients: loadClients, rows }, null, 2)}\n`,
     '.md': loadMarkdown(rows, runMeta),
   });
@@ -213,7 +220,7 @@ if (only.includes('memory')) {
   const memoryLine = memoryHeadline(rows);
   if (memoryLine) console.log(`\n${memoryLine}`);
   const runMeta = { ...meta, reps: 1, seconds: 0, guilds: players, counts: counts.join(',') };
-  const written = await writeResults(`${stamp}-memory`, {
+  const written = await writeResults(`${stamp}-memory${runTag}`, {
     '.json': `${JSON.stringify({ scenario: 'memory', ...runMeta, clients: memoryClients, skipped, rows }, null, 2)}\n`,
     '.md': memoryMarkdown(rows, skipped, runMeta),
   });
