@@ -21,8 +21,8 @@ export interface NodeRequest {
 
 /**
  * Picks the node for a player from `candidates`: the ready nodes, those serving the request's
- * region first, each group least loaded first (by penalties and the players placed on each). Answer one of them; anything else (undefined, a
- * node not in the list, a throw) means the first.
+ * region first, each group least loaded first (by penalties and the players placed on each).
+ * Answer one of them; anything else (undefined, a node not in the list, a throw) means the first.
  */
 export type NodeResolver = (request: NodeRequest, candidates: readonly Socket[]) => Socket | null | undefined;
 

@@ -3,10 +3,9 @@
  * Socket or Player made for a manager finds the manager's {@link ManagerHub} here, and hands it
  * back a driver (the calls only the manager makes). Not exported from index.ts.
  */
-import type { PlayerDestroyReason } from './events.js';
 import type { EventEmitter } from 'node:events';
 import type { LavalinkError } from './errors.js';
-import type { ManagerEvents } from './events.js';
+import type { ManagerEvents, PlayerDestroyReason } from './events.js';
 import type { HostEvent } from './ipc/events.js';
 import type { CloseDecision } from './protocol/close-codes.js';
 import type { ResolvedManagerOptions } from './options.js';

@@ -15,7 +15,7 @@ import { hubOf, type PlayerDriver } from '../wiring.js';
 import { announce } from './announce.js';
 import { PlayerModel } from './state.js';
 import { cancelJoin, joinDelivered } from './voice-join.js';
-import { VoiceState, type VoiceCredentials } from './voice.js';
+import { VoiceState, type VoiceCredentials, type VoiceUpdateOp } from './voice.js';
 
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
 export interface AdoptedState {
@@ -72,10 +72,7 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
     const op = voice.next();
     if (!op) return;
     player.socket.send(op).then(
-      () => {
-        voice.delivered(op);
-        joinDelivered(this, op.channelId);
-      },
+      () => this.#delivered(op),
       (error: unknown) => {
         voice.unsent();
         if (error instanceof LavalinkError) player.manager.emit('socketError', player.socket, error);
@@ -92,11 +89,14 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
     const player = this.player;
     const ops = restoreOps(player.guildId, this, this.voice);
     await Promise.all(ops.map((op) => player.socket.send(op)));
-    const voiceOp = ops.find((op) => op.op === 'voiceUpdate');
-    if (voiceOp?.op === 'voiceUpdate') {
-      this.voice.delivered(voiceOp);
-      joinDelivered(this, voiceOp.channelId);
-    }
+    const voiceOp = ops.find((op): op is VoiceUpdateOp => op.op === 'voiceUpdate');
+    if (voiceOp) this.#delivered(voiceOp);
+  }
+
+  /** The node took these voice credentials: a connect() waiting for them is done. */
+  #delivered(op: VoiceUpdateOp): void {
+    this.voice.delivered(op);
+    joinDelivered(this, op.channelId);
   }
 
   /** Moves the player to `socket` with its whole state (Player.moveTo, once it checked the player is alive). */

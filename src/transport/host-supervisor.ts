@@ -46,6 +46,8 @@ export class HostSupervisor {
   #readySince = 0;
   #restartTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** connect() was called: from then on the node is one to wait for, not one never asked for. */
+  #connecting = false;
 
   constructor(socket: SupervisedSocket) {
     this.#socket = socket;
@@ -72,6 +74,7 @@ export class HostSupervisor {
 
   /** Starts the host on the first call; asks a running one to connect (again). */
   connect(userId: string, resume: Resume): void {
+    this.#connecting = true;
     if (this.#link === null) this.#start(userId, resume);
     else this.#link.call((control) => control.connect(userId), null).catch(() => {});
   }
@@ -85,8 +88,9 @@ export class HostSupervisor {
   send(op: OutgoingOp): Promise<void> {
     return new Promise((resolve, reject) => {
       // Voice credentials and a destroy must reach the node whenever it is back (a player without
-      // voice plays silently; one never destroyed plays twice): they wait for it as long as it takes.
-      const waitsForever = op.op === 'voiceUpdate' || op.op === 'destroy';
+      // voice plays silently; one never destroyed plays twice): they wait for it as long as it
+      // takes. Before connect() (the manager's init()) they wait `readyTimeout`, as every op does.
+      const waitsForever = this.#connecting && (op.op === 'voiceUpdate' || op.op === 'destroy');
       const pending: PendingOp = { op, resolve, reject, generation: -1, deadline: waitsForever ? Infinity : Date.now() + this.#socket.config.readyTimeout };
       this.#pending.add(pending);
       if (this.#live) this.#dispatch(pending, false);

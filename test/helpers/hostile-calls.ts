@@ -257,21 +257,6 @@ interface Tracked {
   readonly startedAt: number;
   readonly done: Promise<Settlement>;
   settlement: Settlement | null;
-  /**
-   * A voice update or a destroy sent on the other manager's socket, which is never started: such
-   * ops wait for their node as long as it takes (a player without voice plays silently; one never
-   * destroyed plays twice), so they settle when that manager closes, not within the bound.
-   */
-  readonly waitsForNode: boolean;
-}
-
-/** The `op` of an op argument, read without trusting it (a hostile value may throw). */
-function opName(value: unknown): unknown {
-  try {
-    return typeof value === 'object' && value !== null ? (value as { op?: unknown }).op : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 interface PlayerState {
@@ -462,10 +447,8 @@ export async function runSequence(calls: readonly Call[], settings: RunSettings)
       const startedAt = Date.now();
       let settlement: Settlement | null = null;
       let returned: unknown;
-      const args = materialiseArgs(call.args, world);
-      const waitsForNode = call.target === 'foreignSocket' && call.method === 'send' && ['voiceUpdate', 'destroy'].includes(opName(args[0]) as string);
       try {
-        returned = (method as (...a: unknown[]) => unknown).apply(target, args);
+        returned = (method as (...a: unknown[]) => unknown).apply(target, materialiseArgs(call.args, world));
         if (!(returned instanceof Promise)) settlement = { kind: 'returned', value: returned };
       } catch (error) {
         settlement = { kind: 'threw', error };
@@ -480,7 +463,6 @@ export async function runSequence(calls: readonly Call[], settings: RunSettings)
         call,
         startedAt,
         settlement,
-        waitsForNode,
         done:
           settlement !== null
             ? Promise.resolve(settlement)
@@ -507,7 +489,7 @@ export async function runSequence(calls: readonly Call[], settings: RunSettings)
           }
         }
       });
-      if (call.wait && !waitsForNode) {
+      if (call.wait) {
         const settled = await within(entry.done, callBoundMs);
         if (!settled) {
           violate(`${method_}: pending past the bound`, `${text}: still pending after ${callBoundMs} ms`);
@@ -529,7 +511,6 @@ export async function runSequence(calls: readonly Call[], settings: RunSettings)
     if (violations.length === 0 || !settings.stopAtFirst) {
       // Each call still out gets the rest of its bound.
       for (const entry of outstanding()) {
-        if (entry.waitsForNode) continue; // checked once the other manager is closed
         if (!(await within(entry.done, entry.startedAt + callBoundMs - Date.now()))) {
           violate(`${methodName(entry.call)}: pending past the bound`, `#${entry.index} ${renderCall(entry.call)}: still pending ${callBoundMs} ms after it was made`);
         }

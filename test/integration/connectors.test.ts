@@ -27,7 +27,7 @@ function answer(emit: (packet: unknown) => void, payload: { op: number; d: unkno
 }
 
 /** Joins voice and plays through `manager`, once `ready` has made the client ready. */
-async function playThrough(t: TestContext, sim: LavalinkSimulator, manager: Manager, ready: () => void): Promise<void> {
+async function playThrough(sim: LavalinkSimulator, manager: Manager, ready: () => void): Promise<void> {
   assert.equal(manager.userId, undefined, 'not initialised before the client is ready');
   ready();
   assert.equal(manager.userId, USER_ID, 'init() with the bot user id when the client is ready');
@@ -40,7 +40,6 @@ async function playThrough(t: TestContext, sim: LavalinkSimulator, manager: Mana
   assert.equal(loaded.loadType, 'track');
   await player.play(loaded.track);
   assert.equal(player.playing, true);
-  void t;
 }
 
 function managerWith(t: TestContext, transport: TransportName, sim: LavalinkSimulator, connector: Connector): Manager {
@@ -61,7 +60,7 @@ for (const transport of transports) {
       const shard = { send: (payload: { op: number; d: unknown }) => (sent.push(payload), answer((packet) => client.emit('raw', packet), payload)) };
       client.guilds.cache.set(GUILD, { id: GUILD, shard } as never);
       const manager = managerWith(t, transport, sim, discordJs(client));
-      await playThrough(t, sim, manager, () => {
+      await playThrough(sim, manager, () => {
         (client as { user: unknown }).user = { id: USER_ID };
         client.emit('clientReady', client as never);
       });
@@ -73,7 +72,7 @@ for (const transport of transports) {
       const client = Object.assign(new EventEmitter(), { user: null as { id: string } | null, guilds: new Map<string, { shard: { sendWS(op: number, d: unknown): void } }>() });
       client.guilds.set(GUILD, { shard: { sendWS: (op, d) => answer((packet) => client.emit('rawWS', packet), { op, d }) } });
       const manager = managerWith(t, transport, sim, eris(client));
-      await playThrough(t, sim, manager, () => {
+      await playThrough(sim, manager, () => {
         client.user = { id: USER_ID };
         client.emit('ready');
       });
@@ -84,7 +83,7 @@ for (const transport of transports) {
       const client = Object.assign(new EventEmitter(), { ready: false, user: { id: USER_ID }, guilds: new Map<string, { shard: { send(op: number, d: unknown): void } }>() });
       client.guilds.set(GUILD, { shard: { send: (op, d) => answer((packet) => client.emit('packet', packet), { op, d }) } });
       const manager = managerWith(t, transport, sim, oceanic(client));
-      await playThrough(t, sim, manager, () => {
+      await playThrough(sim, manager, () => {
         client.ready = true;
         client.emit('ready');
       });

@@ -90,6 +90,19 @@ for (const transport of transports) {
       await until(() => sim.players().find((p) => p.guildId === GUILD)?.voiceConnected === true, 5000, 'voice on the node');
     });
 
+    test('before init(), a voice update or destroy sent on a socket waits readyTimeout like any op, then LAVALINK_NO_NODE', async (t) => {
+      const sim = await startSimulator(t);
+      const manager = createManager(t, transport, [nodeFor(sim, 'main', { version: 4 })], { readyTimeout: 300 });
+      const socket = manager.sockets.get('main')!;
+      const voice = socket.send({ op: 'voiceUpdate', guildId: GUILD, sessionId: 'discord-session', event: { token: 'token', guild_id: GUILD, endpoint: 'us-east1.discord.media:443' } });
+      const destroy = socket.send({ op: 'destroy', guildId: GUILD });
+      // Bounded by `until`, not a sleep: each must settle with the code, well before close().
+      const outcomes: string[] = [];
+      for (const sent of [voice, destroy]) void sent.then(() => outcomes.push('ok'), (error: { code: string }) => outcomes.push(error.code));
+      await until(() => outcomes.length === 2, 5000, 'both ops to settle');
+      assert.deepEqual(outcomes, ['LAVALINK_NO_NODE', 'LAVALINK_NO_NODE']);
+    });
+
     test('calls waiting for a ready node settle when the manager closes, with no listener left behind', async (t) => {
       const sim = await startSimulator(t);
       sim.refuseConnections(60_000);
