@@ -30,6 +30,16 @@ export interface PlayerEvents {
    * or move on.
    */
   restoreFailed: [player: Player, track: Track | null, error: LavalinkError];
+  /**
+   * The player's queue ran dry: `track` (the last one) ended and neither the queue nor the
+   * `autoplay` hook had another. Only for a player whose `queue` the bot used.
+   */
+  queueEnd: [player: Player, track: Track | null];
+  /**
+   * The queue could not go on by itself: playing its next track failed (a LavalinkError), or the
+   * `autoplay` hook threw or answered something that is not tracks (its error). Nothing else is lost.
+   */
+  queueError: [player: Player, error: unknown];
 }
 
 export interface ManagerEvents {
@@ -68,11 +78,14 @@ export interface ManagerEvents {
   /** @deprecated The old name of `voiceClosed`; still emitted. */
   socketClosed: PlayerEvents['socketClosed'];
   playerUpdate: PlayerEvents['playerUpdate'];
+  queueEnd: PlayerEvents['queueEnd'];
+  queueError: PlayerEvents['queueError'];
 }
 
 /**
  * Why a player was destroyed: the bot did it (`player.destroy()`, `manager.destroy()`), or a
  * ManagerOptions `autoDestroy` rule did: Discord took the bot out of voice (`voiceLost`), or no
- * node could take the player back after its node was lost (`nodeGone`).
+ * node could take the player back after its node was lost (`nodeGone`), or it had no track for
+ * `autoDestroy.idle` ms (`idle`).
  */
-export type PlayerDestroyReason = 'bot' | 'voiceLost' | 'nodeGone';
+export type PlayerDestroyReason = 'bot' | 'voiceLost' | 'nodeGone' | 'idle';

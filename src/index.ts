@@ -27,7 +27,8 @@ export type {
 } from './protocol/rest.js';
 export type { NodeFilters } from './protocol/filters.js';
 export type { RestMethod, SessionUpdate, SocketRest } from './socket-rest.js';
-export type { ManagerOptions, NodeRequest, NodeResolver, SocketData, SocketOptions, ResolvedSocketOptions } from './options.js';
+export type { AutoplayHook, ManagerOptions, NodeRequest, NodeResolver } from './options.js';
+export type { ResolvedSocketOptions, SocketData, SocketOptions } from './socket-options.js';
 export type { OutgoingOp, EqualizerBand, VoiceServerEvent } from './protocol/ops.js';
 export type { LavalinkMessage, NodeStats, PlayerUpdateMessage, StatsMessage, ReadyMessage, EventMessage } from './protocol/messages.js';
 export {
@@ -49,3 +50,4 @@ export { FileSessionStore } from './session-store/file-store.js';
 export { FilterPresets, type FilterPresetName } from './filter-presets.js';
 export { discordJs, eris, oceanic, type Connector, type DiscordJsClient, type ErisClient, type OceanicClient } from './connectors.js';
 export type { SessionSnapshot, SessionStore, StoredPlayer, StoredSession } from './session-store/session-store.js';
+export type { LoopMode, PlayerQueue, QueueInput, QueueSnapshot, StoredTrack } from './queue/player-queue.js';

@@ -16,12 +16,14 @@ import { ErrorCode, InvalidOptionError, LavalinkError, NoNodeError, readArgument
 import { debugSubscriber, publishDebug } from './diagnostics.js';
 import type { ManagerEvents } from './events.js';
 import { Failover } from './manager/failover.js';
-import { placementOf } from './manager/placement.js';
+import { guildIdOf, placementOf } from './manager/arguments.js';
 import { ReadyWaiters } from './manager/ready-waiters.js';
 import { EventRouter } from './manager/router.js';
 import { SessionKeeper } from './manager/session-keeper.js';
-import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions, type SocketData } from './options.js';
+import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions } from './options.js';
+import type { SocketData } from './socket-options.js';
 import { Player, updatePlayer } from './player.js';
+import { watchIdle } from './player/idle.js';
 import { trackFromEncoded } from './protocol/read-event.js';
 import { PlayerMap } from './player-map.js';
 import type { LoadResult, Track } from './protocol/rest.js';
@@ -114,6 +116,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
             this.players.set(guildId, player);
             this.#failover.invalidate();
             this.emit('playerCreate', player, true);
+            watchIdle(player);
             return player;
           },
           // A stored track is never '' (the keeper asks only for set ones): there is always a Track.
@@ -197,6 +200,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     this.players.set(guildId, player);
     this.#failover.placed(target, player, region);
     this.emit('playerCreate', player, false);
+    watchIdle(player);
     return player;
   }
 
@@ -345,11 +349,4 @@ export class Manager extends EventEmitter<ManagerEvents> {
     }
     this.#failover.socketGone(socket);
   }
-}
-
-function guildIdOf(guild: string | { id: string }): string {
-  const expected = 'a guild id (a string of digits) or {id}';
-  const id = readArgument('guild', expected, () => (typeof guild === 'string' ? guild : (guild as { id?: unknown } | null | undefined)?.id));
-  if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('guild', expected, guild);
-  return id;
 }

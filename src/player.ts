@@ -16,6 +16,7 @@ import { filtersOp, PlayerCore } from './player/driver.js';
 import { awaitJoin, cancelJoin } from './player/voice-join.js';
 import { checkBands, checkConnect, checkPlayOptions, checkVolume, type ConnectOptions, type PlayOptions } from './player/options.js';
 import { trackFromEncoded } from './protocol/read-event.js';
+import { queueOf, type PlayerQueue } from './queue/player-queue.js';
 import { watchListeners } from './player/listeners.js';
 import { FIELDS, updateState } from './ipc/updates.js';
 import type { Socket } from './socket.js';
@@ -131,6 +132,15 @@ export class Player extends EventEmitter<PlayerEvents> {
   /** Position in the track, ms, moved on from the last playerUpdate while playing. Never negative. */
   get position(): number {
     return this.#state.position;
+  }
+
+  /**
+   * The player's queue, made on first use (see PlayerQueue): it plays on by itself when a track
+   * ends, and is kept in the session store. A player whose queue is never used plays only what
+   * the bot plays.
+   */
+  get queue(): PlayerQueue {
+    return queueOf(this);
   }
 
   /** Whether `destroy()` was called; a destroyed player takes no commands. */

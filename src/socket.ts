@@ -10,7 +10,7 @@ import { ErrorCode, fromWire, InvalidOptionError, LavalinkError, SocketClosedErr
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
 import { unpackPayload } from './ipc/payload.js';
 import type { Manager } from './manager.js';
-import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './options.js';
+import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './socket-options.js';
 import { jsonData } from './protocol/json-data.js';
 import { emptyStats, type NodeStats } from './protocol/messages.js';
 import { validateOp, type OutgoingOp } from './protocol/ops.js';

@@ -8,7 +8,7 @@
  */
 import { AuthFailedError, ErrorCode, LavalinkError, RestError, SocketClosedError } from '../errors.js';
 import type { SocketTaskInit } from '../ipc/control.js';
-import type { SocketConfig } from '../options.js';
+import type { SocketConfig } from '../socket-options.js';
 import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
 import { CloseDecision, closeDecision, closeRow } from '../protocol/close-codes.js';
 import { parseFrame, type NodeFrame } from '../protocol/frames.js';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { NoNodeError, type LavalinkError } from '../errors.js';
-import type { SocketConfig } from '../options.js';
+import type { SocketConfig } from '../socket-options.js';
 import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { Report } from './report.js';

@@ -4,7 +4,7 @@
  * packed bytes (ipc/payload.ts), moved, not cloned.
  */
 import type { WireError } from '../errors.js';
-import type { SocketConfig } from '../options.js';
+import type { SocketConfig } from '../socket-options.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { RestRequest } from '../protocol/rest.js';
 

@@ -138,6 +138,7 @@ export class SessionKeeper {
         filters: node ? node.filters : saved.filters,
         channel: saved.channel,
         voice: saved.voice,
+        queue: saved.queue,
       };
       this.#context.driverOf(player)!.adopt(state, kept);
       if (!kept) restore.push(player);

@@ -12,7 +12,9 @@ import type { PlayerEvent } from '../protocol/node-events.js';
 import type { StoredPlayer } from '../session-store/session-store.js';
 import type { Socket } from '../socket.js';
 import { hubOf, type PlayerDriver } from '../wiring.js';
+import { queueSnapshot, queueTrackEnded, restoreQueue } from '../queue/player-queue.js';
 import { announce } from './announce.js';
+import { watchIdle } from './idle.js';
 import { PlayerModel } from './state.js';
 import { cancelJoin, joinDelivered } from './voice-join.js';
 import { VoiceState, type VoiceCredentials, type VoiceUpdateOp } from './voice.js';
@@ -26,6 +28,8 @@ export interface AdoptedState {
   filters: Filters;
   channel: string | null;
   voice: VoiceCredentials | null;
+  /** The player's queue as the store kept it (unread: a store may hold anything). */
+  queue?: unknown;
 }
 
 /**
@@ -81,8 +85,12 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
   }
 
   event(event: PlayerEvent): void {
-    const announcement = this.apply(event);
-    if (announcement) announce(this.player, announcement);
+    const a = this.apply(event);
+    if (!a) return;
+    announce(this.player, a);
+    if (a.name !== 'trackEnd') return;
+    queueTrackEnded(this.player, a.track, a.reason, a.mayStartNext);
+    watchIdle(this.player);
   }
 
   async restore(): Promise<void> {
@@ -130,11 +138,14 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
     player.emit('restoreFailed', player, track, error);
     player.manager.emit('playerRestoreFailed', player, track, error);
     if (player.manager.options.autoDestroy.nodeGone) void destroyPlayer(player, 'nodeGone');
+    else watchIdle(player);
   }
 
   snapshot(): StoredPlayer {
     const [player, state, voice] = [this.player, this, this.voice];
+    const queue = queueSnapshot(player);
     return {
+      ...(queue && { queue }),
       guildId: player.guildId,
       socketId: player.socket.id,
       channel: voice.channel,
@@ -150,6 +161,7 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
   adopt(adopted: AdoptedState, voiceOnNode: boolean): void {
     this.adoptTrack(adopted);
     this.voice.adopt(adopted.channel, adopted.voice, voiceOnNode);
+    if (adopted.queue !== undefined) restoreQueue(this.player, adopted.queue);
   }
 }
 

@@ -174,6 +174,10 @@ export class PlayerModel {
 
   #started(track: Track | null): Announcement | null {
     if (!track) return null;
+    // While a start is on its way, another track's start is of one asked before it: a restore's
+    // replay arriving after the bot's next play (a failover, then a skip), or a track the bot
+    // replaced at once. The asked one starts next; the old one is not news (nor the player's track).
+    if (this.startAt !== null && this.track !== null && this.track.encoded !== track.encoded) return null;
     if (this.track?.encoded !== track.encoded) {
       // A track the bot did not ask for here (a plugin's autoplay, another client).
       this.track = track;

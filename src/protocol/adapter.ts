@@ -4,7 +4,7 @@
  * (a field, a method); `versions.ts` picks the adapter.
  */
 import type { LavalinkError } from '../errors.js';
-import type { SocketConfig } from '../options.js';
+import type { SocketConfig } from '../socket-options.js';
 import type { PlayOp } from './delivery.js';
 import type { NodeFrame } from './frames.js';
 import type { NodeEvent } from './node-events.js';

@@ -1,19 +1,26 @@
 /**
  * A player's queue: the track playing, what comes next, what played before, and how it loops.
  * Pure data with no sockets or events, so it can be kept in a session store and rebuilt after a
- * restart or a failover (the snapshot is encoded tracks only). Not exported yet: the player's
- * side (advancing on `trackEnd`, `autoplay`, `queueEnd`, the store) comes next, in its own module.
+ * restart (the snapshot is encoded tracks and their userData). The player's side (playing, advancing
+ * on `trackEnd`, `autoplay`, `queueEnd`) is queue/player-queue.ts.
  */
 import type { Track } from '../protocol/rest.js';
 
 /** `track` plays the current track again; `queue` puts each finished track at the end. */
 export type LoopMode = 'off' | 'track' | 'queue';
 
-/** What a store keeps of a queue: encoded tracks, the loop mode. */
+/** What a store keeps of a track: what the node needs to play it, and what the bot attached. */
+export interface StoredTrack {
+  readonly encoded: string;
+  /** The track's `userData` (who asked for it...), when it has any. */
+  readonly userData?: Readonly<Record<string, unknown>>;
+}
+
+/** What a store keeps of a queue. */
 export interface QueueSnapshot {
-  readonly current: string | null;
-  readonly upcoming: readonly string[];
-  readonly history: readonly string[];
+  readonly current: StoredTrack | null;
+  readonly upcoming: readonly StoredTrack[];
+  readonly history: readonly StoredTrack[];
   readonly loop: LoopMode;
 }
 
@@ -62,18 +69,25 @@ export class Queue {
   }
 
   /**
-   * The current track ended (finished or failed to load): answers the one to play now, by the loop
-   * mode, or null when the queue ran dry (then nothing is current).
+   * The current track ended (finished, or `failed` to load): answers the one to play now, by the
+   * loop mode, or null when the queue ran dry (then nothing is current). A track that failed is
+   * not played again by a loop: looping it would fail forever.
    */
-  next(): Track | null {
+  next(failed = false): Track | null {
     const ended = this.current;
-    if (ended && this.loop === 'track') return ended;
+    if (ended && this.loop === 'track' && !failed) return ended;
     if (ended) {
       this.#remember(ended);
-      if (this.loop === 'queue') this.upcoming.push(ended);
+      if (this.loop === 'queue' && !failed) this.upcoming.push(ended);
     }
     this.current = this.upcoming.shift() ?? null;
     return this.current;
+  }
+
+  /** The current track was stopped: it goes to the history, and nothing is current. */
+  end(): void {
+    if (this.current) this.#remember(this.current);
+    this.current = null;
   }
 
   /**
@@ -111,17 +125,17 @@ export class Queue {
 
   snapshot(): QueueSnapshot {
     return {
-      current: this.current?.encoded ?? null,
-      upcoming: this.upcoming.map((t) => t.encoded),
-      history: this.history.map((t) => t.encoded),
+      current: this.current && stored(this.current),
+      upcoming: this.upcoming.map(stored),
+      history: this.history.map(stored),
       loop: this.loop,
     };
   }
 
-  /** A queue from a snapshot; `decode` answers the Track of an encoded one (null drops it). */
-  static from(snapshot: QueueSnapshot, decode: (encoded: string) => Track | null): Queue {
+  /** A queue from a snapshot; `decode` answers the Track of a stored one (null drops it). */
+  static from(snapshot: QueueSnapshot, decode: (track: StoredTrack) => Track | null): Queue {
     const queue = new Queue();
-    const tracks = (list: readonly string[]): Track[] => list.map(decode).filter((t): t is Track => t !== null);
+    const tracks = (list: readonly StoredTrack[]): Track[] => list.map(decode).filter((t): t is Track => t !== null);
     queue.current = snapshot.current === null ? null : decode(snapshot.current);
     queue.upcoming.push(...tracks(snapshot.upcoming));
     queue.history.push(...tracks(snapshot.history).slice(-HISTORY_LIMIT));
@@ -133,4 +147,8 @@ export class Queue {
     this.history.push(track);
     if (this.history.length > HISTORY_LIMIT) this.history.shift();
   }
+}
+
+function stored(track: Track): StoredTrack {
+  return Object.keys(track.userData).length > 0 ? { encoded: track.encoded, userData: track.userData } : { encoded: track.encoded };
 }

@@ -1,3 +1,5 @@
+import type { QueueSnapshot } from '../queue/queue.js';
+
 /**
  * What a bot needs to take its Lavalink sessions back after its process restarts: each node's
  * session (resume key / session id) and a snapshot of every player.
@@ -21,6 +23,8 @@ export interface StoredPlayer {
   readonly paused: boolean;
   readonly volume: number;
   readonly filters: Record<string, unknown>;
+  /** The player's queue, when the bot used it. */
+  readonly queue?: QueueSnapshot;
 }
 
 export interface SessionSnapshot {

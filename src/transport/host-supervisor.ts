@@ -7,7 +7,7 @@
 import { backoff } from '../backoff.js';
 import { ErrorCode, fromWire, LavalinkError, SocketClosedError, WorkerExitedError } from '../errors.js';
 import type { Outcome, SocketControl, SocketTaskInit } from '../ipc/control.js';
-import type { SocketConfig } from '../options.js';
+import type { SocketConfig } from '../socket-options.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import { PendingOps, type PendingOp } from './pending-ops.js';
 import type { WorkerLink } from './worker-link.js';

@@ -13,7 +13,7 @@ import { ErrorCode, SocketClosedError } from '../../src/errors.js';
 import { Connection } from '../../src/host/connection.js';
 import type { EventSink } from '../../src/host/report.js';
 import { EventKind, type HostEvent } from '../../src/ipc/events.js';
-import { defaultSocketOptions, type SocketConfig } from '../../src/options.js';
+import { defaultSocketOptions, type SocketConfig } from '../../src/socket-options.js';
 import { CloseDecision } from '../../src/protocol/close-codes.js';
 import type { NodeFrame } from '../../src/protocol/frames.js';
 import type { NodeEvent } from '../../src/protocol/node-events.js';

@@ -54,6 +54,17 @@ describe('PlayerModel', () => {
     assert.equal(state.track, null);
   });
 
+  test('a start of another track while an asked start is on its way is of a track asked before: not news, and the player keeps the asked one', () => {
+    const state = new PlayerModel();
+    const [a, b] = [track('a'), track('b')];
+    state.track = b;
+    state.startAt = 0; // the bot asked for b (a skip right after a failover replayed a)
+    assert.equal(state.apply({ type: 'trackStart', guildId: GUILD, track: a }), null);
+    assert.equal(state.track, b);
+    assert.equal(state.startAt, 0, 'still waiting for b');
+    assert.deepEqual(state.apply({ type: 'trackStart', guildId: GUILD, track: b }), { name: 'trackStart', track: b });
+  });
+
   test('updates move the position on, never below 0, never past a known length', (t) => {
     // The flood's own path: updatePlayer on a real Player's fields (no node needed).
     const manager = new Manager([{ id: 'n', host: '127.0.0.1', port: 1, password: 'p' }], { send: () => {}, workers: 0 });

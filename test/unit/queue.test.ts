@@ -5,11 +5,11 @@ import { describe, test } from '../helpers/node-test.js';
 import { HISTORY_LIMIT, Queue } from '../../src/queue/queue.js';
 import type { Track } from '../../src/protocol/rest.js';
 
-const track = (id: string): Track => ({ encoded: `enc-${id}`, info: { identifier: id } } as unknown as Track);
+const track = (id: string, userData: Record<string, unknown> = {}): Track => ({ encoded: `enc-${id}`, info: { identifier: id }, pluginInfo: {}, userData } as unknown as Track);
 const ids = (tracks: readonly (Track | null)[]): (string | null)[] => tracks.map((t) => (t === null ? null : t.info.identifier));
 const filled = (...names: string[]): Queue => {
   const queue = new Queue();
-  queue.add(names.map(track));
+  queue.add(names.map((name) => track(name)));
   return queue;
 };
 
@@ -79,15 +79,37 @@ describe('Queue', () => {
     assert.equal(queue.history[0]!.info.identifier, '10');
   });
 
-  test('a snapshot is encoded tracks and the loop mode; from() rebuilds it, dropping what does not decode', () => {
+  test('a snapshot is encoded tracks with their userData and the loop mode; from() rebuilds it, dropping what does not decode', () => {
     const queue = filled('a', 'b', 'c');
+    queue.add(track('d', { requester: '42' }));
     queue.next();
     queue.next();
     queue.loop = 'queue';
     const snapshot = queue.snapshot();
-    assert.deepEqual(snapshot, { current: 'enc-b', upcoming: ['enc-c'], history: ['enc-a'], loop: 'queue' });
-    const back = Queue.from(JSON.parse(JSON.stringify(snapshot)), (encoded) => (encoded === 'enc-c' ? null : track(encoded.slice(4))));
-    assert.deepEqual([ids([back.current]), ids(back.upcoming), ids(back.history), back.loop], [['b'], [], ['a'], 'queue']);
+    assert.deepEqual(snapshot, {
+      current: { encoded: 'enc-b' },
+      upcoming: [{ encoded: 'enc-c' }, { encoded: 'enc-d', userData: { requester: '42' } }],
+      history: [{ encoded: 'enc-a' }],
+      loop: 'queue',
+    });
+    const back = Queue.from(JSON.parse(JSON.stringify(snapshot)), (s) => (s.encoded === 'enc-c' ? null : track(s.encoded.slice(4), s.userData)));
+    assert.deepEqual([ids([back.current]), ids(back.upcoming), ids(back.history), back.loop], [['b'], ['d'], ['a'], 'queue']);
+    assert.deepEqual(back.upcoming[0]!.userData, { requester: '42' });
+  });
+
+  test('a track that failed to load is not looped; end() puts a stopped track in the history', () => {
+    const one = filled('a', 'b');
+    one.next();
+    one.loop = 'track';
+    assert.equal(one.next(true)?.info.identifier, 'b', 'loop track moves on from a failed track');
+    const round = filled('a', 'b');
+    round.loop = 'queue';
+    round.next();
+    round.next(true);
+    assert.deepEqual(ids(round.upcoming), [], 'the failed track is not put back at the end');
+    round.end();
+    assert.equal(round.current, null);
+    assert.deepEqual(ids(round.history), ['a', 'b']);
   });
 
   test('looping the queue, no sequence of next, skip, previous, shuffle, add or remove loses or doubles a track it did not add or remove', () => {

@@ -1,5 +1,5 @@
-/** Where `manager.create()` puts a new player: its second argument, checked. */
-import { InvalidOptionError } from '../errors.js';
+/** The manager's arguments, checked: a guild, and where `manager.create()` puts a new player. */
+import { InvalidOptionError, readArgument } from '../errors.js';
 import { Socket } from '../socket.js';
 
 /** create()'s second argument: a socket of this manager (`owned`), `{ region }`, or nothing. */
@@ -15,4 +15,12 @@ export function placementOf(where: unknown, owned: (socket: Socket) => boolean):
     throw new InvalidOptionError('socket', 'a Socket of this manager, or { region }', where);
   }
   return { socket: null, region };
+}
+
+/** A guild id, or a guild object's id. */
+export function guildIdOf(guild: string | { id: string }): string {
+  const expected = 'a guild id (a string of digits) or {id}';
+  const id = readArgument('guild', expected, () => (typeof guild === 'string' ? guild : (guild as { id?: unknown } | null | undefined)?.id));
+  if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new InvalidOptionError('guild', expected, guild);
+  return id;
 }
