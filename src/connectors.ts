@@ -11,6 +11,7 @@
  * connector.attach(manager);
  * ```
  */
+import { InvalidOptionError } from './errors.js';
 import type { Manager } from './manager.js';
 
 export interface Connector {
@@ -56,6 +57,20 @@ export interface OceanicClient extends Emitter {
   readonly guilds: { get(id: string): { readonly shard: { send(op: number, d: unknown): void } } | undefined };
 }
 
+/** A Seyfert client event, as its event files (`createEvent`) make them. */
+interface SeyfertEvent {
+  readonly data: { readonly name: string };
+  run(...args: never[]): unknown;
+}
+
+/** What is used of a Seyfert `Client`: its shard manager, and its event handler's events by name. */
+export interface SeyfertClient {
+  readonly gateway: { calculateShardId(guildId: string): number; send(shardId: number, payload: never): unknown };
+  readonly events?: { readonly values: { RAW?: SeyfertEvent | undefined } } | undefined;
+  /** The bot's id: known once the client logged in (Seyfert reads it from the token). */
+  readonly botId?: string;
+}
+
 /**
  * The connector of a client whose raw dispatches come as `rawEvent` and which says it is ready
  * with any of `readyEvents` (a user id known means ready already).
@@ -96,4 +111,46 @@ export function eris(client: ErisClient): Connector {
 /** Oceanic.js: raw dispatches from `packet`, op 4 through the guild's shard. */
 export function oceanic(client: OceanicClient): Connector {
   return connector(client, 'packet', ['ready'], () => (client.ready === false ? null : client.user?.id), (guildId, payload) => client.guilds.get(guildId)?.shard.send(payload.op, payload.d));
+}
+
+/**
+ * Seyfert: raw dispatches through a `raw` event the connector adds to the client's events (a
+ * `raw` event file of the bot's own still runs, after it), op 4 through the guild's shard.
+ * `init()` comes with the READY dispatch, or at once when the client knows its bot id.
+ */
+export function seyfert(client: SeyfertClient): Connector {
+  return {
+    send: (guildId, payload) => void client.gateway.send(client.gateway.calculateShardId(guildId), payload as never),
+    attach(manager) {
+      const values = client.events?.values;
+      if (!values) throw new InvalidOptionError('client', 'a Seyfert Client (with its events loaded)', client);
+      const previous = values.RAW;
+      const init = (id: unknown): void => {
+        if (manager.userId === undefined && typeof id === 'string' && /^\d{1,20}$/.test(id)) manager.init(id);
+      };
+      const raw: SeyfertEvent = {
+        data: { name: 'raw' },
+        run: (...args: never[]) => {
+          const packet = args[0] as { t?: unknown; d?: { user?: { id?: unknown } } } | undefined;
+          if (packet?.t === 'READY') init(packet.d?.user?.id);
+          manager.handleRaw(packet);
+          return previous?.run(...args);
+        },
+      };
+      values.RAW = raw;
+      init(botIdOf(client));
+      return () => {
+        if (values.RAW === raw) values.RAW = previous;
+      };
+    },
+  };
+}
+
+/** Seyfert reads the bot id from the token: before the client has one, reading it throws. */
+function botIdOf(client: SeyfertClient): string | undefined {
+  try {
+    return client.botId;
+  } catch {
+    return undefined;
+  }
 }

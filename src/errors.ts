@@ -43,6 +43,8 @@ export const ErrorCode = {
   VoiceTimeout: 'LAVALINK_VOICE_TIMEOUT',
   /** A pending `player.connect()` was overtaken by another connect, a disconnect or a destroy. */
   VoiceCancelled: 'LAVALINK_VOICE_CANCELLED',
+  /** The node lacks the Lavalink plugin a call needs (its `/v4/info` plugin list), or speaks v3. Nothing was sent. */
+  PluginMissing: 'LAVALINK_PLUGIN_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -136,6 +138,22 @@ export class VoiceTimeoutError extends LavalinkError {
   }
 }
 
+/**
+ * A call needs a Lavalink plugin (LavaSrc, LavaSearch, SponsorBlock, LavaLyrics) that the node does
+ * not list in `/v4/info`, or the node speaks v3, where lavathread serves no plugin routes.
+ */
+export class PluginMissingError extends LavalinkError {
+  constructor(
+    /** The plugin's name as `/v4/info` lists it (`lavasrc-plugin`). */
+    readonly plugin: string,
+    /** The node's id. */
+    readonly node: string,
+    message = `Node ${node} does not have the ${plugin} plugin (its /v4/info does not list it)`,
+  ) {
+    super(ErrorCode.PluginMissing, message);
+  }
+}
+
 /** An encoded track could not be decoded or encoded (spec §7). */
 export class TrackCodecError extends LavalinkError {}
 
@@ -165,6 +183,7 @@ export interface WireError {
   readonly closeCode?: number | null;
   readonly node?: string;
   readonly sent?: boolean;
+  readonly plugin?: string;
 }
 
 export function toWire(error: unknown): WireError {
@@ -174,6 +193,7 @@ export function toWire(error: unknown): WireError {
   if (error instanceof SocketClosedError) return { name: error.name, code: error.code, message: error.message, closeCode: error.closeCode };
   if (error instanceof NoNodeError) return { name: error.name, code: error.code, message: error.message, sent: error.sent };
   if (error instanceof AuthFailedError) return { name: error.name, code: error.code, message: error.message, node: error.node, status: error.status };
+  if (error instanceof PluginMissingError) return { name: error.name, code: error.code, message: error.message, node: error.node, plugin: error.plugin };
   if (error instanceof LavalinkError) return { name: error.name, code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { name: 'LavalinkError', code: ErrorCode.Connection, message };
@@ -196,6 +216,8 @@ export function fromWire(wire: WireError): LavalinkError {
       return new AuthFailedError(wire.node ?? '', wire.status ?? 0);
     case ErrorCode.NoNode:
       return new NoNodeError(wire.message, wire.sent === true);
+    case ErrorCode.PluginMissing:
+      return new PluginMissingError(wire.plugin ?? '', wire.node ?? '', wire.message);
     default:
       if (code.startsWith('LAVALINK_TRACK_')) return new TrackCodecError(code, wire.message);
       if (code === ErrorCode.InvalidOption) return Object.assign(new LavalinkError(code, wire.message), { name: 'InvalidOptionError' });

@@ -3,6 +3,7 @@ import type { LavalinkError } from './errors.js';
 import type { Player } from './player.js';
 import type { LavalinkMessage } from './protocol/messages.js';
 import type { PlayerState, TrackEndReason, TrackExceptionInfo } from './protocol/node-events.js';
+import type { PluginEvent } from './protocol/plugins.js';
 import type { Track } from './protocol/rest.js';
 import type { Socket } from './socket.js';
 
@@ -40,6 +41,12 @@ export interface PlayerEvents {
    * `autoplay` hook threw or answered something that is not tracks (its error). Nothing else is lost.
    */
   queueError: [player: Player, error: unknown];
+  /**
+   * A Lavalink plugin's event about this player: SponsorBlock's `SegmentsLoaded`, `SegmentSkipped`,
+   * `ChaptersLoaded`, `ChapterStarted`; LavaLyrics' `LyricsFoundEvent`, `LyricsNotFoundEvent`,
+   * `LyricsLineEvent`; any other as `unknown`, with its name and fields. Narrow on `event.type`.
+   */
+  pluginEvent: [player: Player, event: PluginEvent];
 }
 
 export interface ManagerEvents {
@@ -80,6 +87,7 @@ export interface ManagerEvents {
   playerUpdate: PlayerEvents['playerUpdate'];
   queueEnd: PlayerEvents['queueEnd'];
   queueError: PlayerEvents['queueError'];
+  pluginEvent: PlayerEvents['pluginEvent'];
 }
 
 /**

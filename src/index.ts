@@ -37,6 +37,7 @@ export {
   InvalidOptionError,
   LavalinkError,
   NoNodeError,
+  PluginMissingError,
   RestError,
   SocketClosedError,
   TimeoutError,
@@ -48,6 +49,23 @@ export type { DecodedTrack, EncodableTrack, TrackInfo, TrackMessageVersion } fro
 export { VERSION } from './constants.js';
 export { FileSessionStore } from './session-store/file-store.js';
 export { FilterPresets, type FilterPresetName } from './filter-presets.js';
-export { discordJs, eris, oceanic, type Connector, type DiscordJsClient, type ErisClient, type OceanicClient } from './connectors.js';
+export { discordJs, eris, oceanic, seyfert, type Connector, type DiscordJsClient, type ErisClient, type OceanicClient, type SeyfertClient } from './connectors.js';
 export type { SessionSnapshot, SessionStore, StoredPlayer, StoredSession } from './session-store/session-store.js';
 export type { LoopMode, PlayerQueue, QueueInput, QueueSnapshot, StoredTrack } from './queue/player-queue.js';
+export { lavaSrcPlaylistInfo, lavaSrcTrackInfo, Plugins, SPONSORBLOCK_CATEGORIES } from './protocol/plugins.js';
+export type {
+  LavaSrcPlaylistInfo,
+  LavaSrcTrackInfo,
+  Lyrics,
+  LyricsLine,
+  Playlist,
+  PluginEvent,
+  PluginName,
+  SearchResult,
+  SearchType,
+  SponsorBlockCategory,
+  SponsorChapter,
+  SponsorSegment,
+} from './protocol/plugins.js';
+export type { PlayerLyrics, PlayerSponsorBlock } from './player/plugins.js';
+export type { LoadSearchOptions, LyricsOptions } from './socket-rest.js';

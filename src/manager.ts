@@ -17,6 +17,7 @@ import { debugSubscriber, publishDebug } from './diagnostics.js';
 import type { ManagerEvents } from './events.js';
 import { Failover } from './manager/failover.js';
 import { guildIdOf, placementOf } from './manager/arguments.js';
+import { decodeWith } from './manager/decode.js';
 import { ReadyWaiters } from './manager/ready-waiters.js';
 import { EventRouter } from './manager/router.js';
 import { SessionKeeper } from './manager/session-keeper.js';
@@ -26,9 +27,10 @@ import { Player, updatePlayer } from './player.js';
 import { watchIdle } from './player/idle.js';
 import { trackFromEncoded } from './protocol/read-event.js';
 import { PlayerMap } from './player-map.js';
+import type { Lyrics, SearchResult } from './protocol/plugins.js';
 import type { LoadResult, Track } from './protocol/rest.js';
-import { decodeTracks } from './protocol/track-codec.js';
 import { Socket } from './socket.js';
+import type { LoadSearchOptions, LyricsOptions } from './socket-rest.js';
 import { createTransport } from './transport/create.js';
 import type { Transport } from './transport/transport.js';
 import { registerHub, type PlayerDriver, type SocketDriver } from './wiring.js';
@@ -48,11 +50,6 @@ export interface VoiceServerUpdate {
   endpoint: string | null;
 }
 
-/**
- * From this many tracks, `decode` runs the codec on a worker: a round trip costs the main thread
- * ~50 µs, decoding a track on it ~4 µs (measured with bench/load).
- */
-const OFF_THREAD_DECODE = 16;
 
 export class Manager extends EventEmitter<ManagerEvents> {
   /** Sockets by node id. A socket that stopped for good (a refused password) leaves this map. */
@@ -265,30 +262,25 @@ export class Manager extends EventEmitter<ManagerEvents> {
    */
   async decode(track: string, options?: { rest?: boolean } | null): Promise<Track>;
   async decode(tracks: readonly string[], options?: { rest?: boolean } | null): Promise<Track[]>;
-  async decode(input: string | readonly string[], decodeOptions?: { rest?: boolean } | null): Promise<Track | Track[]> {
-    const list = readArgument('tracks', 'an encoded track or an array of them', () => (typeof input === 'string' ? [input] : Array.isArray(input) ? [...(input as unknown[])] : null));
-    if (list === null || !list.every((t) => typeof t === 'string')) throw new InvalidOptionError('tracks', 'an encoded track or an array of them', input);
-    const expected = 'an object such as { rest: true } (or nothing)';
-    const rest = readArgument('options', expected, () => (decodeOptions === null || decodeOptions === undefined ? undefined : (decodeOptions as { rest?: unknown }).rest));
-    if ((decodeOptions !== null && decodeOptions !== undefined && typeof decodeOptions !== 'object') || (rest !== undefined && typeof rest !== 'boolean')) throw new InvalidOptionError('options', expected, decodeOptions);
-    const options = { rest: rest === true };
-    let tracks: Track[] | null = null;
-    if (!options.rest) {
-      try {
-        tracks = (await this.#decodeOffThread(list)) ?? decodeTracks(list);
-      } catch {
-        tracks = null; // the codec cannot read one (a plugin's track?): the node can
-      }
-    }
-    tracks ??= await (await this.#readySocket()).request({ kind: 'decode', tracks: list });
-    return typeof input === 'string' ? tracks[0]! : tracks;
+  async decode(input: string | readonly string[], options?: { rest?: boolean } | null): Promise<Track | Track[]> {
+    return decodeWith(input, options, {
+      // Long lists are decoded on a worker (not inline, nor before one runs).
+      offThread: async (list) => {
+        const socket = this.options.workers === 0 ? undefined : [...this.sockets.values()][0];
+        return socket ? (this.#socketDrivers.get(socket)?.decode(list) ?? null) : null;
+      },
+      node: () => this.#readySocket(),
+    });
   }
 
-  /** Long lists are decoded on a worker; null where there is none (inline, or not started). */
-  async #decodeOffThread(list: readonly string[]): Promise<Track[] | null> {
-    if (list.length < OFF_THREAD_DECODE || this.options.workers === 0) return null;
-    const socket = [...this.sockets.values()][0];
-    return socket ? (this.#socketDrivers.get(socket)?.decode(list) ?? null) : null;
+  /** LavaSearch through the ideal node: see `SocketRest.loadSearch`. */
+  async loadSearch(query: string, options?: LoadSearchOptions | null): Promise<SearchResult> {
+    return (await this.#readySocket()).rest.loadSearch(query, options);
+  }
+
+  /** LavaLyrics through the ideal node: a track's lyrics, null when there are none (see `SocketRest.lyrics`). */
+  async lyrics(track: string | Track, options?: LyricsOptions | null): Promise<Lyrics | null> {
+    return (await this.#readySocket()).rest.lyrics(track, options);
   }
 
   /** Closes every socket, then releases every worker, port and timer. Idempotent. */

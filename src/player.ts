@@ -17,6 +17,7 @@ import { awaitJoin, cancelJoin } from './player/voice-join.js';
 import { checkBands, checkConnect, checkPlayOptions, checkVolume, type ConnectOptions, type PlayOptions } from './player/options.js';
 import { trackFromEncoded } from './protocol/read-event.js';
 import { queueOf, type PlayerQueue } from './queue/player-queue.js';
+import { PlayerLyrics, PlayerSponsorBlock } from './player/plugins.js';
 import { watchListeners } from './player/listeners.js';
 import { FIELDS, updateState } from './ipc/updates.js';
 import type { Socket } from './socket.js';
@@ -141,6 +142,16 @@ export class Player extends EventEmitter<PlayerEvents> {
    */
   get queue(): PlayerQueue {
     return queueOf(this);
+  }
+
+  /** SponsorBlock (the plugin): the categories this player's node skips. */
+  get sponsorBlock(): PlayerSponsorBlock {
+    return new PlayerSponsorBlock(this);
+  }
+
+  /** LavaLyrics (the plugin): lyrics of what this player plays, and live lines. */
+  get lyrics(): PlayerLyrics {
+    return new PlayerLyrics(this);
   }
 
   /** Whether `destroy()` was called; a destroyed player takes no commands. */

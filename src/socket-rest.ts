@@ -7,6 +7,7 @@
 import { InvalidOptionError, readArgument } from './errors.js';
 import { jsonData } from './protocol/json-data.js';
 import type { NodeStats } from './protocol/messages.js';
+import { SEARCH_TYPES, type Lyrics, type SearchResult, type SearchType } from './protocol/plugins.js';
 import {
   isGuildId,
   isTimeout,
@@ -82,11 +83,34 @@ export interface SocketRest {
     get(guildId: string): Promise<NodePlayer | null>;
   };
   /**
+   * LavaSearch: tracks, albums, artists, playlists and suggested texts for a query (`ytsearch:`
+   * unless another source prefix is given). Rejects `LAVALINK_PLUGIN_MISSING` when the node does
+   * not list lavasearch-plugin.
+   */
+  loadSearch(query: string, options?: LoadSearchOptions | null): Promise<SearchResult>;
+  /**
+   * LavaLyrics: the lyrics of an encoded track (or a Track); null when there are none. Rejects
+   * `LAVALINK_PLUGIN_MISSING` when the node does not list lavalyrics-plugin.
+   */
+  lyrics(track: string | Track, options?: LyricsOptions | null): Promise<Lyrics | null>;
+  /**
    * A plugin's route (or any other), typed by the caller: `T` is what the caller says the route
    * answers; it is not checked.
    * @example const lyrics = await socket.rest.call<{ text: string }>('GET', `/v4/lyrics/${encoded}`);
    */
   call<T extends JsonValue = JsonValue>(method: RestMethod, path: string, body?: JsonValue): Promise<T>;
+}
+
+export interface LoadSearchOptions {
+  /** What to look for; left out, everything the source finds. */
+  types?: readonly SearchType[];
+  /** The search source when the query has no prefix. @default 'ytsearch' */
+  source?: string;
+}
+
+export interface LyricsOptions {
+  /** Look for lyrics on other sources only, never on the track's own. @default false */
+  skipTrackSource?: boolean;
 }
 
 /** What the facade runs on: the socket's two ways to the worker, and its resume key. */
@@ -175,7 +199,27 @@ export function createSocketRest(deps: SocketRestDeps): SocketRest {
         return deps.request({ kind: 'player', guildId });
       },
     },
+    loadSearch: async (query: string, options?: LoadSearchOptions | null): Promise<SearchResult> => {
+      if (typeof query !== 'string' || query.trim() === '') throw new InvalidOptionError('query', 'a non-empty string', query);
+      const { types = SEARCH_TYPES, source = 'ytsearch' } = readArgument('options', 'an object of search options (or nothing)', () => ({ ...options }));
+      if (!Array.isArray(types) || !(types as unknown[]).every((t) => SEARCH_TYPES.includes(t as SearchType))) throw new InvalidOptionError('options.types', `some of ${SEARCH_TYPES.join(', ')}`, types);
+      if (typeof source !== 'string' || !/^[a-z][a-z0-9]*$/.test(source)) throw new InvalidOptionError('options.source', 'a search source such as `ytsearch` or `spsearch`', source);
+      // All types asked for is the same as none named: the plugin's default, which is every type.
+      return deps.request({ kind: 'loadSearch', query: searchIdentifier(query, source), types: types.length === SEARCH_TYPES.length ? [] : [...new Set(types)] });
+    },
+    lyrics: async (track: string | Track, options?: LyricsOptions | null): Promise<Lyrics | null> => {
+      const encoded = readArgument('track', 'an encoded track or a Track', () => (typeof track === 'string' ? track : (track as Track | null | undefined)?.encoded));
+      if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
+      return deps.request({ kind: 'lyrics', guildId: null, track: encoded, skipTrackSource: readSkipTrackSource(options) });
+    },
     call: async <T extends JsonValue = JsonValue>(method: RestMethod, path: string, body?: JsonValue): Promise<T> => (await raw(method, path, body)) as T,
   });
   return rest;
+}
+
+/** LyricsOptions' `skipTrackSource`, checked. */
+export function readSkipTrackSource(options: LyricsOptions | null | undefined): boolean {
+  const skip = readArgument('options', 'an object such as { skipTrackSource: true } (or nothing)', () => options?.skipTrackSource);
+  if (skip !== undefined && typeof skip !== 'boolean') throw new InvalidOptionError('options.skipTrackSource', 'a boolean', skip);
+  return skip === true;
 }

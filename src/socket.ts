@@ -15,6 +15,7 @@ import { jsonData } from './protocol/json-data.js';
 import { emptyStats, type NodeStats } from './protocol/messages.js';
 import { validateOp, type OutgoingOp } from './protocol/ops.js';
 import { validateRequest, type JsonValue, type RestRequest, type RestResult, type Track } from './protocol/rest.js';
+import { checkPlugin } from './plugin-check.js';
 import { createSocketRest, type SocketRest } from './socket-rest.js';
 import { HostSupervisor } from './transport/host-supervisor.js';
 import { hubOf, type ManagerHub, type SocketDriver } from './wiring.js';
@@ -219,6 +220,7 @@ export class Socket {
   /** A typed REST request made by the worker, answered in one shape for both versions. */
   async request<R extends RestRequest>(request: R): Promise<RestResult<R['kind']>> {
     const data = validateRequest(jsonData(request, 'request'));
+    await checkPlugin(this, data);
     return unpackPayload(await this.#call((control) => control.request(data), this.#config.restTimeout + 5000)) as RestResult<R['kind']>;
   }
 

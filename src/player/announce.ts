@@ -34,5 +34,9 @@ export function announce(player: Player, a: Announcement): void {
       player.emit('socketClosed', player, a.code, a.reason, a.byRemote);
       manager.emit('socketClosed', player, a.code, a.reason, a.byRemote);
       return;
+    case 'pluginEvent':
+      player.emit('pluginEvent', player, a.event);
+      manager.emit('pluginEvent', player, a.event);
+      return;
   }
 }

@@ -14,6 +14,7 @@ import type { Socket } from '../socket.js';
 import { hubOf, type PlayerDriver } from '../wiring.js';
 import { queueSnapshot, queueTrackEnded, restoreQueue } from '../queue/player-queue.js';
 import { announce } from './announce.js';
+import { restorePlugins } from './plugins.js';
 import { watchIdle } from './idle.js';
 import { PlayerModel } from './state.js';
 import { cancelJoin, joinDelivered } from './voice-join.js';
@@ -99,6 +100,10 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
     await Promise.all(ops.map((op) => player.socket.send(op)));
     const voiceOp = ops.find((op): op is VoiceUpdateOp => op.op === 'voiceUpdate');
     if (voiceOp) this.#delivered(voiceOp);
+    // The music does not wait for the plugins; a node without one says so as a socketError.
+    restorePlugins(player).catch((error: unknown) => {
+      if (error instanceof LavalinkError) player.manager.emit('socketError', player.socket, error);
+    });
   }
 
   /** The node took these voice credentials: a connect() waiting for them is done. */

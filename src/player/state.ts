@@ -8,6 +8,7 @@ import { neverApplied } from '../errors.js';
 import { FieldEdits } from '../field-edits.js';
 import type { Filters } from '../protocol/filters.js';
 import type { PlayerEvent, PlayerState as NodePlayerState, TrackEndReason, TrackExceptionInfo } from '../protocol/node-events.js';
+import type { PluginEvent } from '../protocol/plugins.js';
 import type { Track } from '../protocol/rest.js';
 
 /** What a node event tells the bot (the player's event, minus the player). */
@@ -17,7 +18,8 @@ export type Announcement =
   | { readonly name: 'trackEnd'; readonly track: Track | null; readonly reason: TrackEndReason; readonly mayStartNext: boolean }
   | { readonly name: 'trackException'; readonly track: Track | null; readonly exception: TrackExceptionInfo }
   | { readonly name: 'trackStuck'; readonly track: Track | null; readonly thresholdMs: number }
-  | { readonly name: 'voiceClosed'; readonly code: number; readonly reason: string; readonly byRemote: boolean };
+  | { readonly name: 'voiceClosed'; readonly code: number; readonly reason: string; readonly byRemote: boolean }
+  | { readonly name: 'pluginEvent'; readonly event: PluginEvent };
 
 /** A player's state as a session store keeps it, or as a resumed node reports it. */
 export interface AdoptedTrackState {
@@ -151,6 +153,8 @@ export class PlayerModel {
       case 'voiceClosed':
         this.connected = false;
         return { name: 'voiceClosed', code: event.code, reason: event.reason, byRemote: event.byRemote };
+      case 'plugin':
+        return { name: 'pluginEvent', event: event.event };
     }
   }
 

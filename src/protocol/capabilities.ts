@@ -7,3 +7,8 @@
 export function listsPlayersOnResume(version: 3 | 4 | null): boolean {
   return version === 4;
 }
+
+/** Whether lavathread serves the plugins' own routes (LavaSearch, SponsorBlock, LavaLyrics) on this node: they are v4 routes. */
+export function servesPluginRoutes(version: 3 | 4 | null): boolean {
+  return version !== 3;
+}

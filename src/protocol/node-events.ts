@@ -4,6 +4,7 @@
  * like v4's), so the main thread switches on a closed union and never asks which version spoke.
  */
 import type { NodeStats } from './messages.js';
+import type { PluginEvent } from './plugins.js';
 import type { Track } from './rest.js';
 
 export type TrackEndReason = 'finished' | 'loadFailed' | 'stopped' | 'replaced' | 'cleanup';
@@ -32,6 +33,8 @@ export type NodeEvent =
   | { readonly type: 'trackStuck'; readonly guildId: string; readonly track: Track | null; readonly thresholdMs: number }
   /** Discord closed the node's voice WebSocket; code -1 and reason '' when the server left them out. */
   | { readonly type: 'voiceClosed'; readonly guildId: string; readonly code: number; readonly reason: string; readonly byRemote: boolean }
+  /** An `event` of a type Lavalink itself does not send: a plugin's (protocol/plugins.ts). */
+  | { readonly type: 'plugin'; readonly guildId: string; readonly event: PluginEvent }
   | { readonly type: 'stats'; readonly stats: NodeStats };
 
 /** Events about one guild's player. */

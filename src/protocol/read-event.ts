@@ -8,6 +8,7 @@
 import type { NodeFrame } from './frames.js';
 import type { NodeStats } from './messages.js';
 import type { NodeEvent, PlayerState, TrackEndReason, TrackExceptionInfo } from './node-events.js';
+import { readPluginEvent } from './plugins.js';
 import { text, toTrack, type Track } from './rest.js';
 import { decodeTrack } from './track-codec.js';
 
@@ -64,7 +65,8 @@ function readPlayerEvent(frame: NodeFrame, dialect: EventDialect): NodeEvent | n
       // Some servers leave code and reason out when the voice endpoint cannot be reached: -1, ''.
       return { type: 'voiceClosed', guildId, code: finite(frame.code) ?? -1, reason: text(frame.reason), byRemote: frame.byRemote === true };
     default:
-      return null;
+      // A plugin's event (SponsorBlock, LavaLyrics, one nobody knows yet): the bot hears it, typed where it can be.
+      return typeof frame.type === 'string' ? { type: 'plugin', guildId, event: readPluginEvent(frame.type, frame) } : null;
   }
 }
 

@@ -6,6 +6,7 @@
 import { InvalidOptionError } from '../errors.js';
 import type { NodeFilters } from './filters.js';
 import type { NodeStats } from './messages.js';
+import { SEARCH_TYPES, type Lyrics, type Playlist, type SearchResult, type SearchType } from './plugins.js';
 import type { TrackInfo } from './track-codec.js';
 
 /** Any value JSON can carry: what a node's answers are made of. */
@@ -30,7 +31,7 @@ export interface LoadException {
 
 export type LoadResult =
   | { loadType: 'track'; track: Track }
-  | { loadType: 'playlist'; playlist: { name: string; selectedTrack: number; tracks: Track[] } }
+  | { loadType: 'playlist'; playlist: Playlist }
   | { loadType: 'search'; tracks: Track[] }
   | { loadType: 'empty' }
   | { loadType: 'error'; exception: LoadException };
@@ -122,6 +123,14 @@ export type RestRequest =
   | { readonly kind: 'unmark'; readonly address: string | null }
   | { readonly kind: 'players' }
   | { readonly kind: 'player'; readonly guildId: string }
+  /** LavaSearch: `query` carries its source prefix. */
+  | { readonly kind: 'loadSearch'; readonly query: string; readonly types: readonly SearchType[] }
+  | { readonly kind: 'sponsorBlockCategories'; readonly guildId: string }
+  /** An empty list clears the guild's categories. */
+  | { readonly kind: 'setSponsorBlockCategories'; readonly guildId: string; readonly categories: readonly string[] }
+  /** LavaLyrics: the lyrics of the guild's current track, or of an encoded `track`. */
+  | { readonly kind: 'lyrics'; readonly guildId: string | null; readonly track: string | null; readonly skipTrackSource: boolean }
+  | { readonly kind: 'lyricsSubscription'; readonly guildId: string; readonly subscribe: boolean; readonly skipTrackSource: boolean }
   | {
       readonly kind: 'updateSession';
       readonly resuming?: boolean;
@@ -148,6 +157,12 @@ export interface RestResults {
   /** null: the node has no player for that guild. */
   player: NodePlayer | null;
   updateSession: SessionInfo;
+  loadSearch: SearchResult;
+  sponsorBlockCategories: string[];
+  setSponsorBlockCategories: null;
+  /** null: no lyrics for that track. */
+  lyrics: Lyrics | null;
+  lyricsSubscription: null;
 }
 
 export type RestResult<K extends RestRequest['kind']> = RestResults[K];
@@ -166,7 +181,7 @@ export function dispatchRest<Context>(handlers: RestHandlers<Context>, request: 
   return handler(request, context);
 }
 
-const KINDS = 'load, decode, info, stats, version, routePlanner, unmark, players, player, updateSession';
+const KINDS = 'load, decode, info, stats, version, routePlanner, unmark, players, player, updateSession, loadSearch, sponsorBlockCategories, setSponsorBlockCategories, lyrics, lyricsSubscription';
 
 /** Checks a request (a plain copy, see json-data.ts) before it goes to the worker. */
 export function validateRequest(value: unknown): RestRequest {
@@ -184,7 +199,31 @@ export function validateRequest(value: unknown): RestRequest {
       if (r.address !== null && typeof r.address !== 'string') throw bad('{ kind: "unmark", address: a string or null }');
       break;
     case 'player':
-      if (typeof r.guildId !== 'string' || !isGuildId(r.guildId)) throw bad('{ kind: "player", guildId: a guild id (a string of digits) }');
+    case 'sponsorBlockCategories':
+      if (typeof r.guildId !== 'string' || !isGuildId(r.guildId)) throw bad(`{ kind: "${r.kind}", guildId: a guild id (a string of digits) }`);
+      break;
+    case 'loadSearch':
+      if (typeof r.query !== 'string' || r.query === '' || !Array.isArray(r.types) || !r.types.every((t) => SEARCH_TYPES.includes(t as SearchType))) {
+        throw bad(`{ kind: "loadSearch", query: a non-empty string, types: some of ${SEARCH_TYPES.join(', ')} }`);
+      }
+      break;
+    case 'setSponsorBlockCategories':
+      if (typeof r.guildId !== 'string' || !isGuildId(r.guildId) || !Array.isArray(r.categories) || !r.categories.every((c) => typeof c === 'string' && c !== '')) {
+        throw bad('{ kind: "setSponsorBlockCategories", guildId: a guild id, categories: category names }');
+      }
+      break;
+    case 'lyrics': {
+      const guild = typeof r.guildId === 'string' && isGuildId(r.guildId);
+      const track = typeof r.track === 'string' && r.track !== '';
+      if (guild === track || (r.guildId !== null && !guild) || (r.track !== null && !track) || typeof r.skipTrackSource !== 'boolean') {
+        throw bad('{ kind: "lyrics", guildId: a guild id or null, track: an encoded track or null (one of them), skipTrackSource: a boolean }');
+      }
+      break;
+    }
+    case 'lyricsSubscription':
+      if (typeof r.guildId !== 'string' || !isGuildId(r.guildId) || typeof r.subscribe !== 'boolean' || typeof r.skipTrackSource !== 'boolean') {
+        throw bad('{ kind: "lyricsSubscription", guildId: a guild id, subscribe: a boolean, skipTrackSource: a boolean }');
+      }
       break;
     case 'updateSession': {
       const expected = '{ kind: "updateSession", resuming?: a boolean, timeout?: whole seconds (0 or more), resumeKey?: a string or null }, with resuming or timeout';

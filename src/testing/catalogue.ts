@@ -13,13 +13,29 @@
  * | `http(s)://…/file.mp3` (any audio extension) | an http track with probe info |
  * | `/music/file.mp3` (an absolute path, any audio extension) | a local file: 180 s with probe info; with the `unknownLengths` quirk length -1, with `probelessLocalTracks` encoded without a probe string |
  * | `sim:error?message=…` | a load failure |
+ * | what a plugin's {@link TrackSource} answers (LavaSrc: `spsearch:q`, Spotify album URLs…) | its result |
  * | anything else (`sim:empty`) | no matches |
  */
-import { decodeTrack, encodeTrack, type EncodableTrack, type TrackMessageVersion } from '../protocol/track-codec.js';
+import { decodeTrack, encodeTrack, type EncodableTrack, type TrackInfo, type TrackMessageVersion } from '../protocol/track-codec.js';
 import type { LoadResult, SimTrack } from './types.js';
 
 /** A track to add to the catalogue. */
 export type CatalogueEntry = Omit<EncodableTrack, 'position' | 'sourceData'>;
+
+/** A track a plugin source makes: it may write its own bytes after the source name, as LavaSrc does. */
+export type SourceEntry = CatalogueEntry & { readonly sourceData?: Uint8Array };
+
+/**
+ * A source manager a plugin adds to the node (LavaSrc's Spotify, Apple Music, Deezer). The
+ * catalogue asks it before its own rules, and lets it read its tracks' pluginInfo back from the
+ * encoded track, so a track a client sends back carries the same pluginInfo as when it loaded.
+ */
+export interface TrackSource {
+  /** The result for an identifier this source serves, else null. `make` encodes a track as this server writes tracks. */
+  load(identifier: string, make: (entry: SourceEntry) => SimTrack): LoadResult | null;
+  /** The pluginInfo of one of this source's tracks, read from its source bytes; null when the track is not its own. */
+  pluginInfo(info: TrackInfo, sourceData: Uint8Array): Record<string, unknown> | null;
+}
 
 /** How the server reports and encodes local files (real-servers.md: NodeLink knows no length and writes no probe string). */
 export interface LocalFiles {
@@ -102,14 +118,17 @@ export class Catalogue {
   readonly #byKey = new Map<string, CatalogueEntry>();
   readonly #version: TrackMessageVersion;
   readonly #localFiles: LocalFiles;
+  readonly #sources: readonly TrackSource[];
 
   /**
    * @param version the encoded-track version the server writes: 3 for v4, 2 for v3 (spec §7.1).
    * It is also the newest version the server reads, as lavaplayer reads up to what it writes.
+   * @param sources what plugins add (LavaSrc); none on a plain Lavalink.
    */
-  constructor(version: TrackMessageVersion, extra: readonly CatalogueEntry[] = [], localFiles: LocalFiles = lavalinkLocalFiles) {
+  constructor(version: TrackMessageVersion, extra: readonly CatalogueEntry[] = [], localFiles: LocalFiles = lavalinkLocalFiles, sources: readonly TrackSource[] = []) {
     this.#version = version;
     this.#localFiles = localFiles;
+    this.#sources = sources;
     for (const entry of [...canned, ...extra]) {
       this.#byKey.set(entry.identifier, entry);
       if (entry.uri) this.#byKey.set(entry.uri, entry);
@@ -124,6 +143,10 @@ export class Catalogue {
   load(identifier: string): LoadResult {
     const known = this.#byKey.get(identifier);
     if (known) return { kind: 'track', track: this.#make(known) };
+    for (const source of this.#sources) {
+      const result = source.load(identifier, (entry) => this.#make(entry));
+      if (result) return result;
+    }
 
     const search = /^(ytsearch|ytmsearch|scsearch):(.*)$/s.exec(identifier);
     if (search) return this.#search(search[1] === 'scsearch' ? 'soundcloud' : 'youtube', search[2]!.trim());
@@ -170,7 +193,9 @@ export class Catalogue {
     if (decoded.version > this.#version) {
       throw new UnreadableTrackVersionError(`Failed to decode track: version ${decoded.version} is newer than this server reads (1-${this.#version})`);
     }
-    return { encoded, info: decoded.info, userData, ...behaviour(decoded.info.identifier) };
+    let pluginInfo: Record<string, unknown> = {};
+    for (const source of this.#sources) pluginInfo = source.pluginInfo(decoded.info, decoded.sourceData) ?? pluginInfo;
+    return { encoded, info: decoded.info, userData, pluginInfo, ...behaviour(decoded.info.identifier) };
   }
 
   /**
@@ -182,7 +207,7 @@ export class Catalogue {
   }
 
   /** Re-encodes a track the way this server writes tracks (its own message version). */
-  #make(entry: CatalogueEntry): SimTrack {
+  #make(entry: SourceEntry): SimTrack {
     const encoded = encodeTrack(entry, this.#version);
     return this.decode(encoded);
   }
@@ -279,7 +304,7 @@ function behaviour(identifier: string): Pick<SimTrack, 'failAfterMs' | 'stuckAft
 }
 
 /** FNV-1a: stable made-up ids for the same search query. */
-function hash(text: string): number {
+export function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0) % 1_000_000;

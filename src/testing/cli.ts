@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { LavalinkError } from '../errors.js';
 import { LavalinkSimulator } from './simulator.js';
 import { serverName } from './identity.js';
+import { pluginNames, type SimulatorPlugin } from './plugins.js';
 import { quirkNames, type Flavour, type Quirks } from './quirks.js';
 import type { ReleaseName } from './release.js';
 
@@ -26,6 +27,7 @@ const usage = `Usage: lavathread-simulator [options]
   --player-update-interval MS     between playerUpdates (default 5000)
   --heartbeat-interval MS         ping clients this often...
   --heartbeat-timeout MS          ...and drop those that miss a pong for this long
+  --plugins NAME[,NAME...]        Lavalink plugins to serve (protocol 4): ${pluginNames.join(', ')}
   --no-record                     keep no request/frame log (long benchmarks)
   --control                       serve the control API under /_simulator/ (faults, flood, inspection)
   --help`;
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
       'player-update-interval': { type: 'string' },
       'heartbeat-interval': { type: 'string' },
       'heartbeat-timeout': { type: 'string' },
+      plugins: { type: 'string' },
       'no-record': { type: 'boolean', default: false },
       control: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -88,6 +91,8 @@ async function main(): Promise<void> {
     ...(statsIntervalMs !== undefined ? { statsIntervalMs } : {}),
     ...(playerUpdateIntervalMs !== undefined ? { playerUpdateIntervalMs } : {}),
     ...(heartbeatInterval !== undefined ? { heartbeat: { intervalMs: heartbeatInterval, timeoutMs: heartbeatTimeout ?? heartbeatInterval } } : {}),
+    // The simulator checks the names, as it does the quirks'.
+    ...(values.plugins !== undefined ? { plugins: values.plugins.split(',').map((name) => name.trim()).filter((name) => name !== '') as SimulatorPlugin[] } : {}),
     record: !values['no-record'],
     control: values.control,
   });

@@ -16,6 +16,7 @@
  * | `GET /_simulator/heartbeat` | `{dropped}`: clients dropped so far for a missed pong |
  * | `POST /_simulator/restart {downMs?, keepSessions?}` | restart |
  * | `POST /_simulator/raw {data, binary?, sessionId?}` | sends a raw frame (`binary`: data is base64) |
+ * | `POST /_simulator/player-event {guildId, type, fields?}` | `{op: 'event', type, guildId, ...fields}` to the sessions with that guild's player; answers `{sent}` |
  * | `POST /_simulator/load {cores?, systemLoad?, lavalinkLoad?, frameStats?}` | overrides stats |
  * | `GET /_simulator/sessions`, `/players`, `/requests`, `/frames`, `/handshakes` | inspection |
  * | `DELETE /_simulator/records` | forgets recorded traffic |
@@ -84,6 +85,8 @@ async function dispatch(sim: LavalinkSimulator, action: string, body: unknown): 
       const data = b.binary === true ? Buffer.from(b.data, 'base64') : b.data;
       return json({ sent: sim.sendRaw(data, { binary: b.binary === true, ...(typeof b.sessionId === 'string' ? { sessionId: b.sessionId } : {}) }) });
     }
+    case 'POST player-event':
+      return json({ sent: sim.sendPlayerEvent(b.guildId as string, b.type as string, (b.fields ?? {}) as Record<string, unknown>) });
     case 'POST load':
       sim.setNodeLoad(b);
       return noContent;

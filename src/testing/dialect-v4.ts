@@ -7,7 +7,7 @@ export function v4Dialect(release: Release): Dialect {
   const track = (t: SimTrack, position = 0): Record<string, unknown> => ({
     encoded: t.encoded,
     info: infoFor(release, t.info, position),
-    pluginInfo: {},
+    pluginInfo: t.pluginInfo,
     userData: t.userData,
   });
   const exception = (e: SimException): Record<string, unknown> => ({
@@ -52,7 +52,7 @@ export function v4Dialect(release: Release): Dialect {
         case 'playlist':
           return {
             loadType: 'playlist',
-            data: { info: { name: r.name, selectedTrack: r.selectedTrack }, pluginInfo: {}, tracks: r.tracks.map((t) => track(t)) },
+            data: { info: { name: r.name, selectedTrack: r.selectedTrack }, pluginInfo: r.pluginInfo ?? {}, tracks: r.tracks.map((t) => track(t)) },
           };
         case 'search':
           return { loadType: 'search', data: r.tracks.map((t) => track(t)) };

@@ -12,6 +12,7 @@ export type {
   SimulatorEvents,
 } from './simulator.js';
 export type { SimulatorOptions } from './options.js';
+export type { SimulatorPlugin } from './plugins.js';
 export type { FloodOptions, FloodResult } from './flood.js';
 export { FLOOD_SENT_PREFIX, floodGuildIds } from './flood.js';
 export type { HeartbeatOptions } from './heartbeat.js';

@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors.js';
 import type { CatalogueEntry } from './catalogue.js';
 import type { HeartbeatOptions } from './heartbeat.js';
 import { filterNames } from './player-patch.js';
+import { resolvePlugins, type SimulatorPlugin } from './plugins.js';
 import { resolveQuirks, type Flavour, type Quirks } from './quirks.js';
 import { defaultRelease, releases, type ReleaseName } from './release.js';
 
@@ -65,6 +66,15 @@ export interface SimulatorOptions {
   control?: boolean;
   /** Serve https and wss with this key and certificate (PEM), for tests of `secure: true`. @default null */
   tls?: { key: string; cert: string } | null;
+  /**
+   * Lavalink plugins the node serves, with their routes, events and `/v4/info` entries (protocol 4
+   * only): `'lavasrc'` (Spotify, Apple Music and Deezer searches and albums), `'lavasearch'`
+   * (`/v4/loadsearch`), `'sponsorblock'` (categories, segments and chapters of YouTube tracks),
+   * `'lavalyrics'` (lyrics, and live lyrics events).
+   * @default []
+   * @example { plugins: ['lavasrc', 'lavasearch'] }
+   */
+  plugins?: readonly SimulatorPlugin[];
 }
 
 export interface ResolvedOptions {
@@ -84,6 +94,7 @@ export interface ResolvedOptions {
   readonly record: boolean;
   readonly control: boolean;
   readonly tls: { readonly key: string; readonly cert: string } | null;
+  readonly plugins: readonly SimulatorPlugin[];
 }
 
 function interval(name: string, value: unknown, fallback: number): number {
@@ -135,5 +146,6 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     record: options.record ?? true,
     control: options.control ?? false,
     tls: options.tls ?? null,
+    plugins: resolvePlugins(options.plugins, protocol),
   };
 }

@@ -20,7 +20,7 @@ export interface RouteRequest {
 }
 
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly pattern: RegExp;
   /** The handler takes a JSON body (`@RequestBody`); other routes ignore whatever body comes. */
   readonly readsBody: boolean;
@@ -42,37 +42,47 @@ export interface RouteHost extends PatchRules {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A route for `path`, whose `{x}` segments become the request's params. */
+export function route(method: Route['method'], path: string, handle: Route['handle'], options: { readsBody?: boolean } = {}): Route {
+  const pattern = new RegExp(`^${path.replace(/\{\w+\}/g, '([^/]+)')}$`);
+  return { method, pattern, handle, readsBody: options.readsBody ?? false };
+}
+
+/** The open session a path names, or 404 as Lavalink answers. */
+export function sessionOf(host: Pick<RouteHost, 'openSession'>, id: string | undefined): SimSession {
+  const found = host.openSession(id ?? '');
+  if (!found) throw new HttpError(404, 'Session not found');
+  return found;
+}
+
+/** guildId is a Long path variable: anything else fails conversion. */
+export function guildOf(id: string | undefined): string {
+  if (!id || !/^-?\d{1,19}$/.test(id)) throw new HttpError(400, `Failed to convert 'guildId' with value: '${id ?? ''}'`);
+  return id;
+}
+
+/** A track a client sent, or the 400 (500 for a version lavaplayer 1.x misreads) Lavalink answers. */
+export function decodeOrFail(catalogue: Catalogue, encoded: string): SimTrack {
+  try {
+    return catalogue.decode(encoded);
+  } catch (error) {
+    if (error instanceof TrackCodecError) throw new HttpError(400, `Failed to decode track: ${error.message}`);
+    if (error instanceof UnreadableTrackVersionError) throw new HttpError(500, error.message);
+    throw error;
+  }
+}
+
 export function buildRoutes(host: RouteHost): Route[] {
   const { release } = host.dialect;
   const d = host.dialect;
   const routes: Route[] = [];
   const add = (method: Route['method'], path: string, handle: Route['handle'], options: { readsBody?: boolean } = {}): void => {
-    // `{x}` segments become capture groups.
-    const pattern = new RegExp(`^${path.replace(/\{\w+\}/g, '([^/]+)')}$`);
-    routes.push({ method, pattern, handle, readsBody: options.readsBody ?? false });
+    routes.push(route(method, path, handle, options));
   };
   const readsBody = { readsBody: true };
-
-  const session = (id: string | undefined): SimSession => {
-    const found = host.openSession(id ?? '');
-    if (!found) throw new HttpError(404, 'Session not found');
-    return found;
-  };
-  const guild = (id: string | undefined): string => {
-    // guildId is a Long path variable: anything else fails conversion.
-    if (!id || !/^-?\d{1,19}$/.test(id)) throw new HttpError(400, `Failed to convert 'guildId' with value: '${id ?? ''}'`);
-    return id;
-  };
-  const decodeOne = (encoded: string): SimTrack => {
-    try {
-      return host.catalogue.decode(encoded);
-    } catch (error) {
-      if (error instanceof TrackCodecError) throw new HttpError(400, `Failed to decode track: ${error.message}`);
-      // lavaplayer 1.x misreads a newer track message and the request fails inside the server.
-      if (error instanceof UnreadableTrackVersionError) throw new HttpError(500, error.message);
-      throw error;
-    }
-  };
+  const session = (id: string | undefined): SimSession => sessionOf(host, id);
+  const guild = guildOf;
+  const decodeOne = (encoded: string): SimTrack => decodeOrFail(host.catalogue, encoded);
 
   // Track loading and decoding, under every prefix the release serves them.
   const loadPrefixes = release.protocol === 4 ? ['/v4'] : release.restPrefix === '/v3' ? ['', '/v3'] : [''];

@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import type { Dialect, StatsView } from './dialect.js';
 import type { Quirks } from './quirks.js';
 import { SimPlayer, type PlayerEvent, type PlayerHost } from './sim-player.js';
-import type { EndReason } from './types.js';
+import type { EndReason, SimTrack } from './types.js';
 
 /** What a session needs from the server that holds it. */
 export interface SessionOwner {
@@ -19,6 +19,8 @@ export interface SessionOwner {
   readonly silent: boolean;
   stats(session: SimSession): StatsView;
   onSessionEnded(session: SimSession): void;
+  /** A track started on one of the session's players: plugins (plugins.ts) react here. */
+  onTrackStart?(session: SimSession, player: SimPlayer, track: SimTrack): void;
 }
 
 export type SessionState = 'open' | 'paused' | 'closed';
@@ -155,6 +157,19 @@ export class SimSession implements PlayerHost {
         if (this.quirks.bareVoiceClosed) return this.send({ ...base, byRemote: event.byRemote });
         return this.send({ ...base, code: event.code, reason: event.reason, byRemote: event.byRemote });
     }
+  }
+
+  /**
+   * An event of a type the engine does not know (a plugin's): `{op: 'event', type, guildId, ...fields}`,
+   * queued while paused. `fields` cannot replace the three keys that route the event.
+   */
+  sendPlayerEvent(guildId: string, type: string, fields: Readonly<Record<string, unknown>>): void {
+    const { op: _op, type: _type, guildId: _guildId, ...rest } = fields;
+    this.send({ op: 'event', type, guildId, ...rest });
+  }
+
+  onTrackStart(player: SimPlayer, track: SimTrack): void {
+    this.#owner.onTrackStart?.(this, player, track);
   }
 
   /** Lavalink does not generate playerUpdates for a session that waits for a resume. */

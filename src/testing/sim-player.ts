@@ -28,6 +28,14 @@ export interface PlayerHost {
   sendEvent(player: SimPlayer, event: PlayerEvent): void;
   /** A playerUpdate: dropped while the session waits for a resume, as Lavalink does. */
   sendPlayerUpdate(player: SimPlayer): void;
+  /** A track started (after its TrackStartEvent): where plugins add their own events and cues. */
+  onTrackStart(player: SimPlayer, track: SimTrack): void;
+}
+
+/** Something to do once the current track's position reaches `at` ms (a lyrics line, a segment to skip). */
+interface Cue {
+  readonly at: number;
+  readonly fire: () => void;
 }
 
 export interface PlayOptions {
@@ -57,6 +65,11 @@ export class SimPlayer implements PlayerView {
   #endTimer: NodeJS.Timeout | undefined;
   #faultTimer: NodeJS.Timeout | undefined;
   #updateTimer: NodeJS.Timeout | undefined;
+  /** Pending cues of the current track, earliest first. */
+  #cues: Cue[] = [];
+  #cueTimer: NodeJS.Timeout | undefined;
+  /** The track was put at #base in this turn of the event loop (see #cueReference). */
+  #justPositioned = false;
 
   constructor(host: PlayerHost, guildId: string) {
     this.#host = host;
@@ -92,8 +105,23 @@ export class SimPlayer implements PlayerView {
     this.#setPosition(Math.max(0, options.position ?? 0));
     this.#host.sendEvent(this, { type: 'TrackStartEvent', track });
     if (replacing && this.#host.quirks.extraTrackStarts) this.#host.sendEvent(this, { type: 'TrackStartEvent', track });
+    // Plugins' events follow the TrackStartEvent at once, before the first playerUpdate.
+    this.#host.onTrackStart(this, track);
     this.#startUpdates();
     this.#scheduleFaults(track);
+  }
+
+  /**
+   * Runs `fire` once, when the current track's position reaches `at` ms: the timer follows pauses
+   * and seeks as the end timer does. A cue already behind the position is dropped, now or when a
+   * seek passes it; every cue goes when the track changes or ends.
+   */
+  cue(at: number, fire: () => void): void {
+    if (!this.track) return;
+    // After the cues due at the same time, so cues added together fire in the order they came.
+    const index = this.#cues.findIndex((c) => c.at > at);
+    this.#cues.splice(index === -1 ? this.#cues.length : index, 0, { at, fire });
+    this.#scheduleCues();
   }
 
   stop(): void {
@@ -210,6 +238,20 @@ export class SimPlayer implements PlayerView {
     this.#base = this.track && !this.track.info.isStream && !unknownLength(this.track) ? Math.min(position, this.track.info.length) : position;
     this.#since = Date.now();
     this.#scheduleEnd();
+    if (!this.#justPositioned) {
+      this.#justPositioned = true;
+      queueMicrotask(() => (this.#justPositioned = false));
+    }
+    this.#scheduleCues();
+  }
+
+  /**
+   * The position cues are measured against. A start or seek and what reacts to it in the same turn
+   * (plugins adding cues at the start position) happen at one instant: the clock may tick between
+   * them, and a cue at the very position the track was put at must not count as passed.
+   */
+  #cueReference(): number {
+    return this.#justPositioned ? this.#base : this.position;
   }
 
   #scheduleEnd(): void {
@@ -223,6 +265,25 @@ export class SimPlayer implements PlayerView {
     const endAt = marker ?? track.info.length;
     const delay = Math.max(0, endAt - this.position);
     this.#endTimer = setTimeout(() => this.#end(marker === null ? 'finished' : this.#host.markerReason), delay);
+  }
+
+  #scheduleCues(): void {
+    clearTimeout(this.#cueTimer);
+    this.#cueTimer = undefined;
+    if (!this.track) return;
+    const reference = this.#cueReference();
+    while (this.#cues.length > 0 && this.#cues[0]!.at < reference) this.#cues.shift();
+    const next = this.#cues[0];
+    if (!next || this.paused) return;
+    this.#cueTimer = setTimeout(() => this.#fireCues(), Math.max(0, next.at - this.position));
+  }
+
+  /** Fires every cue that is due; one may seek or end the track, so each is checked against the state it left. */
+  #fireCues(): void {
+    this.#cueTimer = undefined;
+    const track = this.track;
+    while (this.track === track && !this.paused && this.#cues.length > 0 && this.#cues[0]!.at <= this.position) this.#cues.shift()!.fire();
+    if (this.track === track) this.#scheduleCues();
   }
 
   #startUpdates(): void {
@@ -263,7 +324,9 @@ export class SimPlayer implements PlayerView {
     clearTimeout(this.#endTimer);
     clearTimeout(this.#faultTimer);
     clearInterval(this.#updateTimer);
-    this.#endTimer = this.#faultTimer = this.#updateTimer = undefined;
+    clearTimeout(this.#cueTimer);
+    this.#endTimer = this.#faultTimer = this.#updateTimer = this.#cueTimer = undefined;
+    this.#cues = [];
   }
 }
 

@@ -31,6 +31,8 @@ import { infoBody } from './identity.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import type { Quirks } from './quirks.js';
 import { filterNames } from './player-patch.js';
+import { pluginRoutes } from './plugin-routes.js';
+import { SimPlugins } from './plugins.js';
 import { releases, type Release } from './release.js';
 import { RoutePlanner } from './route-planner.js';
 import { buildRoutes, type Route } from './routes.js';
@@ -154,6 +156,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   readonly #server: Server;
   readonly #wss: WebSocketServer;
   readonly #routes: Route[];
+  readonly #plugins: SimPlugins;
   readonly #sessions = new Map<string, SimSession>();
   readonly #sockets = new Set<Socket>();
   readonly #held = new Set<Duplex>();
@@ -175,10 +178,11 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     this.options = resolveOptions(options);
     this.release = releases[this.options.release];
     this.dialect = this.release.protocol === 4 ? v4Dialect(this.release) : v3Dialect(this.release);
+    this.#plugins = new SimPlugins(this.options.plugins);
     const { unknownLengths, probelessLocalTracks: probeless } = this.options.quirks;
-    this.catalogue = new Catalogue(this.release.protocol === 4 ? 3 : 2, this.options.tracks, { unknownLengths, probeless });
+    this.catalogue = new Catalogue(this.release.protocol === 4 ? 3 : 2, this.options.tracks, { unknownLengths, probeless }, this.#plugins.sources);
     this.routePlanner = this.options.routePlanner ? new RoutePlanner() : null;
-    this.#routes = buildRoutes(this);
+    this.#routes = [...buildRoutes(this), ...pluginRoutes(this, this.#plugins)];
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       // A bug in a route must not take the server down: answer 500 and carry on.
       this.#onRequest(req, res).catch((error: unknown) => {
@@ -464,6 +468,24 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     return this.#withPlayer(guildId, (p) => p.closeVoice(code, reason, byRemote));
   }
 
+  /**
+   * Sends `{op: 'event', type, guildId, ...fields}` (a plugin's event, or one no server sends) to
+   * every session with a player for the guild; a session waiting for a resume queues it. `fields`
+   * cannot replace `op`, `type` or `guildId`. Answers how many sessions it went to.
+   */
+  sendPlayerEvent(guildId: string, type: string, fields: Readonly<Record<string, unknown>> = {}): number {
+    if (typeof guildId !== 'string' || guildId === '') throw new InvalidOptionError('guildId', 'a non-empty string', guildId);
+    if (typeof type !== 'string' || type === '') throw new InvalidOptionError('type', 'a non-empty string', type);
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new InvalidOptionError('fields', 'an object', fields);
+    let sent = 0;
+    for (const session of this.#sessions.values()) {
+      if (!session.players.has(guildId) || session.state === 'closed' || (session.state === 'open' && this.#silent)) continue;
+      session.sendPlayerEvent(guildId, type, fields);
+      sent++;
+    }
+    return sent;
+  }
+
   /** The player's track gets stuck: TrackStuckEvent. */
   stickTrack(guildId: string, thresholdMs = 10_000): boolean {
     return this.#withPlayer(guildId, (p) => p.stuck(thresholdMs));
@@ -516,7 +538,12 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
   }
 
   info(): Record<string, unknown> {
-    return infoBody(this.release, this.quirks, this.#startedAt, filterNames.filter((f) => !this.options.disabledFilters.has(f)));
+    return this.#plugins.info(infoBody(this.release, this.quirks, this.#startedAt, filterNames.filter((f) => !this.options.disabledFilters.has(f))));
+  }
+
+  /** A player started a track: the plugins this node serves add their events and cues. */
+  onTrackStart(session: SimSession, player: SimPlayer, track: SimTrack): void {
+    this.#plugins.onTrackStart(session, player, track);
   }
 
   onSessionEnded(session: SimSession): void {

@@ -6,6 +6,8 @@ export interface SimTrack {
   readonly encoded: string;
   readonly info: TrackInfo;
   userData: Record<string, unknown>;
+  /** What a plugin source adds to the track's JSON (LavaSrc's album and artist); `{}` for the built-in sources. */
+  readonly pluginInfo: Readonly<Record<string, unknown>>;
   /** Playback faults asked for by the identifier (`sim:track?fail=200`), in ms after start. */
   readonly failAfterMs: number | null;
   readonly stuckAfterMs: number | null;
@@ -32,7 +34,14 @@ export interface VoiceState {
 
 export type LoadResult =
   | { readonly kind: 'track'; readonly track: SimTrack }
-  | { readonly kind: 'playlist'; readonly name: string; readonly selectedTrack: number; readonly tracks: readonly SimTrack[] }
+  | {
+      readonly kind: 'playlist';
+      readonly name: string;
+      readonly selectedTrack: number;
+      readonly tracks: readonly SimTrack[];
+      /** LavaSrc's album and playlist details; left out for the built-in sources (`{}` on the wire). */
+      readonly pluginInfo?: Readonly<Record<string, unknown>>;
+    }
   | { readonly kind: 'search'; readonly tracks: readonly SimTrack[] }
   | { readonly kind: 'empty' }
   | { readonly kind: 'error'; readonly exception: SimException };

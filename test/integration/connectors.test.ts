@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { Client, GatewayIntentBits } from 'discord.js';
 import type { TestContext } from 'node:test';
 import { describe, test } from '../helpers/node-test.js';
-import { discordJs, eris, oceanic, type Connector } from '../../src/index.js';
+import { discordJs, eris, oceanic, seyfert, type Connector } from '../../src/index.js';
 import type { Manager } from '../../src/index.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { createManager, nodeFor, transports, USER_ID, type TransportName } from '../helpers/manager.js';
@@ -90,6 +90,31 @@ for (const transport of transports) {
       const late = createManager(t, transport, [nodeFor(sim, 'late')]);
       t.after(oceanic(client).attach(late));
       assert.equal(late.userId, USER_ID, 'attached to a ready client: init() at once');
+    });
+
+    test("Seyfert: a raw event beside the bot's own, op 4 through the guild's shard; init() with READY", async (t) => {
+      const sim = await startSimulator(t);
+      const ownRaw: unknown[] = [];
+      const sent: [number, unknown][] = [];
+      const own = { data: { name: 'raw' }, run: (packet: unknown) => void ownRaw.push(packet) };
+      const client = {
+        events: { values: { RAW: own as { data: { name: string }; run: (...args: never[]) => unknown } | undefined } },
+        gateway: {
+          calculateShardId: (guildId: string) => Number(BigInt(guildId) >> 22n) % 4,
+          send: (shardId: number, payload: { op: number; d: unknown }) => {
+            sent.push([shardId, payload]);
+            answer((packet) => client.events.values.RAW!.run(packet as never, client as never, shardId as never), payload);
+          },
+        },
+        // Seyfert reads the bot id from the token: before login there is none, and reading it throws.
+        get botId(): string {
+          throw new Error('no token');
+        },
+      };
+      const manager = managerWith(t, transport, sim, seyfert(client));
+      await playThrough(sim, manager, () => client.events.values.RAW!.run({ op: 0, t: 'READY', d: { user: { id: USER_ID } } } as never));
+      assert.deepEqual(sent, [[Number(BigInt(GUILD) >> 22n) % 4, { op: 4, d: { guild_id: GUILD, channel_id: CHANNEL, self_mute: false, self_deaf: false } }]]);
+      assert.deepEqual(ownRaw.map((p) => (p as { t: string }).t), ['READY', 'VOICE_STATE_UPDATE', 'VOICE_SERVER_UPDATE'], "the bot's own raw event still runs");
     });
   });
 }

@@ -157,10 +157,12 @@ describe('readEvent: malformed and hostile frames', () => {
   for (const [name, adapter] of adapters) {
     const read = (json: string): NodeEvent | null => adapter.readEvent(frame(json));
 
-    test(`${name}: unknown ops and event types, and events for no guild, are null`, () => {
+    test(`${name}: unknown ops, events without a type, and events for no guild, are null; an event type Lavalink does not send is a plugin's`, () => {
       assert.equal(read('{"op":"somethingNew","guildId":"1"}'), null);
-      assert.equal(read('{"op":"event","type":"SegmentsLoaded","guildId":"1"}'), null);
+      // A plugin's event is never dropped (#14): one whose fields cannot be read comes as unknown.
+      assert.deepEqual(read('{"op":"event","type":"SegmentsLoaded","guildId":"1"}'), { type: 'plugin', guildId: '1', event: { type: 'unknown', name: 'SegmentsLoaded', data: {} } });
       assert.equal(read('{"op":"event","guildId":"1"}'), null);
+      assert.equal(read('{"op":"event","type":"MixerStarted"}'), null, 'a plugin event for no guild');
       assert.equal(read(`{"op":"event","type":"TrackStartEvent","guildId":817327181659111454,"track":"${ENCODED}"}`), null);
       assert.equal(read('{"op":"event","type":"TrackEndEvent","reason":"finished"}'), null);
       assert.equal(read('{"op":"playerUpdate","guildId":"1"}'), null, 'no state');

@@ -116,6 +116,11 @@ describe('SocketRest types', () => {
       players: [toNodePlayer({ guildId: '1', track: { encoded: 'e', info: { title: 'Playing' }, userData: { key: 'v' } }, filters: { timescale: { speed: 1.5 } } })],
       player: null,
       updateSession: { resuming: true, timeout: 10 },
+      loadSearch: { tracks: [], albums: [], artists: [], playlists: [], texts: [], plugin: {} },
+      sponsorBlockCategories: [],
+      setSponsorBlockCategories: null,
+      lyrics: null,
+      lyricsSubscription: null,
     };
     const rest = createSocketRest({
       request: (request) => Promise.resolve(answers[request.kind] as never),

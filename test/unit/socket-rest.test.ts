@@ -30,6 +30,11 @@ function fake(resumeKey: string | null = 'key-1'): { rest: SocketRest; requests:
     players: () => [],
     player: () => null,
     updateSession: (r) => ({ resuming: r.resuming ?? true, timeout: r.timeout ?? 60 }),
+    loadSearch: () => ({ tracks: [], albums: [], artists: [], playlists: [], texts: [], plugin: {} }),
+    sponsorBlockCategories: () => [],
+    setSponsorBlockCategories: () => null,
+    lyrics: () => null,
+    lyricsSubscription: () => null,
   };
   const rest = createSocketRest({
     request: (request) => {

@@ -3,8 +3,9 @@
  * has what v4 has under `/v3`; 3.3–3.6 have only track loading, decoding and the route planner:
  * asked for more, they reject with the node's own 404 (a RestError), said plainly.
  */
-import { InvalidOptionError, RestError, SocketClosedError } from '../../errors.js';
+import { InvalidOptionError, PluginMissingError, RestError, SocketClosedError } from '../../errors.js';
 import type { AdapterContext } from '../adapter.js';
+import { Plugins } from '../plugins.js';
 import {
   dispatchRest,
   isPlayerMissing,
@@ -62,7 +63,17 @@ const handlers: RestHandlers<AdapterContext> = {
     }
   },
   updateSession: async (request, context) => (context.sessionId !== null ? patchSession(request, context) : configureResuming(request, context)),
+  // The plugins' routes are v4's; the main thread refuses them for a v3 node before they come here.
+  loadSearch: () => noPluginRoutes(Plugins.LavaSearch),
+  sponsorBlockCategories: () => noPluginRoutes(Plugins.SponsorBlock),
+  setSponsorBlockCategories: () => noPluginRoutes(Plugins.SponsorBlock),
+  lyrics: () => noPluginRoutes(Plugins.LavaLyrics),
+  lyricsSubscription: () => noPluginRoutes(Plugins.LavaLyrics),
 };
+
+function noPluginRoutes(plugin: string): never {
+  throw new PluginMissingError(plugin, '', `The ${plugin} routes are served by Lavalink v4 nodes only`);
+}
 
 export function v3Request(request: RestRequest, context: AdapterContext): Promise<RestAnswer> {
   return dispatchRest(handlers, request, context);
@@ -132,7 +143,7 @@ function toLoadResult(raw: unknown): LoadResult {
     case 'TRACK_LOADED':
       return tracks[0] ? { loadType: 'track', track: tracks[0] } : { loadType: 'empty' };
     case 'PLAYLIST_LOADED':
-      return { loadType: 'playlist', playlist: { name: text(r.playlistInfo?.name), selectedTrack: num(r.playlistInfo?.selectedTrack, -1), tracks } };
+      return { loadType: 'playlist', playlist: { name: text(r.playlistInfo?.name), selectedTrack: num(r.playlistInfo?.selectedTrack, -1), pluginInfo: {}, tracks } };
     case 'SEARCH_RESULT':
       return { loadType: 'search', tracks };
     case 'LOAD_FAILED':

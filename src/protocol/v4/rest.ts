@@ -1,6 +1,7 @@
 /** v4 REST (spec §4.3–4.6), answered in the version-neutral shapes of protocol/rest.ts. */
-import { SocketClosedError } from '../../errors.js';
+import { RestError, SocketClosedError } from '../../errors.js';
 import type { AdapterContext } from '../adapter.js';
+import { toLyrics, toPlaylist, toSearchResult } from '../plugins.js';
 import {
   dispatchRest,
   isPlayerMissing,
@@ -55,6 +56,40 @@ const handlers: RestHandlers<AdapterContext> = {
     const body = { ...(resuming !== undefined ? { resuming } : {}), ...(timeout !== undefined ? { timeout } : {}) };
     return toSessionInfo(await context.rest.request('PATCH', sessionPath(context), body));
   },
+  // Plugin routes (protocol/plugins.ts); the main thread checked the node lists the plugin.
+  loadSearch: async ({ query, types }, { rest }) => {
+    const path = `/v4/loadsearch?query=${encodeURIComponent(query)}${types.length > 0 ? `&types=${types.join(',')}` : ''}`;
+    try {
+      return toSearchResult(await rest.request('GET', path), toTrack);
+    } catch (error) {
+      // No source takes the query's prefix: nothing found, as a 204 says.
+      if (error instanceof RestError && error.status === 404) return toSearchResult(null, toTrack);
+      throw error;
+    }
+  },
+  sponsorBlockCategories: async ({ guildId }, context) => {
+    try {
+      return listOf(await context.rest.request('GET', `${sessionPath(context)}/players/${guildId}/sponsorblock/categories`), 'GET', 'sponsorblock/categories').filter((c): c is string => typeof c === 'string');
+    } catch (error) {
+      // The plugin answers 404 `Guild not found` for a guild whose categories were never set.
+      if (error instanceof RestError && error.status === 404 && (error.body as { message?: unknown } | null)?.message !== 'Session not found') return [];
+      throw error;
+    }
+  },
+  setSponsorBlockCategories: async ({ guildId, categories }, context) => {
+    const path = `${sessionPath(context)}/players/${guildId}/sponsorblock/categories`;
+    await (categories.length > 0 ? context.rest.request('PUT', path, categories) : context.rest.request('DELETE', path));
+    return null;
+  },
+  lyrics: async ({ guildId, track, skipTrackSource }, context) => {
+    const path = guildId !== null ? `${sessionPath(context)}/players/${guildId}/track/lyrics?` : `/v4/lyrics?track=${encodeURIComponent(track!)}&`;
+    return toLyrics(await context.rest.request('GET', `${path}skipTrackSource=${skipTrackSource}`));
+  },
+  lyricsSubscription: async ({ guildId, subscribe, skipTrackSource }, context) => {
+    const path = `${sessionPath(context)}/players/${guildId}/lyrics/subscribe`;
+    await (subscribe ? context.rest.request('POST', `${path}?skipTrackSource=${skipTrackSource}`) : context.rest.request('DELETE', path));
+    return null;
+  },
 };
 
 export function v4Request(request: RestRequest, context: AdapterContext): Promise<RestAnswer> {
@@ -71,13 +106,8 @@ function toLoadResult(raw: unknown): LoadResult {
   switch (loadType) {
     case 'track':
       return { loadType: 'track', track: toTrack(data) };
-    case 'playlist': {
-      const d = (typeof data === 'object' && data !== null ? data : {}) as { info?: { name?: unknown; selectedTrack?: unknown } | null; tracks?: unknown };
-      return {
-        loadType: 'playlist',
-        playlist: { name: text(d.info?.name), selectedTrack: num(d.info?.selectedTrack, -1), tracks: (Array.isArray(d.tracks) ? d.tracks : []).map(toTrack) },
-      };
-    }
+    case 'playlist':
+      return { loadType: 'playlist', playlist: toPlaylist(data, toTrack) };
     case 'search':
       return { loadType: 'search', tracks: (Array.isArray(data) ? data : []).map(toTrack) };
     case 'error':

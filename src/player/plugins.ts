@@ -1,0 +1,100 @@
+/**
+ * A player's plugin calls: SponsorBlock's categories (`player.sponsorBlock`) and LavaLyrics'
+ * lyrics of what it plays (`player.lyrics`). What the player asked the node to keep (categories,
+ * a live-lyrics subscription) lives on the node with the player's session: it is asked for again
+ * when the player is rebuilt on a node (a failover, a move, a lost session).
+ */
+import { ErrorCode, InvalidOptionError, LavalinkError, readArgument } from '../errors.js';
+import type { Player } from '../player.js';
+import { SPONSORBLOCK_CATEGORIES, type Lyrics, type SponsorBlockCategory } from '../protocol/plugins.js';
+import { readSkipTrackSource, type LyricsOptions } from '../socket-rest.js';
+
+/** What a player asked its node to keep. */
+interface Kept {
+  categories?: readonly string[];
+  lyrics?: { skipTrackSource: boolean } | undefined;
+}
+
+/** Only players that used a plugin have an entry. */
+const asked = new WeakMap<Player, Kept>();
+
+function alive(player: Player): Player {
+  if (player.destroyed) throw new LavalinkError(ErrorCode.BadOp, `Player ${player.guildId} was destroyed`);
+  return player;
+}
+
+function remember(player: Player, change: Kept): void {
+  asked.set(player, { ...asked.get(player), ...change });
+}
+
+/** SponsorBlock for one player: the segment categories its node skips in YouTube tracks. */
+export class PlayerSponsorBlock {
+  readonly #player: Player;
+
+  constructor(player: Player) {
+    this.#player = player;
+  }
+
+  /** The categories the node skips for this player; [] for none. */
+  async categories(): Promise<string[]> {
+    const player = alive(this.#player);
+    return player.socket.request({ kind: 'sponsorBlockCategories', guildId: player.guildId });
+  }
+
+  /** Sets the categories to skip (an empty list: none). The node then sends segment and chapter events. */
+  async setCategories(categories: readonly SponsorBlockCategory[]): Promise<void> {
+    const player = alive(this.#player);
+    const expected = `a list of categories (${SPONSORBLOCK_CATEGORIES.join(', ')})`;
+    const list = readArgument('categories', expected, () => (Array.isArray(categories) ? [...(categories as unknown[])] : null));
+    if (list === null || !list.every((c) => SPONSORBLOCK_CATEGORIES.includes(c as SponsorBlockCategory))) throw new InvalidOptionError('categories', expected, categories);
+    const unique = [...new Set(list as string[])];
+    remember(player, { categories: unique });
+    await player.socket.request({ kind: 'setSponsorBlockCategories', guildId: player.guildId, categories: unique });
+  }
+
+  /** Skips nothing any more. */
+  clear(): Promise<void> {
+    return this.setCategories([]);
+  }
+}
+
+/** LavaLyrics for one player: the lyrics of its track, and live lines as it plays. */
+export class PlayerLyrics {
+  readonly #player: Player;
+
+  constructor(player: Player) {
+    this.#player = player;
+  }
+
+  /** The lyrics of the current track; null when there are none. */
+  async current(options?: LyricsOptions | null): Promise<Lyrics | null> {
+    const player = alive(this.#player);
+    return player.socket.request({ kind: 'lyrics', guildId: player.guildId, track: null, skipTrackSource: readSkipTrackSource(options) });
+  }
+
+  /**
+   * Live lyrics: from now on, for this track and each one after it, the player emits `pluginEvent`
+   * with `LyricsFoundEvent` or `LyricsNotFoundEvent`, then a `LyricsLineEvent` as each line comes.
+   */
+  async subscribe(options?: LyricsOptions | null): Promise<void> {
+    const player = alive(this.#player);
+    const skipTrackSource = readSkipTrackSource(options);
+    remember(player, { lyrics: { skipTrackSource } });
+    await player.socket.request({ kind: 'lyricsSubscription', guildId: player.guildId, subscribe: true, skipTrackSource });
+  }
+
+  async unsubscribe(): Promise<void> {
+    const player = alive(this.#player);
+    remember(player, { lyrics: undefined });
+    await player.socket.request({ kind: 'lyricsSubscription', guildId: player.guildId, subscribe: false, skipTrackSource: false });
+  }
+}
+
+/** Asks the player's (new) node again for what the player had asked its old one to keep. */
+export async function restorePlugins(player: Player): Promise<void> {
+  const kept = asked.get(player);
+  if (!kept || player.destroyed) return;
+  const { guildId, socket } = player;
+  if (kept.categories && kept.categories.length > 0) await socket.request({ kind: 'setSponsorBlockCategories', guildId, categories: kept.categories });
+  if (kept.lyrics) await socket.request({ kind: 'lyricsSubscription', guildId, subscribe: true, skipTrackSource: kept.lyrics.skipTrackSource });
+}
