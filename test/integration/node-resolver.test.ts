@@ -58,6 +58,8 @@ for (const transport of transports) {
       manager.on('debug', (line) => debug.push(line));
       manager.init(USER_ID);
       await Promise.all([...manager.sockets.values()].map((s) => s.onReady()));
+      // Penalties count each node's stats: both must have had theirs, or the one without looks emptier by far.
+      await until(() => [...manager.sockets.values()].every((s) => s.stats.cpu.cores > 0), 5000, "both nodes' first stats");
 
       answer = () => other.sockets.get('X');
       const first = manager.create(guild(1));
