@@ -10,6 +10,7 @@ import type { Filters } from '../protocol/filters.js';
 import type { PlayerEvent, PlayerState as NodePlayerState, TrackEndReason, TrackExceptionInfo } from '../protocol/node-events.js';
 import type { PluginEvent } from '../protocol/plugins.js';
 import type { Track } from '../protocol/rest.js';
+import { sameTrack } from '../protocol/track-codec.js';
 
 /** What a node event tells the bot (the player's event, minus the player). */
 export type Announcement =
@@ -181,8 +182,8 @@ export class PlayerModel {
     // While a start is on its way, another track's start is of one asked before it: a restore's
     // replay arriving after the bot's next play (a failover, then a skip), or a track the bot
     // replaced at once. The asked one starts next; the old one is not news (nor the player's track).
-    if (this.startAt !== null && this.track !== null && this.track.encoded !== track.encoded) return null;
-    if (this.track?.encoded !== track.encoded) {
+    if (this.startAt !== null && this.track !== null && !sameTrack(this.track.encoded, track.encoded)) return null;
+    if (this.track === null || !sameTrack(this.track.encoded, track.encoded)) {
       // A track the bot did not ask for here (a plugin's autoplay, another client).
       this.track = track;
       this.setPosition(0);

@@ -5,6 +5,7 @@
 import { RestError, SocketClosedError, TimeoutError, type LavalinkError } from '../errors.js';
 import type { AdapterContext } from './adapter.js';
 import type { OutgoingOp } from './ops.js';
+import { sameTrack } from './track-codec.js';
 
 export type PlayOp = Extract<OutgoingOp, { op: 'play' }>;
 
@@ -23,7 +24,8 @@ export async function playsTrack(prefix: string, op: PlayOp, context: AdapterCon
   if (context.sessionId === null) return false;
   try {
     const player = (await context.rest.request('GET', `${prefix}/sessions/${context.sessionId}/players/${op.guildId}`)) as { track?: { encoded?: unknown } | null } | null;
-    return player?.track?.encoded === op.track;
+    const encoded = player?.track?.encoded;
+    return typeof encoded === 'string' && sameTrack(encoded, op.track);
   } catch {
     return false; // 3.3 has no player REST, or the player is gone: play it
   }

@@ -311,3 +311,26 @@ export function encodeTrack(track: EncodableTrack, version: TrackMessageVersion 
 export function decodeTracks(list: readonly string[]): Track[] {
   return list.map((encoded) => ({ encoded, info: decodeTrack(encoded).info, pluginInfo: {}, userData: {} }));
 }
+
+/**
+ * Whether two encoded tracks are the same track, whatever position each carries: lavaplayer
+ * writes a track's position into its last 8 bytes, and Lavalink echoes a track started at a
+ * position (a seek, a restore after a failover) with that position in it, and an ended one with
+ * where it ended.
+ */
+export function sameTrack(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  const [x, y] = [Buffer.from(a, 'base64'), Buffer.from(b, 'base64')];
+  return x.length === y.length && x.length > 8 && x.subarray(0, -8).equals(y.subarray(0, -8));
+}
+
+/** The encoded track with `position` (ms) in its last 8 bytes, as lavaplayer encodes a track that has one. */
+export function withPosition(encoded: string, position: number): string {
+  const bytes = Buffer.from(encoded, 'base64');
+  if (bytes.length <= 8) return encoded;
+  const at = BigInt(Math.max(0, Math.trunc(position)));
+  if (bytes.readBigInt64BE(bytes.length - 8) === at) return encoded;
+  bytes.writeBigInt64BE(at, bytes.length - 8);
+  return bytes.toString('base64');
+}

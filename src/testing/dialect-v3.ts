@@ -1,5 +1,6 @@
 /** The v3 wire dialect (Lavalink 3.3 and 3.7, spec §3). */
 import { infoFor, type Dialect, type PlayerView, type StatsView } from './dialect.js';
+import { withPosition } from '../protocol/track-codec.js';
 import type { Release } from './release.js';
 import type { EndReason, LoadResult, SimException, SimTrack } from './types.js';
 
@@ -13,11 +14,11 @@ const endReasons: Readonly<Record<EndReason, string>> = {
 
 export function v3Dialect(release: Release): Dialect {
   const modern = release.name !== '3.3'; // 3.7: `encoded` beside `track`, exception objects, full state
-  const track = (t: SimTrack, position = 0): Record<string, unknown> => ({
-    ...(modern ? { encoded: t.encoded } : {}),
-    track: t.encoded,
-    info: infoFor(release, t.info, position),
-  });
+  // Lavalink encodes a track with its position in it (lavaplayer's last 8 bytes).
+  const track = (t: SimTrack, position = 0): Record<string, unknown> => {
+    const encoded = withPosition(t.encoded, position);
+    return { ...(modern ? { encoded } : {}), track: encoded, info: infoFor(release, t.info, position) };
+  };
   const exception = (e: SimException): Record<string, unknown> =>
     modern ? { message: e.message, severity: e.severity.toUpperCase(), cause: e.cause } : { message: e.message, severity: e.severity.toUpperCase() };
   const playerState = (p: PlayerView, now: number): Record<string, unknown> => {
@@ -27,7 +28,10 @@ export function v3Dialect(release: Release): Dialect {
   return {
     release,
     track,
-    eventTrack: (t) => (modern ? { encodedTrack: t.encoded, track: t.encoded } : { track: t.encoded }),
+    eventTrack: (t, position) => {
+      const encoded = withPosition(t.encoded, position);
+      return modern ? { encodedTrack: encoded, track: encoded } : { track: encoded };
+    },
     endReason: (reason) => endReasons[reason],
     // 3.3 sent a bare message string; 3.7 only the exception object.
     exceptionFields: (e) => (modern ? { exception: exception(e) } : { error: e.message }),

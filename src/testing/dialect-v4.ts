@@ -1,11 +1,14 @@
 /** The v4 wire dialect (Lavalink 4.x, spec §4). */
 import { infoFor, type Dialect, type PlayerView, type StatsView } from './dialect.js';
+import { withPosition } from '../protocol/track-codec.js';
 import type { Release } from './release.js';
 import type { EndReason, LoadResult, SimException, SimTrack } from './types.js';
 
 export function v4Dialect(release: Release): Dialect {
+  // Lavalink encodes a track with its position in it (lavaplayer's last 8 bytes): a track started
+  // at 90 s, or one that ended, comes back with other bytes than were sent.
   const track = (t: SimTrack, position = 0): Record<string, unknown> => ({
-    encoded: t.encoded,
+    encoded: withPosition(t.encoded, position),
     info: infoFor(release, t.info, position),
     pluginInfo: t.pluginInfo,
     userData: t.userData,

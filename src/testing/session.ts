@@ -146,7 +146,8 @@ export class SimSession implements PlayerHost {
     const base = { op: 'event', type: event.type, guildId: player.guildId };
     switch (event.type) {
       case 'TrackStartEvent':
-        return this.send({ ...base, ...d.eventTrack(event.track, 0) });
+        // At the position it starts from, as Lavalink writes it into the encoded track.
+        return this.send({ ...base, ...d.eventTrack(event.track, player.position) });
       case 'TrackEndEvent':
         return this.send({ ...base, ...d.eventTrack(event.track, event.position), reason: d.endReason(event.reason) });
       case 'TrackExceptionEvent':
