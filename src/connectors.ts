@@ -114,9 +114,11 @@ export function oceanic(client: OceanicClient): Connector {
 }
 
 /**
- * Seyfert: raw dispatches through a `raw` event the connector adds to the client's events (a
- * `raw` event file of the bot's own still runs, after it), op 4 through the guild's shard.
- * `init()` comes with the READY dispatch, or at once when the client knows its bot id.
+ * Seyfert: raw dispatches through a `raw` event the connector puts in the client's events, op 4
+ * through the guild's shard. Attach after `await client.start()`: start() loads the bot's event
+ * files, and a `raw` event file of the bot's own would replace the connector's; attached after,
+ * the connector's runs first and then the bot's. `init()` comes at once when the client knows its
+ * bot id, else with the READY dispatch.
  */
 export function seyfert(client: SeyfertClient): Connector {
   return {

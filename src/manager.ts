@@ -24,7 +24,7 @@ import { SessionKeeper } from './manager/session-keeper.js';
 import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions } from './options.js';
 import type { SocketData } from './socket-options.js';
 import { Player, updatePlayer } from './player.js';
-import { watchIdle } from './player/idle.js';
+import { forgetIdle, watchIdle } from './player/idle.js';
 import { trackFromEncoded } from './protocol/read-event.js';
 import { PlayerMap } from './player-map.js';
 import type { Lyrics, SearchResult } from './protocol/plugins.js';
@@ -143,6 +143,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
         if (this.players.get(player.guildId) !== player) return;
         this.players.delete(player.guildId);
         this.#failover.forget(player);
+        forgetIdle(player);
         this.emit('playerDestroy', player, reason);
       },
     });
@@ -293,6 +294,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     this.#readyWaiters.fail(new LavalinkError(ErrorCode.ManagerClosed, 'The manager was closed'));
     await Promise.all([...this.#socketDrivers.values()].map((driver) => driver.close()));
     this.sockets.clear();
+    for (const player of this.players.values()) forgetIdle(player);
     this.players.clear();
     this.#failover.close();
     await this.#transport?.close();

@@ -104,8 +104,8 @@ export interface ManagerOptions {
    * `voiceLost` when Discord reports the bot out of the voice channel (kicked, the channel
    * deleted; not after the bot's own `disconnect()`), `nodeGone` when no node could take a player
    * back after its node was lost (instead of leaving it stopped), `idle` (ms) when a player had no
-   * track that long (since it was made or its last track ended; paused counts as playing; 0: at
-   * once). All off by default.
+   * track that long (since it was made or its last track ended, so leave time to join and play;
+   * paused counts as playing). All off by default.
    * @example { autoDestroy: { voiceLost: true, idle: 5 * 60_000 } }
    */
   autoDestroy?: { voiceLost?: boolean; nodeGone?: boolean; idle?: number | null };
@@ -113,7 +113,11 @@ export interface ManagerOptions {
    * Called once each time a player's queue runs dry (its last track ended with `mayStartNext`):
    * the tracks it answers are queued and play; with none, the bot hears `queueEnd`. Only for
    * players whose `queue` the bot used.
-   * @example { autoplay: async (player, last) => (last ? (await player.manager.search(last.info.author)).data : null) }
+   * @example
+   * autoplay: async (player, last) => {
+   *   const found = last && (await player.manager.search(`${last.info.author} mix`));
+   *   return found?.loadType === 'search' ? found.tracks.slice(0, 5) : null;
+   * }
    */
   autoplay?: AutoplayHook;
   /**
@@ -168,7 +172,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     const a = o.autoDestroy as Record<string, unknown>;
     check(typeof a === 'object' && a !== null && !Array.isArray(a), 'options.autoDestroy', 'an object ({ voiceLost?, nodeGone?, idle? })', a);
     for (const key of ['voiceLost', 'nodeGone']) if (a[key] !== undefined) check(typeof a[key] === 'boolean', `options.autoDestroy.${key}`, 'a boolean', a[key]);
-    if (a.idle !== undefined && a.idle !== null) check(isInt(a.idle) && a.idle >= 0 && a.idle <= MAX_TIMER_MS, 'options.autoDestroy.idle', `milliseconds, from 0 to ${MAX_TIMER_MS}`, a.idle);
+    if (a.idle !== undefined && a.idle !== null) check(isInt(a.idle) && a.idle >= 1 && a.idle <= MAX_TIMER_MS, 'options.autoDestroy.idle', `milliseconds, from 1 to ${MAX_TIMER_MS}`, a.idle);
   }
   if (o.autoplay !== undefined && o.autoplay !== null) check(typeof o.autoplay === 'function', 'options.autoplay', 'a function (player, lastTrack) answering tracks', o.autoplay);
   if (o.workerFile !== undefined) check(o.workerFile instanceof URL || (typeof o.workerFile === 'string' && o.workerFile !== ''), 'options.workerFile', 'a module path or file URL', o.workerFile);

@@ -15,12 +15,14 @@ const infos = new WeakMap<Socket, { session: string | null; info: Promise<NodeIn
 export async function checkPlugin(socket: Socket, request: RestRequest): Promise<void> {
   const need = pluginNeeded(request);
   if (!need) return;
+  // A v3 node is refused the plugin routes without asking it anything (3.3-3.6 have no info route).
+  if (need.source === null && socket.version !== null && !servesPluginRoutes(socket.version)) throw v3Refusal(need.plugin, socket.id);
   const info = await infoOf(socket);
   // A LavaSrc prefix is only a load: v3 nodes have LavaSrc builds too, and a node whose info
   // cannot be read is left to answer for itself.
   const v4 = servesPluginRoutes(socket.version);
   if (need.source !== null && (info === null || !v4)) return;
-  if (!v4) throw new PluginMissingError(need.plugin, socket.id, `Node ${socket.id} speaks Lavalink v3: lavathread serves the ${need.plugin} routes on v4 nodes only`);
+  if (!v4) throw v3Refusal(need.plugin, socket.id);
   if (info !== null && !serves(need, info.plugins, info.sourceManagers)) throw new PluginMissingError(need.plugin, socket.id);
 }
 
@@ -37,4 +39,8 @@ function infoOf(socket: Socket): Promise<NodeInfo | null> {
   });
   infos.set(socket, { session, info });
   return info;
+}
+
+function v3Refusal(plugin: string, node: string): PluginMissingError {
+  return new PluginMissingError(plugin, node, `Node ${node} speaks Lavalink v3: lavathread serves the ${plugin} routes on v4 nodes only`);
 }

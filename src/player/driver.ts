@@ -88,22 +88,29 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
   event(event: PlayerEvent): void {
     const a = this.apply(event);
     if (!a) return;
-    announce(this.player, a);
-    if (a.name !== 'trackEnd') return;
-    queueTrackEnded(this.player, a.track, a.reason, a.mayStartNext);
-    watchIdle(this.player);
+    const plays = this.plays;
+    try {
+      announce(this.player, a);
+    } finally {
+      // Even when a listener threw. A play a trackEnd listener asked for comes before the queue's next.
+      if (a.name === 'trackEnd') {
+        if (this.plays === plays) queueTrackEnded(this.player, a.track, a.reason, a.mayStartNext);
+        watchIdle(this.player);
+      }
+    }
   }
 
   async restore(): Promise<void> {
     const player = this.player;
+    // SponsorBlock reads a player's categories when its track starts: they go before the play. A
+    // node without the plugin says so as a socketError, and the music goes on.
+    await restorePlugins(player)?.catch((error: unknown) => {
+      if (error instanceof LavalinkError) player.manager.emit('socketError', player.socket, error);
+    });
     const ops = restoreOps(player.guildId, this, this.voice);
     await Promise.all(ops.map((op) => player.socket.send(op)));
     const voiceOp = ops.find((op): op is VoiceUpdateOp => op.op === 'voiceUpdate');
     if (voiceOp) this.#delivered(voiceOp);
-    // The music does not wait for the plugins; a node without one says so as a socketError.
-    restorePlugins(player).catch((error: unknown) => {
-      if (error instanceof LavalinkError) player.manager.emit('socketError', player.socket, error);
-    });
   }
 
   /** The node took these voice credentials: a connect() waiting for them is done. */

@@ -20,3 +20,9 @@ export function watchIdle(player: Player): void {
   timer.unref();
   timers.set(player, timer);
 }
+
+/** The player is gone (destroyed, or its manager closed): its timer goes, and with it the last reference it held. */
+export function forgetIdle(player: Player): void {
+  clearTimeout(timers.get(player));
+  timers.delete(player);
+}

@@ -48,8 +48,8 @@ export class PlayerSponsorBlock {
     const list = readArgument('categories', expected, () => (Array.isArray(categories) ? [...(categories as unknown[])] : null));
     if (list === null || !list.every((c) => SPONSORBLOCK_CATEGORIES.includes(c as SponsorBlockCategory))) throw new InvalidOptionError('categories', expected, categories);
     const unique = [...new Set(list as string[])];
-    remember(player, { categories: unique });
     await player.socket.request({ kind: 'setSponsorBlockCategories', guildId: player.guildId, categories: unique });
+    remember(player, { categories: unique });
   }
 
   /** Skips nothing any more. */
@@ -79,22 +79,28 @@ export class PlayerLyrics {
   async subscribe(options?: LyricsOptions | null): Promise<void> {
     const player = alive(this.#player);
     const skipTrackSource = readSkipTrackSource(options);
-    remember(player, { lyrics: { skipTrackSource } });
     await player.socket.request({ kind: 'lyricsSubscription', guildId: player.guildId, subscribe: true, skipTrackSource });
+    remember(player, { lyrics: { skipTrackSource } });
   }
 
   async unsubscribe(): Promise<void> {
     const player = alive(this.#player);
-    remember(player, { lyrics: undefined });
     await player.socket.request({ kind: 'lyricsSubscription', guildId: player.guildId, subscribe: false, skipTrackSource: false });
+    remember(player, { lyrics: undefined });
   }
 }
 
-/** Asks the player's (new) node again for what the player had asked its old one to keep. */
-export async function restorePlugins(player: Player): Promise<void> {
+/**
+ * Asks the player's (new) node again for what the player had asked its old one to keep; null when
+ * there is nothing to ask (most players: then the restore does not wait even a tick).
+ */
+export function restorePlugins(player: Player): Promise<void> | null {
   const kept = asked.get(player);
-  if (!kept || player.destroyed) return;
+  const categories = kept?.categories ?? [];
+  if (!kept || player.destroyed || (categories.length === 0 && !kept.lyrics)) return null;
   const { guildId, socket } = player;
-  if (kept.categories && kept.categories.length > 0) await socket.request({ kind: 'setSponsorBlockCategories', guildId, categories: kept.categories });
-  if (kept.lyrics) await socket.request({ kind: 'lyricsSubscription', guildId, subscribe: true, skipTrackSource: kept.lyrics.skipTrackSource });
+  return (async () => {
+    if (categories.length > 0) await socket.request({ kind: 'setSponsorBlockCategories', guildId, categories });
+    if (kept.lyrics) await socket.request({ kind: 'lyricsSubscription', guildId, subscribe: true, skipTrackSource: kept.lyrics.skipTrackSource });
+  })();
 }

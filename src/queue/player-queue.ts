@@ -9,6 +9,7 @@ import { InvalidOptionError, readArgument } from '../errors.js';
 import type { Player } from '../player.js';
 import { jsonData } from '../protocol/json-data.js';
 import { trackFromEncoded } from '../protocol/read-event.js';
+import { sameTrack } from '../protocol/track-codec.js';
 import type { TrackEndReason } from '../protocol/node-events.js';
 import type { Track } from '../protocol/rest.js';
 import { Queue, type LoopMode, type QueueSnapshot, type StoredTrack } from './queue.js';
@@ -26,6 +27,8 @@ const queues = new WeakMap<Player, PlayerQueue>();
 export class PlayerQueue {
   readonly player: Player;
   #queue: Queue;
+  /** The autoplay hook is being asked. */
+  #asking = false;
 
   /** @internal Made by `player.queue`. */
   constructor(player: Player, queue = new Queue()) {
@@ -129,8 +132,13 @@ export class PlayerQueue {
     return { current: title(this.current), upcoming: this.tracks.map(title), history: this.history.length, loop: this.loop };
   }
 
-  /** The player's track ended: the next one plays, or the queue ran dry. */
+  /**
+   * The player's track ended: when it was the queue's own, the next one plays, or the queue ran
+   * dry. A track the bot played itself moves nothing (the queue waits for `start()`).
+   */
   async ended(track: Track | null, reason: TrackEndReason, mayStartNext: boolean): Promise<void> {
+    const current = this.#queue.current;
+    if (!current || !track || !sameTrack(current.encoded, track.encoded)) return;
     if (!mayStartNext) {
       if (reason === 'stopped') this.#queue.end();
       return;
@@ -145,12 +153,18 @@ export class PlayerQueue {
     const { player } = this;
     const autoplay = player.manager.options.autoplay;
     if (autoplay) {
+      // One question at a time: a dry run while the hook is still thinking (a track the bot played
+      // meanwhile ended) waits for its answer.
+      if (this.#asking) return;
+      this.#asking = true;
       try {
         const more = readTracks((await autoplay(player, last)) ?? [], 'the autoplay hook\'s answer');
         if (player.destroyed) return;
         this.#queue.add(more);
       } catch (error) {
         this.#tell('queueError', error);
+      } finally {
+        this.#asking = false;
       }
       // The bot may have started something itself meanwhile: what the hook brought then waits.
       if (this.#queue.size > 0 && this.#queue.current === null && player.track === null) return this.#playOn(this.#queue.next()!);
@@ -197,7 +211,15 @@ export function queueOf(player: Player): PlayerQueue {
 
 /** A track of the player ended: its queue, if it has one, moves on. */
 export function queueTrackEnded(player: Player, track: Track | null, reason: TrackEndReason, mayStartNext: boolean): void {
-  void queues.get(player)?.ended(track, reason, mayStartNext);
+  queues
+    .get(player)
+    ?.ended(track, reason, mayStartNext)
+    .catch((error: unknown) => {
+      // A throwing queueEnd or queueError listener: it surfaces as listeners' errors do, not as an unhandled rejection.
+      queueMicrotask(() => {
+        throw error;
+      });
+    });
 }
 
 /** What the session store keeps of the player's queue; undefined when it never had one. */

@@ -150,5 +150,5 @@ export class Queue {
 }
 
 function stored(track: Track): StoredTrack {
-  return Object.keys(track.userData).length > 0 ? { encoded: track.encoded, userData: track.userData } : { encoded: track.encoded };
+  return track.userData && Object.keys(track.userData).length > 0 ? { encoded: track.encoded, userData: track.userData } : { encoded: track.encoded };
 }

@@ -151,6 +151,25 @@ for (const transport of transports) {
       assert.deepEqual(seen.ends, []);
     });
 
+    test("the bot's own tracks move nothing: a trackEnd listener's play comes before the queue's next, and its end leaves the queue waiting", async (t) => {
+      const { manager, player, starts } = await setUp(t, transport, { autoplay: () => assert.fail('never asked: the queue did not run dry') });
+      const seen = queueEvents(player);
+      const [a, b, own] = [await made(manager, 'A', SHORT), await made(manager, 'B', LONG), await made(manager, 'Own', SHORT)];
+      player.queue.add([a, b]);
+      player.once('trackEnd', () => void player.play(own));
+      await player.queue.start();
+      await until(() => starts.length === 2, 5000, 'the second start');
+      assert.deepEqual(starts, ['A', 'Own'], "the listener's play, not B");
+      const ownEnded = new Promise((resolve) => player.once('trackEnd', (_p, track) => resolve(track?.info.title)));
+      assert.equal(await within(ownEnded, 5000, "the bot's own track to end"), 'Own');
+      assert.equal(player.track, null, 'nothing moved on');
+      assert.equal(player.queue.current?.info.title, 'A');
+      assert.deepEqual(titles(player.queue.tracks), ['B']);
+      assert.deepEqual(seen.ends, []);
+      await player.queue.skip();
+      await until(() => starts.at(-1) === 'B', 5000, 'B on skip');
+    });
+
     test('autoplay is asked once each time the queue runs dry: what it answers plays; nothing, and the queue ends; a throw is a queueError', async (t) => {
       const asked: (string | null)[] = [];
       let answers: (() => unknown)[] = [];

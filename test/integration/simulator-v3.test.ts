@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '../helpers/node-test.js';
-import { decodeTrack } from '../../src/protocol/track-codec.js';
+import { decodeTrack, withPosition } from '../../src/protocol/track-codec.js';
 import { Catalogue } from '../../src/testing/catalogue.js';
 import type { LavalinkSimulator } from '../../src/testing/index.js';
 import { RawClient, rest, sleep, until, type Frame } from '../helpers/raw-client.js';
@@ -76,8 +76,9 @@ describe('v3 simulator: ops on the socket (spec §3.2)', () => {
     assert.equal(decodeTrack(track).version, 2, 'a v3 server writes version-2 tracks');
     client.send({ op: 'play', guildId: '1', track, startTime: '60000', volume: 80 });
     const start = await client.nextOp('event', 'TrackStartEvent');
-    assert.equal(start.track, track);
-    assert.equal(start.encodedTrack, track, '3.7 also sends encodedTrack');
+    // As Lavalink does: the track comes back with the position it starts at in its last 8 bytes.
+    assert.equal(start.track, withPosition(track, 60000));
+    assert.equal(start.encodedTrack, start.track, '3.7 also sends encodedTrack');
     const first = (await client.nextOp('playerUpdate')).state as Json;
     assert.ok(first.position >= 60000, 'startTime given as a numeric string is honoured');
     assert.deepEqual(Object.keys(first).sort(), ['connected', 'ping', 'position', 'time']);

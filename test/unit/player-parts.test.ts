@@ -6,7 +6,7 @@ import { Manager } from '../../src/index.js';
 import { updatePlayer } from '../../src/player.js';
 import { VoiceState } from '../../src/player/voice.js';
 import { trackFromEncoded } from '../../src/protocol/read-event.js';
-import { encodeTrack } from '../../src/protocol/track-codec.js';
+import { encodeTrack, sameTrack, withPosition } from '../../src/protocol/track-codec.js';
 
 const GUILD = '123456789012345678';
 const info = (identifier: string, length = 180_000) => ({ title: identifier, author: 'a', length, identifier, isStream: false, uri: null, sourceName: 'youtube', position: 0 });
@@ -51,6 +51,24 @@ describe('PlayerModel', () => {
     state.track = a;
     state.startAt = 0;
     assert.equal(state.apply({ type: 'trackEnd', guildId: GUILD, track: a, reason: 'loadFailed' })?.name, 'trackEnd', 'the asked track failing to load ends it');
+    assert.equal(state.track, null);
+  });
+
+  test('Lavalink echoes a track started at a position with that position in its bytes: still the asked track, announced once, and its end is heard', () => {
+    const state = new PlayerModel();
+    const a = track('a', 300_000);
+    const echoed = { ...a, encoded: withPosition(a.encoded, 90_000) };
+    assert.notEqual(echoed.encoded, a.encoded);
+    assert.ok(sameTrack(a.encoded, echoed.encoded));
+    assert.ok(!sameTrack(a.encoded, track('b', 300_000).encoded));
+    state.track = a;
+    state.startAt = 90_000; // a restore on another node, at 90 s
+    state.announced = true; // the bot was told of `a` before the move
+    assert.equal(state.apply({ type: 'trackStart', guildId: GUILD, track: echoed }), null, 'not news: the same track');
+    assert.equal(state.startAt, null, 'the asked start came');
+    assert.equal(state.track, a);
+    const ended = { ...a, encoded: withPosition(a.encoded, 300_000) };
+    assert.deepEqual(state.apply({ type: 'trackEnd', guildId: GUILD, track: ended, reason: 'finished' }), { name: 'trackEnd', track: ended, reason: 'finished', mayStartNext: true });
     assert.equal(state.track, null);
   });
 

@@ -97,6 +97,12 @@ describe('Queue', () => {
     assert.deepEqual(back.upcoming[0]!.userData, { requester: '42' });
   });
 
+  test('a track without userData (a hand-made one) snapshots as its encoded form', () => {
+    const queue = new Queue();
+    queue.add({ encoded: 'enc-x', info: { identifier: 'x' } } as unknown as Track);
+    assert.deepEqual(queue.snapshot().upcoming, [{ encoded: 'enc-x' }]);
+  });
+
   test('a track that failed to load is not looped; end() puts a stopped track in the history', () => {
     const one = filled('a', 'b');
     one.next();
