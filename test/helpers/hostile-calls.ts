@@ -178,6 +178,8 @@ const managerMethods: Method[] = [
   ['stateUpdate', args(voiceState), 1],
   ['serverUpdate', args(voiceServer), 1],
   ['saveSessions', none, 1],
+  ['loadSearch', args(maybe(text('architects', 'spsearch:x', '   ')), opt(maybe(objArb({ types: maybe(fc.array(text('track', 'album', 'song'), { maxLength: 3 }).map(arr)), source: maybe(text('spsearch', '')) })))), 1],
+  ['lyrics', args(trackArg, opt(maybe(objArb({ skipTrackSource: maybe(bool) })))), 1],
 ];
 const socketMethods: Method[] = [
   ['send', args(opArb), 4],
@@ -200,6 +202,18 @@ const playerMethods: Method[] = [
   ['setEqualizer', args(bandsArb), 2],
   ['moveTo', args(socketArg), 3],
   ['destroy', none, 1],
+  // The queue and the plugin calls: `queue.add` is player.queue.add.
+  ['queue.add', args(fc.oneof(trackArg, fc.array(trackArg, { maxLength: 3 }).map(arr)), opt(maybe(int(-2, 5)))), 2],
+  ['queue.start', none, 1],
+  ['queue.skip', args(opt(maybe(int(0, 3)))), 1],
+  ['queue.previous', none, 1],
+  ['queue.remove', args(maybe(int(-1, 3))), 1],
+  ['queue.shuffle', none, 1],
+  ['queue.clear', none, 1],
+  ['sponsorBlock.setCategories', args(maybe(fc.array(text('sponsor', 'intro', 'ads'), { maxLength: 3 }).map(arr))), 1],
+  ['sponsorBlock.categories', none, 1],
+  ['lyrics.current', args(opt(maybe(objArb({ skipTrackSource: maybe(bool) })))), 1],
+  ['lyrics.subscribe', none, 1],
 ];
 
 const wait = fc.constantFrom(true, false); // shrinks towards waiting for each call
@@ -441,8 +455,11 @@ export async function runSequence(calls: readonly Call[], settings: RunSettings)
       const text = `#${index} ${renderCall(call)}`;
       const quiet = outstanding().length === 0;
       const before = stateOf(manager, players);
-      const target = targetOf(call.target, world, players) as Record<string, unknown>;
-      const method = target[call.method];
+      const owner = targetOf(call.target, world, players) as Record<string, unknown>;
+      // `queue.add`: a method of one of the target's parts (player.queue, player.lyrics...).
+      const [part, name] = call.method.includes('.') ? call.method.split('.') : [null, call.method];
+      const target = (part === null ? owner : owner[part]) as Record<string, unknown>;
+      const method = target[name];
       if (typeof method !== 'function') throw new Error(`test bug: ${call.target}.${call.method} is not a function`);
       const startedAt = Date.now();
       let settlement: Settlement | null = null;
