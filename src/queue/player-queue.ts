@@ -153,8 +153,7 @@ export class PlayerQueue {
     const { player } = this;
     const autoplay = player.manager.options.autoplay;
     if (autoplay) {
-      // One question at a time: a dry run while the hook is still thinking (a track the bot played
-      // meanwhile ended) waits for its answer.
+      // One question at a time: a dry run while the hook is still being asked leaves it to that answer.
       if (this.#asking) return;
       this.#asking = true;
       try {
