@@ -147,7 +147,7 @@ export class SimSession implements PlayerHost {
     switch (event.type) {
       case 'TrackStartEvent':
         // At the position it starts from, as Lavalink writes it into the encoded track.
-        return this.send({ ...base, ...d.eventTrack(event.track, player.position) });
+        return this.send({ ...base, ...d.eventTrack(event.track, event.position) });
       case 'TrackEndEvent':
         return this.send({ ...base, ...d.eventTrack(event.track, event.position), reason: d.endReason(event.reason) });
       case 'TrackExceptionEvent':

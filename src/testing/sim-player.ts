@@ -8,7 +8,8 @@ import type { EndReason, SimException, SimTrack, VoiceState } from './types.js';
 
 /** A player event before a dialect spells it (spec §3.3 `event`, §4.1). */
 export type PlayerEvent =
-  | { readonly type: 'TrackStartEvent'; readonly track: SimTrack }
+  /** `position`: where it starts, as Lavalink writes it into the encoded track. */
+  | { readonly type: 'TrackStartEvent'; readonly track: SimTrack; readonly position: number }
   | { readonly type: 'TrackEndEvent'; readonly track: SimTrack; readonly position: number; readonly reason: EndReason }
   | { readonly type: 'TrackExceptionEvent'; readonly track: SimTrack; readonly exception: SimException }
   | { readonly type: 'TrackStuckEvent'; readonly track: SimTrack; readonly thresholdMs: number }
@@ -103,8 +104,10 @@ export class SimPlayer implements PlayerView {
     this.paused = options.paused ?? false;
     this.endTime = options.endTime ?? null;
     this.#setPosition(Math.max(0, options.position ?? 0));
-    this.#host.sendEvent(this, { type: 'TrackStartEvent', track });
-    if (replacing && this.#host.quirks.extraTrackStarts) this.#host.sendEvent(this, { type: 'TrackStartEvent', track });
+    // The start position as asked, not read from the clock, which may have ticked since.
+    const start = { type: 'TrackStartEvent', track, position: this.#base } as const;
+    this.#host.sendEvent(this, start);
+    if (replacing && this.#host.quirks.extraTrackStarts) this.#host.sendEvent(this, start);
     // Plugins' events follow the TrackStartEvent at once, before the first playerUpdate.
     this.#host.onTrackStart(this, track);
     this.#startUpdates();
@@ -231,7 +234,7 @@ export class SimPlayer implements PlayerView {
 
   /** NodeLink restarts its pipeline on a seek or filters change while playing, and says so with a TrackStartEvent. */
   #restartPipeline(): void {
-    if (this.#host.quirks.extraTrackStarts && this.track && this.playing) this.#host.sendEvent(this, { type: 'TrackStartEvent', track: this.track });
+    if (this.#host.quirks.extraTrackStarts && this.track && this.playing) this.#host.sendEvent(this, { type: 'TrackStartEvent', track: this.track, position: this.position });
   }
 
   #setPosition(position: number): void {

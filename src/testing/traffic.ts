@@ -36,7 +36,7 @@ interface Target {
 /** Sends the events of a finished track and of the next one, as a node does between two tracks. */
 export function changeTrack(session: SimSession, player: SimPlayer, track: SimTrack): void {
   session.sendEvent(player, { type: 'TrackEndEvent', track, position: track.info.length, reason: 'finished' });
-  session.sendEvent(player, { type: 'TrackStartEvent', track });
+  session.sendEvent(player, { type: 'TrackStartEvent', track, position: 0 });
 }
 
 /**
