@@ -3,6 +3,7 @@
  *
  *   npm run bench -- [--quick] [--only flood] [--clients lavathread-worker,shoukaku] [--reps 3] [--seconds 3] [--event-every 100]
  *   npm run bench -- --only realistic,stall,load,memory [--players 10000] [--stall-ms 5000]
+ *   npm run bench -- --only flood,realistic --clients lavathread-worker,lavathread-baseline --baseline ../old-checkout
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     players: { type: 'string' },
     'stall-ms': { type: 'string' },
     'event-every': { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 
@@ -48,7 +50,12 @@ for (const name of only) if (!scenarios.includes(name)) throw new Error(`unknown
 const installed = (client: string): boolean =>
   !PEERS.includes(client) || existsSync(fileURLToPath(new URL(`../node_modules/${client}/package.json`, import.meta.url)));
 const defaultClients = ['lavathread-worker', 'lavathread-inline', 'floor', 'ws-json', ...PEERS].filter(installed);
-const clients = values.clients?.split(',') ?? defaultClients;
+/** Another checkout's lavathread, run as the client `lavathread-baseline` (its client processes inherit the variable). */
+if (values.baseline !== undefined) {
+  if (!existsSync(`${values.baseline}/src/index.ts`)) throw new Error(`--baseline ${values.baseline}: no src/index.ts there (a lavathread checkout with its node_modules)`);
+  process.env['LAVATHREAD_BASELINE'] = values.baseline;
+}
+const clients = values.clients?.split(',') ?? (values.baseline === undefined ? defaultClients : [...defaultClients, 'lavathread-baseline']);
 for (const client of clients) if (!(client in clientProtocols)) throw new Error(`unknown client ${client} (known: ${Object.keys(clientProtocols).join(', ')})`);
 
 const quick = values.quick;
@@ -67,7 +74,7 @@ if (!(Number.isInteger(players) && players >= 8 && players <= 50_000) || !(stall
  * players or stall) get a name of their own: they never overwrite the full run of the same day,
  * which the READMEs quote.
  */
-const shaped = ['reps', 'seconds', 'rates', 'players', 'stall-ms', 'event-every'].some((flag) => (values as Record<string, unknown>)[flag] !== undefined);
+const shaped = ['reps', 'seconds', 'rates', 'players', 'stall-ms', 'event-every', 'baseline'].some((flag) => (values as Record<string, unknown>)[flag] !== undefined);
 const runTag = quick ? '-quick' : shaped || !defaultClients.every((c) => clients.includes(c)) ? '-partial' : '';
 /**
  * Realistic: 10,000 players, an update each per 5 s, a track change each per 180 s. `--quick` keeps

@@ -1,14 +1,20 @@
-/** lavathread, driven like a bot: players created, voice forwarded. `workers` picks the transport. */
-import { Manager } from '../../src/index.js';
+/**
+ * lavathread, driven like a bot: players created, voice forwarded. `workers` picks the transport;
+ * `library` is the module the Manager comes from (this checkout's, or another's for a baseline).
+ */
+import type { Manager } from '../../src/index.js';
 import { BENCH_USER_ID, fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
-export function lavathread(workers: number): BenchClient {
+type Library = { readonly Manager: typeof Manager };
+
+export function lavathread(workers: number, library: () => Promise<Library> = () => import('../../src/index.js')): BenchClient {
   let manager: Manager | null = null;
   let onUpdate: (guildId: string, position?: number) => void = () => {};
   let onTrack: (guildId: string, type: string, sentAt?: number) => void = () => {};
   return {
     protocol: 4,
     async connect(nodes, userId) {
+      const { Manager } = await library();
       manager = new Manager(
         nodes.map((n) => ({ ...n, version: 4 as const })),
         { send: () => {}, workers, userId },
