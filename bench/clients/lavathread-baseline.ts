@@ -4,10 +4,11 @@
  * by side in one run. DIR needs its own node_modules (or a link to these).
  */
 import { pathToFileURL } from 'node:url';
+import type { Manager } from '../../src/index.js';
 import { lavathread } from './lavathread.js';
 
 export default (): ReturnType<typeof lavathread> => {
   const dir = process.env['LAVATHREAD_BASELINE'];
   if (!dir) throw new Error('lavathread-baseline needs --baseline DIR (a checkout of another commit)');
-  return lavathread(1, () => import(pathToFileURL(`${dir}/src/index.ts`).href) as Promise<{ readonly Manager: typeof import('../../src/index.js').Manager }>);
+  return lavathread(1, () => import(pathToFileURL(`${dir}/src/index.ts`).href) as Promise<{ readonly Manager: typeof Manager }>);
 };
