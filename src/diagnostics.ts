@@ -9,7 +9,10 @@
  */
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { Socket } from './socket.js';
+import type { Player } from './player.js';
 import type { LavalinkError } from './errors.js';
+import type { RestCall } from './ipc/events.js';
+import type { CloseDecision } from './protocol/close-codes.js';
 
 /** A debug line: `socketId` is the node's id, or null for the manager's own. */
 export interface DebugMessage {
@@ -28,9 +31,47 @@ export interface SocketStateMessage {
   readonly error: LavalinkError | null;
 }
 
+/** A connection was lost and the socket reconnects: `decision` says how (close-codes). */
+export interface SocketReconnectMessage {
+  readonly manager: object;
+  readonly socket: Socket;
+  readonly code: number;
+  readonly decision: Exclude<CloseDecision, 'giveUp'>;
+}
+
+/** A player moved to another node because its own could not keep it. */
+export interface FailoverMessage {
+  readonly manager: object;
+  readonly player: Player;
+  readonly from: Socket;
+  readonly to: Socket;
+}
+
+/**
+ * A REST call to a node ended. `route` is the path's template (`/v4/sessions/:sessionId/players/:guildId`):
+ * no ids, no query, never the password.
+ */
+export interface RestMessage extends RestCall {
+  readonly manager: object;
+  readonly socketId: string;
+}
+
+/** A batch of events reached the main thread from a host (a worker thread, or the inline host). */
+export interface BatchMessage {
+  readonly manager: object;
+  /** Events in it, each playerUpdate of a columnar run counted. */
+  readonly events: number;
+  readonly bytes: number;
+}
+
+/** The channels, by name: `lavathread:debug`, `lavathread:socket:state`, `lavathread:socket:reconnect`, `lavathread:failover`, `lavathread:rest`, `lavathread:batch`. */
 export const channels = {
   debug: diagnostics_channel.channel('lavathread:debug'),
   socketState: diagnostics_channel.channel('lavathread:socket:state'),
+  reconnect: diagnostics_channel.channel('lavathread:socket:reconnect'),
+  failover: diagnostics_channel.channel('lavathread:failover'),
+  rest: diagnostics_channel.channel('lavathread:rest'),
+  batch: diagnostics_channel.channel('lavathread:batch'),
 } as const;
 
 export function publishDebug(manager: object, socketId: string | null, message: string): void {
@@ -39,6 +80,22 @@ export function publishDebug(manager: object, socketId: string | null, message: 
 
 export function publishSocketState(manager: object, socket: Socket, state: SocketStateMessage['state'], code: number | null = null, error: LavalinkError | null = null): void {
   if (channels.socketState.hasSubscribers) channels.socketState.publish({ manager, socket, state, code, error } satisfies SocketStateMessage);
+}
+
+export function publishReconnect(manager: object, socket: Socket, code: number, decision: SocketReconnectMessage['decision']): void {
+  if (channels.reconnect.hasSubscribers) channels.reconnect.publish({ manager, socket, code, decision } satisfies SocketReconnectMessage);
+}
+
+export function publishFailover(manager: object, player: Player, from: Socket, to: Socket): void {
+  if (channels.failover.hasSubscribers) channels.failover.publish({ manager, player, from, to } satisfies FailoverMessage);
+}
+
+export function publishRest(manager: object, socketId: string, call: RestCall): void {
+  if (channels.rest.hasSubscribers) channels.rest.publish({ manager, socketId, method: call.method, route: call.route, status: call.status, durationMs: call.durationMs, code: call.code } satisfies RestMessage);
+}
+
+export function publishBatch(manager: object, events: number, bytes: number): void {
+  if (channels.batch.hasSubscribers) channels.batch.publish({ manager, events, bytes } satisfies BatchMessage);
 }
 
 /**

@@ -6,7 +6,11 @@ export type { ConnectOptions, Filters, PlayOptions } from './player.js';
 export type { VoiceServerUpdate, VoiceStateUpdate } from './manager.js';
 export type { ManagerEvents, PlayerDestroyReason, PlayerEvents, TrackEndReason, TrackExceptionInfo } from './events.js';
 export type { NodeEvent, PlayerState } from './protocol/node-events.js';
-export type { DebugMessage, SocketStateMessage } from './diagnostics.js';
+export type { BatchMessage, DebugMessage, FailoverMessage, RestMessage, SocketReconnectMessage, SocketStateMessage } from './diagnostics.js';
+export type { ManagerMetrics, NodeMetrics, NodeMetricsState, WorkerMetrics } from './metrics/metrics.js';
+export type { LoopDelay } from './metrics/loop-probe.js';
+export type { NodeCounters } from './metrics/node-counters.js';
+export type { RestCall } from './ipc/events.js';
 export type {
   FailingAddress,
   IpBlock,

@@ -13,12 +13,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { ErrorCode, InvalidOptionError, LavalinkError, NoNodeError, readArgument } from './errors.js';
-import { debugSubscriber, publishDebug } from './diagnostics.js';
+import { debugSubscriber, publishBatch, publishDebug } from './diagnostics.js';
 import type { ManagerEvents } from './events.js';
 import { Failover } from './manager/failover.js';
 import { guildIdOf, placementOf } from './manager/arguments.js';
 import { decodeWith } from './manager/decode.js';
 import { ReadyWaiters } from './manager/ready-waiters.js';
+import { MetricsCollector, type ManagerMetrics } from './metrics/metrics.js';
 import { EventRouter } from './manager/router.js';
 import { SessionKeeper } from './manager/session-keeper.js';
 import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions } from './options.js';
@@ -72,6 +73,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
   readonly #keeper: SessionKeeper | null;
   /** The `debug` event, fed from the diagnostics channel while it has listeners. */
   readonly #debug: { stop(): void };
+  #metrics: MetricsCollector | null = null;
   #transport: Transport | null = null;
   #closed = false;
 
@@ -178,6 +180,21 @@ export class Manager extends EventEmitter<ManagerEvents> {
     if (this.#keeper) void this.#keeper.load(() => this.#closed).then((open) => open && connect());
     else connect();
     return this;
+  }
+
+  /**
+   * One reading of the Lavalink side: per node, per worker thread, the main thread, the event
+   * traffic (rates since the previous reading). See {@link ManagerMetrics}; `lavathread/prometheus` exports it.
+   */
+  async metrics(): Promise<ManagerMetrics> {
+    this.#assertOpen();
+    this.#metrics ??= new MetricsCollector({
+      transport: this.transportKind,
+      sockets: () => [...this.#handles.values()].map((socket) => ({ socket, stopped: this.#stopped.has(socket.id), link: this.#socketDrivers.get(socket)?.link() ?? null })),
+      players: () => this.players.values(),
+      traffic: () => this.#transport?.traffic ?? null,
+    });
+    return this.#metrics.read();
   }
 
   /** Writes the session store now (it is also kept up to date every second, and on close). */
@@ -300,6 +317,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     await this.#transport?.close();
     this.#transport = null;
     this.#debug.stop();
+    this.#metrics?.stop();
   }
 
   #assertOpen(): void {
@@ -330,7 +348,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
 
   #getTransport(): Transport {
     this.#assertOpen();
-    this.#transport ??= createTransport(this.options.workers, (events) => this.#router.route(events), this.options.workerFile);
+    this.#transport ??= createTransport(this.options.workers, (events) => this.#router.route(events), this.options.workerFile, (events, bytes) => publishBatch(this, events, bytes));
     return this.#transport;
   }
 

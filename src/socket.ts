@@ -5,7 +5,9 @@
  * synchronous, and hands calls to its HostSupervisor (transport/host-supervisor.ts).
  */
 import { inspect } from 'node:util';
-import { publishDebug, publishSocketState } from './diagnostics.js';
+import { publishDebug, publishReconnect, publishRest, publishSocketState } from './diagnostics.js';
+import { NodeCounters } from './metrics/node-counters.js';
+import { CloseDecision } from './protocol/close-codes.js';
 import { ErrorCode, fromWire, InvalidOptionError, LavalinkError, SocketClosedError } from './errors.js';
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
 import { unpackPayload } from './ipc/payload.js';
@@ -47,6 +49,8 @@ export class Socket {
   sessionId: string | null = null;
   /** Round trip of the last WebSocket ping in ms; -1 before the first. */
   ping = -1;
+  /** What happened to this node since the socket was made: reconnects, failovers, REST calls, the last error's code. */
+  readonly counters = new NodeCounters();
 
   readonly #password: string;
   readonly #hub: ManagerHub;
@@ -93,6 +97,7 @@ export class Socket {
       hostLost: (error) => {
         this.#connected = false;
         this.#ready = false;
+        this.counters.lastErrorCode = error.code;
         hub.emitter.emit('socketError', this, error);
         publishDebug(manager, this.id, 'worker lost; restarting on a new worker');
       },
@@ -289,10 +294,15 @@ export class Socket {
         this.#connected = false;
         emitter.emit('socketClose', this, event.code, event.reason);
         publishSocketState(this.manager, this, 'closed', event.code);
+        if (event.decision !== CloseDecision.GiveUp) {
+          this.counters.reconnects++;
+          publishReconnect(this.manager, this, event.code, event.decision);
+        }
         hub.connectionLost(this, event.decision);
         return;
       case EventKind.Error: {
         const error = fromWire(event.error);
+        this.counters.lastErrorCode = error.code;
         if (error.code === ErrorCode.AuthFailed && !this.#warned && emitter.listenerCount('socketError') === 0) {
           // A bot that listens to nothing must still learn why its node never comes up.
           this.#warned = true;
@@ -305,6 +315,7 @@ export class Socket {
         this.#ready = false;
         this.#connected = false;
         const error = event.error ? fromWire(event.error) : null;
+        if (error) this.counters.lastErrorCode = error.code;
         if (event.final) {
           this.#closed = true;
           const reason = error ?? new SocketClosedError(`Socket ${this.id} stopped`);
@@ -321,6 +332,11 @@ export class Socket {
       }
       case EventKind.Debug:
         publishDebug(this.manager, this.id, event.message);
+        return;
+      case EventKind.Rest:
+        this.counters.restCalls++;
+        if (event.code !== null) this.counters.restErrors++;
+        publishRest(this.manager, this.id, event);
         return;
       case EventKind.Frame:
       case EventKind.Updates:

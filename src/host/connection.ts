@@ -8,6 +8,7 @@
  */
 import { AuthFailedError, ErrorCode, LavalinkError, RestError, SocketClosedError } from '../errors.js';
 import type { SocketTaskInit } from '../ipc/control.js';
+import { EventKind } from '../ipc/events.js';
 import type { SocketConfig } from '../socket-options.js';
 import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
 import { CloseDecision, closeDecision, closeRow } from '../protocol/close-codes.js';
@@ -47,10 +48,17 @@ export class Connection {
   constructor(init: SocketTaskInit, events: EventSink) {
     const config = (this.config = init.config);
     const scheme = config.secure ? 'https' : 'http';
-    this.#rest = new RestClient({ baseUrl: `${scheme}://${config.host}:${config.port}`, password: config.password, timeoutMs: config.restTimeout, clientName: config.clientName, ca: config.ca });
     this.#adapter = adapterFor(init.resume?.version ?? config.version);
     this.#userId = init.userId;
     const report = (this.#report = new Report(config.id, events, initialState(init, this.#adapter?.version ?? null)));
+    this.#rest = new RestClient({
+      baseUrl: `${scheme}://${config.host}:${config.port}`,
+      password: config.password,
+      timeoutMs: config.restTimeout,
+      clientName: config.clientName,
+      ca: config.ca,
+      observe: (call) => report.emit({ kind: EventKind.Rest, socketId: config.id, ...call }, false),
+    });
     this.#sender = new Sender(
       {
         config,

@@ -4,7 +4,9 @@
  * header and nowhere else; errors become RestError (with the node's error body) or TimeoutError.
  */
 import { Agent, errors as undiciErrors, request } from 'undici';
-import { InvalidOptionError, RestError, TimeoutError } from '../errors.js';
+import { InvalidOptionError, LavalinkError, RestError, TimeoutError } from '../errors.js';
+import type { RestCall } from '../ipc/events.js';
+import { routeOf } from '../protocol/rest-routes.js';
 
 export interface RestClientOptions {
   readonly baseUrl: string;
@@ -13,6 +15,8 @@ export interface RestClientOptions {
   readonly clientName: string;
   /** Certificate authorities to trust for https (a node with a self-signed certificate). */
   readonly ca?: string | null;
+  /** Told of every call that went out, when it ends (metrics, the `lavathread:rest` channel). */
+  readonly observe?: (call: RestCall) => void;
 }
 
 export class RestClient {
@@ -37,6 +41,21 @@ export class RestClient {
     } catch (error) {
       throw new InvalidOptionError('body', 'JSON data', error instanceof Error ? error.message : error);
     }
+    const observe = this.#options.observe;
+    if (!observe) return (await this.#send(method, path, payload)).value;
+    const started = performance.now();
+    try {
+      const { status, value } = await this.#send(method, path, payload);
+      observe({ method, route: routeOf(path), status, durationMs: performance.now() - started, code: null });
+      return value;
+    } catch (error) {
+      const status = error instanceof RestError ? error.status : 0;
+      observe({ method, route: routeOf(path), status, durationMs: performance.now() - started, code: error instanceof LavalinkError ? error.code : null });
+      throw error;
+    }
+  }
+
+  async #send(method: string, path: string, payload: string | undefined): Promise<{ status: number; value: unknown }> {
     // A timer cleared when the call ends, not AbortSignal.timeout(): that one fires whatever
     // happens and builds a DOMException with a stack each time (a bot that makes 10,000 calls at
     // startup paid for 10,000 of them ten seconds later, in the realistic bench).
@@ -76,7 +95,7 @@ export class RestClient {
       const message = typeof parsed === 'object' && parsed !== null && typeof (parsed as { message?: unknown }).message === 'string' ? (parsed as { message: string }).message : `HTTP ${status}`;
       throw new RestError(`${method} ${path} answered ${status}: ${message}`, status, method, path, parsed);
     }
-    return parsed;
+    return { status, value: parsed };
   }
 
   /** Closes the connections it keeps alive. */

@@ -12,6 +12,7 @@ import { packPayload } from '../ipc/payload.js';
 import { decodeTracks } from '../protocol/track-codec.js';
 import { Batcher } from './batcher.js';
 import { Connection } from './connection.js';
+import { threadReport } from './thread-report.js';
 
 /** A task as the transport hands it over: its init plus its two ports and the events' ack board. */
 export interface SocketTask extends SocketTaskInit {
@@ -77,6 +78,7 @@ export class SocketHost {
       rest: (method, path, body) => packed(() => connection.rest(method, path, body)),
       request: (request) => packed(() => connection.request(request)),
       decode: (tracks) => packed(() => Promise.resolve(decodeTracks(tracks))),
+      thread: () => threadReport(this.#live),
     };
     Comlink.expose(this.#extend(control), task.control);
     this.#live++;

@@ -7,6 +7,7 @@ import type { WireError } from '../errors.js';
 import type { SocketConfig } from '../socket-options.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { RestRequest } from '../protocol/rest.js';
+import type { LoopDelay, LoopTime } from '../metrics/loop-probe.js';
 
 /** What a socket task is started with. Plain data (it is structured-cloned into the worker). */
 export interface SocketTaskInit {
@@ -19,6 +20,18 @@ export interface SocketTaskInit {
   readonly flushWindowMs: number;
   /** What the main side knows: false once the node showed it cannot resume (kept across a worker restart). */
   readonly resumable: boolean;
+}
+
+/** A host thread's own figures (manager.metrics()): every socket it hosts answers the same. */
+export interface ThreadReport {
+  readonly threadId: number;
+  /** Sockets the thread runs now. */
+  readonly sockets: number;
+  readonly loop: LoopTime;
+  readonly delay: LoopDelay;
+  /** The thread's V8 heap (a worker has an isolate of its own), bytes. */
+  readonly heapUsed: number;
+  readonly heapTotal: number;
 }
 
 /** Test-only faults that take the hosting worker down. */
@@ -51,6 +64,8 @@ export interface SocketControl {
   request(request: RestRequest): Promise<Outcome<Uint8Array>>;
   /** Decodes tracks with the track codec on the host's thread; the Track[] packed. */
   decode(tracks: readonly string[]): Promise<Outcome<Uint8Array>>;
+  /** The hosting thread's figures. */
+  thread(): ThreadReport;
 }
 
 /** The test worker's control (lavathread/testing): the production one plus two faults. */

@@ -40,6 +40,8 @@ export const EventKind = {
   Debug: 6,
   /** A run of plain playerUpdates from one socket, as columns (ipc/updates.ts). */
   Updates: 7,
+  /** A REST call to the node ended (for metrics and the `lavathread:rest` channel); never urgent. */
+  Rest: 8,
 } as const;
 
 export type HostEvent =
@@ -52,6 +54,7 @@ export type HostEvent =
   | { readonly kind: typeof EventKind.Error; readonly socketId: string; readonly error: WireError }
   | { readonly kind: typeof EventKind.Disconnect; readonly socketId: string; readonly final: boolean; readonly error: WireError | null }
   | { readonly kind: typeof EventKind.Debug; readonly socketId: string; readonly message: string }
+  | ({ readonly kind: typeof EventKind.Rest; readonly socketId: string } & RestCall)
   /** `values` holds FIELDS numbers per guild (ipc/updates.ts); order is the order they came in. */
   | {
       readonly kind: typeof EventKind.Updates;
@@ -65,6 +68,20 @@ export type HostEvent =
       readonly slots?: Uint32Array;
       readonly table?: readonly string[];
     };
+
+/**
+ * One REST call to a node, as the host saw it: the route is the path's template (ids and query
+ * left out, protocol/rest-routes.ts), so it can name a metric and never carries a search or a key.
+ */
+export interface RestCall {
+  readonly method: string;
+  readonly route: string;
+  /** The HTTP status; 0 when no answer came (network error, timeout). */
+  readonly status: number;
+  readonly durationMs: number;
+  /** The error's code when the call failed (LAVALINK_REST, LAVALINK_TIMEOUT), else null. */
+  readonly code: string | null;
+}
 
 /** A batch as it travels: sequence number (for acks) and events. */
 export interface EventBatch {

@@ -5,6 +5,7 @@
  * a restore that fails is tried on each other ready node; one no node takes ends stopped, and
  * the bot is told (`restoreFailed`).
  */
+import { publishFailover } from '../diagnostics.js';
 import { ErrorCode, LavalinkError } from '../errors.js';
 import type { NodeRequest, NodeResolver } from '../options.js';
 import type { Player } from '../player.js';
@@ -161,7 +162,7 @@ export class Failover {
       const next = this.#context.ready().find((socket) => !tried.has(socket));
       if (!next) break;
       try {
-        await player.moveTo(next);
+        await this.#move(player, next);
         return;
       } catch (error) {
         failure = error;
@@ -203,8 +204,17 @@ export class Failover {
       if (!target) return;
       this.#stranded.delete(player);
       this.#placed = null;
-      await this.recover(player, () => player.moveTo(target));
+      await this.recover(player, () => this.#move(player, target));
     });
+  }
+
+  /** Moves a player its node could not keep, counted on the node it left. */
+  async #move(player: Player, to: Socket): Promise<void> {
+    const from = player.socket;
+    await player.moveTo(to);
+    if (from === to) return;
+    from.counters.failovers++;
+    publishFailover(player.manager, player, from, to);
   }
 }
 

@@ -9,8 +9,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { InvalidOptionError } from '../errors.js';
 import type { SocketHost, SocketTask } from '../host/socket-host.js';
 import type { SocketTaskInit } from '../ipc/control.js';
-import { EventReceiver } from './event-receiver.js';
-import type { EventHandler, Transport } from './transport.js';
+import { EventReceiver, noTraffic, type Traffic } from './event-receiver.js';
+import type { BatchObserver, EventHandler, Transport } from './transport.js';
 import { WorkerLink } from './worker-link.js';
 
 export class InlineTransport implements Transport {
@@ -20,19 +20,24 @@ export class InlineTransport implements Transport {
   /** A worker entry to host the sockets instead of a SocketHost of our own (ManagerOptions.workerFile). */
   readonly #file: string | null;
 
-  constructor(onEvents: EventHandler, file: string | null = null) {
-    this.#receiver = new EventReceiver(onEvents);
+  constructor(onEvents: EventHandler, file: string | null = null, onBatch: BatchObserver | null = null) {
+    this.#receiver = new EventReceiver(onEvents, onBatch);
     this.#file = file;
+  }
+
+  get traffic(): Readonly<Traffic> {
+    return this.#receiver.total;
   }
 
   start(init: SocketTaskInit): WorkerLink {
     const control = new MessageChannel();
     const events = new MessageChannel();
-    const acks = this.#receiver.listen(events.port1);
+    const traffic = noTraffic();
+    const acks = this.#receiver.listen(events.port1, traffic);
     // Calls sent meanwhile wait in the control port until the host listens to it.
     this.#host ??= this.#loadHost();
     const done = this.#host.then((run) => run({ ...init, control: control.port2, events: events.port2, acks }));
-    return new WorkerLink(control.port1, done, init.config.id);
+    return new WorkerLink(control.port1, done, init.config.id, traffic);
   }
 
   /**

@@ -8,8 +8,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { WorkerExitedError } from '../errors.js';
 import type { SocketTaskInit } from '../ipc/control.js';
-import { EventReceiver } from './event-receiver.js';
-import type { EventHandler, Transport } from './transport.js';
+import { EventReceiver, noTraffic, type Traffic } from './event-receiver.js';
+import type { BatchObserver, EventHandler, Transport } from './transport.js';
 import { WorkerLink } from './worker-link.js';
 
 /** The young generation of a worker's heap, MB (see the pool's options). */
@@ -27,8 +27,8 @@ export class PoolTransport implements Transport {
   readonly #receiver: EventReceiver;
   #closing = false;
 
-  constructor(workers: number, onEvents: EventHandler, file: string | null = null) {
-    this.#receiver = new EventReceiver(onEvents);
+  constructor(workers: number, onEvents: EventHandler, file: string | null = null, onBatch: BatchObserver | null = null) {
+    this.#receiver = new EventReceiver(onEvents, onBatch);
     this.#pool = new Piscina({
       filename: file ?? workerFile,
       minThreads: workers,
@@ -49,6 +49,10 @@ export class PoolTransport implements Transport {
     this.#pool.on('error', () => {});
   }
 
+  get traffic(): Readonly<Traffic> {
+    return this.#receiver.total;
+  }
+
   /** The threads of the pool (for tests and benchmarks). */
   get threads(): readonly { threadId: number }[] {
     return this.#pool.threads;
@@ -57,7 +61,8 @@ export class PoolTransport implements Transport {
   start(init: SocketTaskInit): WorkerLink {
     const control = new MessageChannel();
     const events = new MessageChannel();
-    const acks = this.#receiver.listen(events.port1);
+    const traffic = noTraffic();
+    const acks = this.#receiver.listen(events.port1, traffic);
     // Never an AbortSignal here: aborting a task terminates its whole worker.
     const task = this.#pool.run({ ...init, control: control.port2, events: events.port2, acks }, { transferList: [control.port2, events.port2] }) as Promise<void>;
     const done = task.then(
@@ -67,7 +72,7 @@ export class PoolTransport implements Transport {
       },
     );
     done.catch(() => {}); // observed by the socket; never an unhandled rejection here
-    return new WorkerLink(control.port1, done, init.config.id);
+    return new WorkerLink(control.port1, done, init.config.id, traffic);
   }
 
   async close(): Promise<void> {

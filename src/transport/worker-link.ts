@@ -9,6 +9,7 @@ import * as Comlink from 'comlink';
 import type { MessagePort } from 'node:worker_threads';
 import { ErrorCode, InvalidOptionError, LavalinkError, SocketClosedError, TimeoutError, WorkerExitedError } from '../errors.js';
 import type { SocketControl } from '../ipc/control.js';
+import { noTraffic, type Traffic } from './event-receiver.js';
 
 interface PendingCall {
   reject(error: LavalinkError): void;
@@ -28,8 +29,12 @@ export class WorkerLink {
   /** Why calls can no longer be answered; null while the host may still answer. */
   #ended: LavalinkError | null = null;
 
-  constructor(port: MessagePort, done: Promise<void>, socketId: string) {
+  /** What came through the event channel this socket's host was given (0 when its host already had one). */
+  readonly traffic: Traffic;
+
+  constructor(port: MessagePort, done: Promise<void>, socketId: string, traffic: Traffic = noTraffic()) {
     this.#port = port;
+    this.traffic = traffic;
     this.#control = Comlink.wrap<SocketControl>(port) as unknown as SocketControl;
     this.done = done;
     const died = (): void => this.#end(new WorkerExitedError(`The worker hosting socket ${socketId} exited`));
