@@ -69,16 +69,19 @@ test('play joins the voice channel and the node plays the track to its end', { t
 
 test('a second play queues; the queue moves on to it by itself', { timeout: 30_000 }, async (t) => {
   const { manager } = await startBot(t);
+  const started: string[] = [];
+  manager.on('trackStart', (_player, track) => started.push(track.info.title));
+  const queueEnd = next(manager, 'queueEnd');
   await play(manager, GUILD_ID, VOICE_CHANNEL_ID, songs[0]!.uri);
   await play(manager, GUILD_ID, VOICE_CHANNEL_ID, songs[1]!.uri);
   const player = manager.get(GUILD_ID)!;
   assert.equal(player.queue.current?.info.title, 'first song');
   assert.deepEqual(player.queue.tracks.map((track) => track.info.title), ['second song']);
 
-  const [, second] = await next(manager, 'trackStart');
-  assert.equal(second.info.title, 'second song');
-  const [, last] = await next(manager, 'queueEnd');
+  const [, last] = await queueEnd;
   assert.equal(last?.info.title, 'second song');
+  assert.deepEqual(started, ['first song', 'second song']);
+  assert.deepEqual(player.queue.history.map((track) => track.info.title), ['first song', 'second song']);
 });
 
 test('volume and pause reach the node', { timeout: 30_000 }, async (t) => {
