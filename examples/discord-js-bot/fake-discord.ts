@@ -180,7 +180,7 @@ export class FakeDiscord {
     const path = decodeURIComponent(url.replace(API, '').split('?')[0]!);
     // discord.js sends JSON bodies as strings (FormData only with files, which this bot never sends).
     const body: unknown = typeof init.body === 'string' ? JSON.parse(init.body) : null;
-    const json = (data: unknown, status = 200): Response => new Response(JSON.stringify(data), { status, headers: { 'content-type': 'application/json' } });
+    const json = (data: unknown, status = 200): ResponseLike => response(JSON.stringify(data), status, { 'content-type': 'application/json' });
 
     if (method === 'GET' && path === '/gateway/bot') {
       return json({ url: 'wss://gateway.invalid', shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
@@ -202,7 +202,7 @@ export class FakeDiscord {
       const { type, data } = body as { type: number; data?: { content?: string } };
       if (type === 5) console.log('[discord] bot is thinking...');
       else this.#answer(callback[1]!, data?.content ?? '');
-      return new Response(null, { status: 204 });
+      return response(null, 204);
     }
     const edit = /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/.exec(path);
     if (method === 'PATCH' && edit) {
@@ -245,4 +245,13 @@ export class FakeDiscord {
       type: 0,
     };
   }
+}
+
+/**
+ * Node's global Response is undici's, the one discord.js's REST client reads; a project whose
+ * TypeScript loads the DOM lib sees the DOM's type instead, hence the cast.
+ */
+function response(body: string | null, status: number, headers: Record<string, string> = {}): ResponseLike {
+  const made: unknown = new Response(body, { status, headers });
+  return made as ResponseLike;
 }
