@@ -74,7 +74,7 @@ export class FakeDiscord {
     const token = `interaction-token-${this.#interactions}`;
     const answered = new Promise<string>((resolve) => this.#answers.set(token, resolve));
     const type = (value: CommandOption): number => (typeof value === 'string' ? 3 : typeof value === 'boolean' ? 5 : Number.isInteger(value) ? 4 : 10);
-    console.log(`[discord] ${users[MEMBER_ID].username} uses /${name} ${Object.entries(options).map(([k, v]) => `${k}:${String(v)}`).join(' ')}`);
+    console.log(`[discord] ${users[MEMBER_ID].username} uses ${[`/${name}`, ...Object.entries(options).map(([k, v]) => `${k}:${String(v)}`)].join(' ')}`);
     this.#dispatch({
       t: 'INTERACTION_CREATE',
       d: {
