@@ -73,21 +73,29 @@ export interface SeyfertClient {
 
 /**
  * The connector of a client whose raw dispatches come as `rawEvent` and which says it is ready
- * with any of `readyEvents` (a user id known means ready already).
+ * with any of `readyEvents` (a user id known means ready already). The READY dispatch itself
+ * starts the manager too, with the user id it carries: a client need not say it is ready in an
+ * event the connector knows.
  */
 function connector(client: Emitter, rawEvent: string, readyEvents: readonly string[], userId: () => string | null | undefined, send: (guildId: string, payload: Op4) => void): Connector {
   return {
     send: (guildId, payload) => send(guildId, payload as Op4),
     attach(manager) {
-      const raw: Listener = (packet: unknown) => manager.handleRaw(packet);
-      const ready: Listener = () => {
-        const id = userId();
-        if (!id) return;
+      let started = false;
+      const start = (id: unknown): void => {
+        if (started || typeof id !== 'string' || !/^\d{1,20}$/.test(id)) return;
+        started = true;
         for (const event of readyEvents) client.off(event, ready);
         manager.init(id);
       };
+      const raw: Listener = (packet: unknown) => {
+        const dispatch = packet as { t?: unknown; d?: { user?: { id?: unknown } } } | null | undefined;
+        if (!started && dispatch?.t === 'READY') start(dispatch.d?.user?.id);
+        manager.handleRaw(packet);
+      };
+      const ready: Listener = () => start(userId());
       client.on(rawEvent, raw);
-      if (userId()) ready();
+      if (userId()) start(userId());
       else for (const event of readyEvents) client.on(event, ready);
       return () => {
         client.off(rawEvent, raw);
@@ -97,10 +105,13 @@ function connector(client: Emitter, rawEvent: string, readyEvents: readonly stri
   };
 }
 
-/** discord.js v14: raw dispatches from the client's `raw` event, op 4 through the guild's shard. */
+/**
+ * discord.js v14: raw dispatches from the client's `raw` event, op 4 through the guild's shard.
+ * It starts the manager on the READY dispatch (or `clientReady`), never listening to `ready`:
+ * discord.js 14.22 and later warn that `ready` is deprecated as soon as anything listens to it.
+ */
 export function discordJs(client: DiscordJsClient): Connector {
-  // `clientReady` since 14.22; `ready` before (still emitted, deprecated).
-  return connector(client, 'raw', ['clientReady', 'ready'], () => client.user?.id, (guildId, payload) => client.guilds.cache.get(guildId)?.shard.send(payload));
+  return connector(client, 'raw', ['clientReady'], () => client.user?.id, (guildId, payload) => client.guilds.cache.get(guildId)?.shard.send(payload));
 }
 
 /** Eris: raw dispatches from `rawWS`, op 4 through the guild's shard. */

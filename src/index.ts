@@ -46,6 +46,7 @@ export {
   SocketClosedError,
   TimeoutError,
   TrackCodecError,
+  VoiceTimeoutError,
   WorkerExitedError,
 } from './errors.js';
 export { decodeTrack, encodeTrack } from './protocol/track-codec.js';

@@ -35,6 +35,9 @@ export let updatePlayer: (player: Player, values: Float64Array, index: number, n
 /** Destroys `player` for `reason` (the manager's autoDestroy rules; the bot's own call is `destroy()`). */
 export let destroyPlayer: (player: Player, reason: PlayerDestroyReason) => Promise<void>;
 
+
+/** What an encoded track is made of (standard or URL-safe base64). */
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 /** Discord's op 4 that leaves voice in `guildId`. */
 const leaveOp = (guildId: string) => ({ op: 4, d: { guild_id: guildId, channel_id: null, self_mute: false, self_deaf: false } });
 
@@ -208,6 +211,8 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#assertAlive();
     const encoded = readArgument('track', 'an encoded track or a Track', () => (typeof track === 'string' ? track : (track as Track | null | undefined)?.encoded));
     if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
+    // A URL or a search is the commonest slip: refuse it here rather than as the node's 400.
+    if (!BASE64.test(encoded)) throw new InvalidOptionError('track', 'an encoded track or a Track (load a URL or a search with manager.load() first)', encoded);
     const options = readArgument('options', 'an object of play options (or nothing)', () => checkPlayOptions(playOptions));
     if (options.noReplace && this.track) return;
     const settle = this.#state.askPlay(typeof track === 'string' ? trackFromEncoded(track)! : track, options.startTime ?? 0, options.paused ?? false, options.volume);

@@ -67,6 +67,17 @@ for (const transport of transports) {
       assert.deepEqual(sent, [{ op: 4, d: { guild_id: GUILD, channel_id: CHANNEL, self_mute: false, self_deaf: false } }]);
     });
 
+    test('discord.js v14: the READY dispatch starts the manager, and nothing listens to the deprecated ready event', async (t) => {
+      const sim = await startSimulator(t);
+      const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates] });
+      t.after(() => client.destroy());
+      const shard = { send: (payload: { op: number; d: unknown }) => answer((packet) => client.emit('raw', packet), payload) };
+      client.guilds.cache.set(GUILD, { id: GUILD, shard } as never);
+      const manager = managerWith(t, transport, sim, discordJs(client));
+      assert.equal(client.listenerCount('ready'), 0, 'discord.js 14.22+ warns as soon as anything listens to ready');
+      await playThrough(sim, manager, () => client.emit('raw', { op: 0, t: 'READY', s: 1, d: { v: 10, user: { id: USER_ID }, guilds: [], session_id: 'gateway-session' } }));
+    });
+
     test('Eris: rawWS in, sendWS(op, d) out', async (t) => {
       const sim = await startSimulator(t);
       const client = Object.assign(new EventEmitter(), { user: null as { id: string } | null, guilds: new Map<string, { shard: { sendWS(op: number, d: unknown): void } }>() });
