@@ -154,7 +154,7 @@ export class PluginMissingError extends LavalinkError {
   }
 }
 
-/** An encoded track could not be decoded or encoded (spec §7). */
+/** An encoded track (lavaplayer's base64 track message) could not be decoded or encoded. */
 export class TrackCodecError extends LavalinkError {}
 
 /** An option or argument is invalid. Thrown synchronously where the API is synchronous. */

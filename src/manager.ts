@@ -35,7 +35,7 @@ import { createTransport } from './transport/create.js';
 import type { Transport } from './transport/transport.js';
 import { registerHub, type PlayerDriver, type SocketDriver } from './wiring.js';
 
-/** The `d` of Discord's VOICE_STATE_UPDATE (spec §8). */
+/** The `d` of Discord's VOICE_STATE_UPDATE gateway dispatch (the fields lavathread reads). */
 export interface VoiceStateUpdate {
   guild_id?: string;
   channel_id: string | null;
@@ -43,7 +43,7 @@ export interface VoiceStateUpdate {
   session_id: string;
 }
 
-/** The `d` of Discord's VOICE_SERVER_UPDATE (spec §8). */
+/** The `d` of Discord's VOICE_SERVER_UPDATE gateway dispatch. */
 export interface VoiceServerUpdate {
   token: string;
   guild_id: string;

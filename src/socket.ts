@@ -131,12 +131,12 @@ export class Socket {
 
   /**
    * Load score for node selection (lower is better): playing players, a CPU curve and the frame
-   * deficit and nulled frames (lavaclient's balancer, spec §3.8). Infinite-ish when unusable.
+   * deficit and nulled frames (the formula of lavaclient's balancer). Infinite-ish when unusable.
    */
   get penalties(): number {
     if (!this.#ready) return Number.MAX_SAFE_INTEGER;
     const { playingPlayers, cpu, frameStats } = this.stats;
-    // systemLoad is already a 0..1 share of all cores (spec §1).
+    // systemLoad is already a 0..1 share of all cores, as Lavalink reports it.
     const cpuPenalty = 1.05 ** (100 * cpu.systemLoad) * 10 - 10;
     let framePenalty = 0;
     if (frameStats && frameStats.deficit !== -1) {

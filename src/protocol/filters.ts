@@ -1,12 +1,13 @@
 /**
- * Audio filters (spec §6): what a player asks for, and what a node reports back for one of its
+ * Audio filters (Lavalink's `filters` object, the same fields in v3's `filters` op and v4's player
+ * update): what a player asks for, and what a node reports back for one of its
  * players. `Filters` is the player's type as it stands today (src/player.ts will import it from
  * here); `NodeFilters` is the same read from a node, so its plugin filters are JSON.
  */
 import type { EqualizerBand } from './ops.js';
 import type { JsonValue } from './rest.js';
 
-/** Every filter Lavalink knows (spec §6); omitted filters are off. */
+/** Every filter Lavalink knows; omitted filters are off. */
 export interface Filters {
   volume?: number;
   equalizer?: EqualizerBand[];

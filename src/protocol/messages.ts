@@ -1,4 +1,4 @@
-/** Frames a Lavalink node sends (spec §3.3, §4.1), as both versions spell them. */
+/** Frames a Lavalink node sends over its WebSocket (`ready`, `playerUpdate`, `stats`, `event`), as both versions spell them. */
 
 export interface NodeStats {
   players: number;

@@ -1,5 +1,5 @@
 /**
- * The ops `Socket.send()` takes: Lavalink v3's client ops (spec §3.2), the one vocabulary of the
+ * The ops `Socket.send()` takes: Lavalink v3's client ops (Lavalink v3 WebSocket API), the one vocabulary of the
  * send path. A v3 adapter writes them as they are; the v4 adapter turns each into its REST call.
  */
 import { ErrorCode, LavalinkError } from '../errors.js';

@@ -36,7 +36,7 @@ export type LoadResult =
   | { loadType: 'empty' }
   | { loadType: 'error'; exception: LoadException };
 
-/** Who the node says it is (v4 `GET /v4/info`, 3.7 `GET /v3/info`; spec §4.6). */
+/** Who the node says it is (v4 `GET /v4/info`, 3.7 `GET /v3/info`). */
 export interface NodeInfo {
   version: {
     semver: string;
@@ -78,7 +78,7 @@ export interface RoutePlannerDetails {
 }
 
 /**
- * A node's route planner (spec §3.4 "Route planner", §4.6), by class. Indexes are big integers,
+ * A node's route planner (`GET /v4/routeplanner/status`, v3 `GET /routeplanner/status`), by class. Indexes are big integers,
  * as text, as Lavalink sends them. A class this library does not know comes as `Other`, with the
  * node's name for it and the details every planner has.
  */

@@ -1,5 +1,5 @@
 /**
- * Encoded-track codec (spec §7): lavaplayer's base64 "track message", versions 1–3. Written by
+ * Encoded-track codec: lavaplayer's base64 "track message", versions 1–3. Written by
  * hand because the strings are Java *modified* UTF-8 (a plain UTF-8 decoder mangles emoji) and
  * because plugin sources put opaque bytes before the position, which must survive verbatim.
  */
@@ -65,7 +65,7 @@ const FLAG_VERSIONED = 1;
 const SIZE_MASK = 0x3fffffff;
 const INT64_MAX = 2n ** 63n - 1n;
 const MAX_UTF_BYTES = 0xffff;
-/** The one negative length a track may have: unknown (real-servers.md, "Track encodings"). */
+/** The one negative length a track may have: unknown (NodeLink writes -1 for a local file or stream whose length it does not know). */
 const UNKNOWN_LENGTH = -1;
 
 function fail(code: ErrorCode, message: string): never {
@@ -178,7 +178,7 @@ export function decodeTrack(encoded: string): DecodedTrack {
   const version = versionBytes ? buf.readUInt8(4) : 1;
   if (version !== 1 && version !== 2 && version !== 3) fail(ErrorCode.TrackUnknownVersion, `Encoded track has unknown version ${version} at offset 4`);
 
-  // Position is the last 8 bytes (spec §7.2 robust rule), so fields a–i must end before it.
+  // Position is always the last 8 bytes, whatever a source wrote before it, so fields a–i must end before it.
   const positionAt = buf.length - 8;
   const r = new Reader(buf, 4 + versionBytes, positionAt);
   const title = r.utf('title');

@@ -1,6 +1,6 @@
 /**
  * LavalinkSimulator: a Lavalink server for tests and benchmarks, faithful to the wire protocol
- * (spec §9) for v4 (4.0, 4.2) and v3 (3.3, 3.7), with fault switches and full inspection. The
+ * for v4 (4.0, 4.2) and v3 (3.3, 3.7), with fault switches and full inspection. The
  * `nodelink` flavour and the quirks (quirks.ts) make it behave like servers that are not Lavalink.
  *
  * @example
@@ -659,7 +659,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     const raw = Buffer.isBuffer(data) ? data.toString() : Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
     // Too deeply nested counts as unreadable, like malformed JSON: also kept out of the records.
     const parsed = binary ? null : (parseJson(raw)?.value ?? null);
-    // v4 ignores client frames; v3 applies ops and drops what it cannot read (spec §3.5). A session
+    // v4 ignores client frames; v3 applies ops and drops what it cannot read. A session
     // that ended (close(), restart()) may still get frames ws had read already: applied, they would
     // create players whose timers nobody stops.
     const isOp = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
@@ -669,7 +669,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     this.emit('frame', frame);
   }
 
-  /** A v3 op; one that throws is dropped, as 3.x logs a handler's exception and carries on (spec §3.5). */
+  /** A v3 op; one that throws is dropped, as 3.x logs a handler's exception and carries on. */
   #applyOp(session: SimSession, op: Record<string, unknown>): boolean {
     try {
       return applyV3Op(session, op, this);
@@ -705,7 +705,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     const fail = (status: number, message: string): void =>
       finish({ status, json: errorBody(status, message, path, url?.searchParams.get('trace') === 'true', this.quirks.traceOnlyErrors) });
 
-    // Missing password → 401, wrong → 403, with no body (spec §1). Lavalink's auth filter runs
+    // Missing password → 401, wrong → 403, with no body, as Lavalink answers. Lavalink's auth filter runs
     // before anything reads the body, so a bad body never turns a 401 into a 400 or 413.
     if (authorization !== 'valid') return finish({ status: authorization === 'missing' ? 401 : 403, text: '' });
     if (!url) return fail(400, 'Invalid request target'); // `//`: no URL parser reads it
