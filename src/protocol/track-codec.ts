@@ -7,25 +7,40 @@ import { Buffer } from 'node:buffer';
 import { ErrorCode, TrackCodecError, describe } from '../errors.js';
 import type { Track } from './rest.js';
 
+/** The version of lavaplayer's track message: 3 is what Lavalink v4 writes, 2 what v3 writes; 1 is older. */
 export type TrackMessageVersion = 1 | 2 | 3;
 
 /** Lavalink's track info shape (v4 fields; uri/artworkUrl/isrc null when absent). */
 export interface TrackInfo {
+  /** The source's id for the track (a YouTube video id, a URL...). */
   identifier: string;
+  /** Whether the track can be seeked in. */
   isSeekable: boolean;
+  /** The track's author or artist. */
   author: string;
+  /** Length, ms; -1 when unknown (a stream, or a server that cannot tell). */
   length: number;
+  /** Whether it is a live stream. */
   isStream: boolean;
+  /** Where playback starts, ms (0 unless the track was encoded mid-play). */
   position: number;
+  /** The track's title. */
   title: string;
+  /** The track's URL; null when it has none. */
   uri: string | null;
+  /** The source that loaded it (`youtube`, `soundcloud`, `http`...). */
   sourceName: string;
+  /** A picture of the track; null when none (message version 3 only). */
   artworkUrl: string | null;
+  /** The track's ISRC; null when none (message version 3 only). */
   isrc: string | null;
 }
 
+/** What `decodeTrack` answers: the message version, the info, and what the source appended. */
 export interface DecodedTrack {
+  /** The message version the track was encoded with. */
   version: TrackMessageVersion;
+  /** The track's info. */
   info: TrackInfo;
   /**
    * http/local only: the container probe string ("mp3", "mpegts|params"); null for other sources,
@@ -38,15 +53,23 @@ export interface DecodedTrack {
 
 /** What {@link encodeTrack} takes. */
 export interface EncodableTrack {
+  /** The title. */
   title: string;
+  /** The author or artist. */
   author: string;
   /** ms; -1 = unknown (NodeLink's local files). Other negatives are refused. */
   length: number;
+  /** The source's id for the track. */
   identifier: string;
+  /** Whether it is a live stream. */
   isStream: boolean;
+  /** The track's URL. */
   uri?: string | null;
+  /** A picture of the track (written by version 3 only). */
   artworkUrl?: string | null;
+  /** The ISRC (written by version 3 only). */
   isrc?: string | null;
+  /** The source that can load it (`youtube`, `http`...). */
   sourceName: string;
   /** default 0 */
   position?: number;
