@@ -13,18 +13,25 @@ import type { LavalinkError } from './errors.js';
 
 /** A debug line: `socketId` is the node's id, or null for the manager's own. */
 export interface DebugMessage {
+  /** The Manager that wrote the line. */
   readonly manager: object;
+  /** The node's id; null for the manager's own lines. */
   readonly socketId: string | null;
+  /** The line. */
   readonly message: string;
 }
 
 /** A node's session and connection changes. */
 export interface SocketStateMessage {
+  /** The Manager of the socket. */
   readonly manager: object;
+  /** The socket. */
   readonly socket: Socket;
+  /** `ready`: a new session; `resumed`: the old one kept; `closed`: the connection dropped (a reconnect follows); `gone`: tries ran out; `stopped`: it will not reconnect (a refused password, or closed). */
   readonly state: 'ready' | 'resumed' | 'closed' | 'gone' | 'stopped';
   /** The close code (closed), or the error that made the socket give up (gone, stopped). */
   readonly code: number | null;
+  /** The error, for `gone` and `stopped`; otherwise null. */
   readonly error: LavalinkError | null;
 }
 
