@@ -49,7 +49,23 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Base class of every lavathread error. */
+/**
+ * Base class of every lavathread error. Branch on `code` (an {@link ErrorCode}), or on the
+ * subclass; both survive the trip from the worker thread.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCode, LavalinkError, RestError } from 'lavathread';
+ *
+ * try {
+ *   await player.play(track);
+ * } catch (error) {
+ *   if (error instanceof RestError) console.warn(`node answered ${error.status} to ${error.method} ${error.path}`);
+ *   else if (error instanceof LavalinkError && error.code === ErrorCode.NoNode) return reply('No music node is up right now.');
+ *   else throw error;
+ * }
+ * ```
+ */
 export class LavalinkError extends Error {
   /** Stable, documented code; see {@link ErrorCode}. */
   readonly code: ErrorCode;
@@ -67,7 +83,9 @@ export class RestError extends LavalinkError {
     message: string,
     /** HTTP status; 0 when no answer came (network failure). */
     readonly status: number,
+    /** The request's HTTP method. */
     readonly method: string,
+    /** The request's path (with its query), as sent to the node. */
     readonly path: string,
     /** The parsed error body (Lavalink's `{timestamp, status, error, message, path}`), or its text. */
     readonly body: unknown,
