@@ -35,7 +35,9 @@ interface Op4 {
 
 /** An event emitter as the libraries have them. */
 interface Emitter {
+  /** Adds a listener for `event`. */
   on(event: string, listener: Listener): unknown;
+  /** Removes a listener added with `on`. */
   off(event: string, listener: Listener): unknown;
 }
 

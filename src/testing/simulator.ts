@@ -203,6 +203,27 @@ export interface SimulatorEvents {
 
 const FLOOD_LIMITS = { rate: 1_000_000, guilds: 100_000, durationMs: 600_000 };
 
+/**
+ * A Lavalink server (v4 or v3) on 127.0.0.1 for a bot's own tests: it plays tracks on the clock,
+ * sends the events and updates a real node sends, records what a client did, and has switches
+ * for the faults a bot must survive.
+ *
+ * @example A bot's test against it
+ * ```ts
+ * import { Manager } from 'lavathread';
+ * import { LavalinkSimulator } from 'lavathread/testing';
+ *
+ * const sim = new LavalinkSimulator({ protocol: 4, playerUpdateIntervalMs: 100 });
+ * await sim.start(); // a free port on 127.0.0.1
+ * const manager = new Manager([{ id: 'sim', host: '127.0.0.1', port: sim.port, password: 'youshallnotpass' }], { send: () => {} });
+ * manager.init('123456789012345678');
+ * await manager.sockets.get('sim')!.onReady();
+ * const result = await manager.search('never gonna give you up'); // the simulator's catalogue answers
+ * sim.dropConnections({ abrupt: true }); // a fault: the socket reconnects and resumes
+ * await manager.close();
+ * await sim.close();
+ * ```
+ */
 export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements SessionOwner {
   /** The options as resolved, defaults filled in. @internal */
   readonly options: ResolvedOptions;
