@@ -34,7 +34,7 @@ const queues = new WeakMap<Player, PlayerQueue>();
  * await player.queue.start();   // plays the first unless something plays already
  * await player.queue.skip();    // the next one now
  * player.queue.loop = 'queue';  // 'off' | 'track' | 'queue'
- * manager.on('queueEnd', (player) => reply(player.guildId, 'The queue is over.'));
+ * manager.on('queueEnd', (player) => announce(player.guildId, 'The queue is over.'));
  * ```
  */
 export class PlayerQueue {
