@@ -14,6 +14,7 @@
 import { InvalidOptionError } from './errors.js';
 import type { Manager } from './manager.js';
 
+/** What a connector answers: the Manager's `send`, and `attach` to wire the client's events. */
 export interface Connector {
   /** ManagerOptions.send: the op 4 payload (`{ op, d }`), through the shard of the guild. */
   readonly send: (guildId: string, payload: unknown) => void;
@@ -34,27 +35,75 @@ interface Op4 {
 
 /** An event emitter as the libraries have them. */
 interface Emitter {
+  /** Adds a listener for `event`. */
   on(event: string, listener: Listener): unknown;
+  /** Removes a listener added with `on`. */
   off(event: string, listener: Listener): unknown;
 }
 
 /** What is used of a discord.js v14 `Client`. */
 export interface DiscordJsClient extends Emitter {
-  readonly user: { readonly id: string } | null;
-  readonly guilds: { readonly cache: { get(id: string): { readonly shard: { send(payload: unknown): void } } | undefined } };
+  /** The logged-in bot user; null before login. */
+  readonly user: {
+    /** The bot's user id. */
+    readonly id: string;
+  } | null;
+  /** The client's guilds. */
+  readonly guilds: {
+    /** Guilds in the client's cache. */
+    readonly cache: {
+      /** The guild of that id, if cached. */
+      get(id: string): {
+        /** The shard the guild is on. */
+        readonly shard: {
+          /** Sends a gateway payload on the shard. */
+          send(payload: unknown): void;
+        };
+      } | undefined;
+    };
+  };
 }
 
 /** What is used of an Eris `Client`. */
 export interface ErisClient extends Emitter {
-  readonly user?: { readonly id: string } | null;
-  readonly guilds: { get(id: string): { readonly shard: { sendWS(op: number, d: unknown): void } } | undefined };
+  /** The logged-in bot user; null or absent before login. */
+  readonly user?: {
+    /** The bot's user id. */
+    readonly id: string;
+  } | null;
+  /** The client's guilds. */
+  readonly guilds: {
+    /** The guild of that id, if known. */
+    get(id: string): {
+      /** The shard the guild is on. */
+      readonly shard: {
+        /** Sends a gateway op on the shard. */
+        sendWS(op: number, d: unknown): void;
+      };
+    } | undefined;
+  };
 }
 
 /** What is used of an Oceanic.js `Client`. */
 export interface OceanicClient extends Emitter {
-  readonly user?: { readonly id: string } | null;
+  /** The logged-in bot user; null or absent before login. */
+  readonly user?: {
+    /** The bot's user id. */
+    readonly id: string;
+  } | null;
+  /** Whether the client is ready. */
   readonly ready?: boolean;
-  readonly guilds: { get(id: string): { readonly shard: { send(op: number, d: unknown): void } } | undefined };
+  /** The client's guilds. */
+  readonly guilds: {
+    /** The guild of that id, if known. */
+    get(id: string): {
+      /** The shard the guild is on. */
+      readonly shard: {
+        /** Sends a gateway op on the shard. */
+        send(op: number, d: unknown): void;
+      };
+    } | undefined;
+  };
 }
 
 /** A Seyfert client event, as its event files (`createEvent`) make them. */
@@ -65,8 +114,21 @@ interface SeyfertEvent {
 
 /** What is used of a Seyfert `Client`: its shard manager, and its event handler's events by name. */
 export interface SeyfertClient {
-  readonly gateway: { calculateShardId(guildId: string): number; send(shardId: number, payload: never): unknown };
-  readonly events?: { readonly values: { RAW?: SeyfertEvent | undefined } } | undefined;
+  /** Seyfert's shard manager. */
+  readonly gateway: {
+    /** The shard that serves a guild. */
+    calculateShardId(guildId: string): number;
+    /** Sends a gateway payload on a shard. */
+    send(shardId: number, payload: never): unknown;
+  };
+  /** Seyfert's event handler. */
+  readonly events?: {
+    /** The bot's events, by name. */
+    readonly values: {
+      /** The bot's own `raw` event file, if it has one (it runs after the connector's). */
+      RAW?: SeyfertEvent | undefined;
+    };
+  } | undefined;
   /** The bot's id: known once the client logged in (Seyfert reads it from the token). */
   readonly botId?: string;
 }

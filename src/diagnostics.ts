@@ -16,34 +16,49 @@ import type { CloseDecision } from './protocol/close-codes.js';
 
 /** A debug line: `socketId` is the node's id, or null for the manager's own. */
 export interface DebugMessage {
+  /** The Manager that wrote the line. */
   readonly manager: object;
+  /** The node's id; null for the manager's own lines. */
   readonly socketId: string | null;
+  /** The line. */
   readonly message: string;
 }
 
 /** A node's session and connection changes. */
 export interface SocketStateMessage {
+  /** The Manager of the socket. */
   readonly manager: object;
+  /** The socket. */
   readonly socket: Socket;
+  /** `ready`: a new session; `resumed`: the old one kept; `closed`: the connection dropped (a reconnect follows); `gone`: tries ran out; `stopped`: it will not reconnect (a refused password, or closed). */
   readonly state: 'ready' | 'resumed' | 'closed' | 'gone' | 'stopped';
   /** The close code (closed), or the error that made the socket give up (gone, stopped). */
   readonly code: number | null;
+  /** The error, for `gone` and `stopped`; otherwise null. */
   readonly error: LavalinkError | null;
 }
 
 /** A connection was lost and the socket reconnects: `decision` says how (close-codes). */
 export interface SocketReconnectMessage {
+  /** The Manager the socket belongs to. */
   readonly manager: object;
+  /** The socket that lost its connection. */
   readonly socket: Socket;
+  /** The WebSocket close code (1006 for a connection that broke without a close frame). */
   readonly code: number;
+  /** `resume`: the node keeps the session, reconnect at once; `retry`: reconnect with backoff; `failover`: the node lost our players, they move. */
   readonly decision: Exclude<CloseDecision, 'giveUp'>;
 }
 
 /** A player moved to another node because its own could not keep it. */
 export interface FailoverMessage {
+  /** The Manager the player belongs to. */
   readonly manager: object;
+  /** The player that moved. */
   readonly player: Player;
+  /** The node that could not keep it. */
   readonly from: Socket;
+  /** The node that took it. */
   readonly to: Socket;
 }
 
@@ -52,15 +67,19 @@ export interface FailoverMessage {
  * no ids, no query, never the password.
  */
 export interface RestMessage extends RestCall {
+  /** The Manager whose socket made the call. */
   readonly manager: object;
+  /** The id of the node called. */
   readonly socketId: string;
 }
 
 /** A batch of events reached the main thread from a host (a worker thread, or the inline host). */
 export interface BatchMessage {
+  /** The Manager that received it. */
   readonly manager: object;
   /** Events in it, each playerUpdate of a columnar run counted. */
   readonly events: number;
+  /** Its size as it crossed from the host, bytes. */
   readonly bytes: number;
 }
 

@@ -49,7 +49,23 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Base class of every lavathread error. */
+/**
+ * Base class of every lavathread error. Branch on `code` (an {@link ErrorCode}), or on the
+ * subclass; both survive the trip from the worker thread.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCode, LavalinkError, RestError } from 'lavathread';
+ *
+ * try {
+ *   await player.play(track);
+ * } catch (error) {
+ *   if (error instanceof RestError) console.warn(`node answered ${error.status} to ${error.method} ${error.path}`);
+ *   else if (error instanceof LavalinkError && error.code === ErrorCode.NoNode) return reply('No music node is up right now.');
+ *   else throw error;
+ * }
+ * ```
+ */
 export class LavalinkError extends Error {
   /** Stable, documented code; see {@link ErrorCode}. */
   readonly code: ErrorCode;
@@ -67,7 +83,9 @@ export class RestError extends LavalinkError {
     message: string,
     /** HTTP status; 0 when no answer came (network failure). */
     readonly status: number,
+    /** The request's HTTP method. */
     readonly method: string,
+    /** The request's path (with its query), as sent to the node. */
     readonly path: string,
     /** The parsed error body (Lavalink's `{timestamp, status, error, message, path}`), or its text. */
     readonly body: unknown,
@@ -131,8 +149,13 @@ export class TimeoutError extends LavalinkError {
 export class VoiceTimeoutError extends LavalinkError {
   constructor(
     message: string,
-    /** What had come: Discord's VOICE_STATE_UPDATE, its VOICE_SERVER_UPDATE. */
-    readonly received: { readonly state: boolean; readonly server: boolean },
+    /** What had come of Discord's two voice events. */
+    readonly received: {
+      /** Whether VOICE_STATE_UPDATE (the voice session id) had come. */
+      readonly state: boolean;
+      /** Whether VOICE_SERVER_UPDATE (token and endpoint) had come. */
+      readonly server: boolean;
+    },
   ) {
     super(ErrorCode.VoiceTimeout, message);
   }
@@ -154,7 +177,7 @@ export class PluginMissingError extends LavalinkError {
   }
 }
 
-/** An encoded track could not be decoded or encoded (spec §7). */
+/** An encoded track (lavaplayer's base64 track message) could not be decoded or encoded. */
 export class TrackCodecError extends LavalinkError {}
 
 /** An option or argument is invalid. Thrown synchronously where the API is synchronous. */

@@ -11,15 +11,19 @@ export type { TrackEndReason, TrackExceptionInfo } from './protocol/node-events.
 
 /** Events a Player emits (the Manager emits them too, with the same arguments). */
 export interface PlayerEvents {
+  /** The node started playing a track (not repeated for a track taken over by failover or a restore). */
   trackStart: [player: Player, track: Track];
   /** `mayStartNext`: true for `finished` and `loadFailed`, when a queue should move on. */
   trackEnd: [player: Player, track: Track | null, reason: TrackEndReason, mayStartNext: boolean];
+  /** A track failed while playing; a `trackEnd` with `loadFailed` follows. */
   trackException: [player: Player, track: Track | null, exception: TrackExceptionInfo];
+  /** A track got stuck: no audio for `thresholdMs`. */
   trackStuck: [player: Player, track: Track | null, thresholdMs: number];
   /** Discord closed the node's voice WebSocket (4006 session invalid, 4014 disconnected...); code -1 when the server did not say. */
   voiceClosed: [player: Player, code: number, reason: string, byRemote: boolean];
   /** @deprecated The old name of `voiceClosed` (one letter from the manager's `socketClose`); still emitted. */
   socketClosed: [player: Player, code: number, reason: string, byRemote: boolean];
+  /** The node reported where the player is (every few seconds while playing; `player.position` moves on between them). */
   playerUpdate: [player: Player, state: PlayerState];
   /** The bot's voice channel changed (null: it left). */
   move: [player: Player, from: string | null, to: string | null];
@@ -49,11 +53,23 @@ export interface PlayerEvents {
   pluginEvent: [player: Player, event: PluginEvent];
 }
 
+/**
+ * Events the Manager emits: the sockets' own, and every player's (as `trackStart`, `queueEnd`... with the player first).
+ *
+ * @example
+ * ```ts
+ * manager.on('socketReady', (socket) => console.log(`${socket} ready (Lavalink v${socket.version})`));
+ * manager.on('socketError', (socket, error) => console.warn(`${socket}: ${error.code} ${error.message}`));
+ * manager.on('trackStart', (player, track) => announce(player.guildId, `Now playing ${track.info.title}`));
+ * manager.on('queueEnd', (player) => player.destroy());
+ * ```
+ */
 export interface ManagerEvents {
   /** A socket opened a new session and can take ops. */
   socketReady: [socket: Socket];
   /** A socket reconnected and the node resumed its session: players kept playing. */
   socketResumed: [socket: Socket];
+  /** A socket's connection failed or broke. The socket retries by itself; a process warning is printed for an `LAVALINK_AUTH_FAILED` error when nobody listens here. */
   socketError: [socket: Socket, error: LavalinkError];
   /** The WebSocket closed; a reconnect follows unless the socket is finished. */
   socketClose: [socket: Socket, code: number, reason: string];
@@ -66,6 +82,7 @@ export interface ManagerEvents {
   socketDisconnect: [socket: Socket, error: LavalinkError | null];
   /** Every frame a node sent, decoded, after the socket's own handling. */
   raw: [socket: Socket, message: LavalinkMessage];
+  /** A line of the library's own diagnostics (also on the `lavathread:debug` diagnostics channel). Listening costs a little; leave it off in production. */
   debug: [message: string];
   /** A player was made: by `create()`, or (`restored`) from the session store after a restart. */
   playerCreate: [player: Player, restored: boolean];
@@ -77,16 +94,25 @@ export interface ManagerEvents {
   playerNodeMove: [player: Player, from: Socket, to: Socket];
   /** A player could not be restored on any node (see the Player's `restoreFailed`). */
   playerRestoreFailed: PlayerEvents['restoreFailed'];
+  /** A player's `trackStart`. */
   trackStart: PlayerEvents['trackStart'];
+  /** A player's `trackEnd`. */
   trackEnd: PlayerEvents['trackEnd'];
+  /** A player's `trackException`. */
   trackException: PlayerEvents['trackException'];
+  /** A player's `trackStuck`. */
   trackStuck: PlayerEvents['trackStuck'];
+  /** A player's `voiceClosed`. */
   voiceClosed: PlayerEvents['voiceClosed'];
   /** @deprecated The old name of `voiceClosed`; still emitted. */
   socketClosed: PlayerEvents['socketClosed'];
+  /** A player's `playerUpdate`. */
   playerUpdate: PlayerEvents['playerUpdate'];
+  /** A player's `queueEnd`. */
   queueEnd: PlayerEvents['queueEnd'];
+  /** A player's `queueError`. */
   queueError: PlayerEvents['queueError'];
+  /** A player's `pluginEvent`. */
   pluginEvent: PlayerEvents['pluginEvent'];
 }
 

@@ -1,4 +1,9 @@
-/** lavathread: the public surface. Every export is named here. */
+/**
+ * lavathread: a Lavalink client for Node.js that runs every node connection in a worker thread.
+ * Start with {@link Manager}; every export of the package's main entry is named in this file.
+ *
+ * @module lavathread
+ */
 export { Manager } from './manager.js';
 export { Socket } from './socket.js';
 export { Player } from './player.js';

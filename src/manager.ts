@@ -36,27 +36,77 @@ import { createTransport } from './transport/create.js';
 import type { Transport } from './transport/transport.js';
 import { registerHub, type PlayerDriver, type SocketDriver } from './wiring.js';
 
-/** The `d` of Discord's VOICE_STATE_UPDATE (spec §8). */
+/** The `d` of Discord's VOICE_STATE_UPDATE gateway dispatch (the fields lavathread reads). */
 export interface VoiceStateUpdate {
+  /** The guild; absent in a dispatch whose guild is implied. */
   guild_id?: string;
+  /** The voice channel the user is in; null when they left voice. */
   channel_id: string | null;
+  /** The user whose voice state changed (only the bot's own counts). */
   user_id: string;
+  /** The user's voice session id. */
   session_id: string;
 }
 
-/** The `d` of Discord's VOICE_SERVER_UPDATE (spec §8). */
+/** The `d` of Discord's VOICE_SERVER_UPDATE gateway dispatch. */
 export interface VoiceServerUpdate {
+  /** The voice token. */
   token: string;
+  /** The guild. */
   guild_id: string;
+  /** The voice server's host; null while Discord moves the guild to another server. */
   endpoint: string | null;
 }
 
 
+/**
+ * The entry point of a bot: one Manager holds a {@link Socket} per Lavalink node (each hosted in a
+ * worker thread) and a {@link Player} per guild, routes Discord's voice events to the players,
+ * and moves players to another node when theirs is gone.
+ *
+ * @example Construction, with discord.js
+ * ```ts
+ * import { Client, GatewayIntentBits } from 'discord.js';
+ * import { discordJs, FileSessionStore, Manager } from 'lavathread';
+ *
+ * const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates] });
+ * const connector = discordJs(client);
+ * const manager = new Manager([{ id: 'main', host: 'localhost', port: 2333, password: 'youshallnotpass' }], {
+ *   send: connector.send,
+ *   sessionStore: new FileSessionStore('./lavalink-sessions.json'), // players survive a restart
+ * });
+ * connector.attach(manager); // raw voice events in; init(user id) once the client is ready
+ * ```
+ *
+ * @example Any other gateway library
+ * ```ts
+ * const manager = new Manager(nodes, { send: (guildId, payload) => gateway.shardFor(guildId).send(payload) });
+ * gateway.on('dispatch', (packet) => manager.handleRaw(packet));
+ * manager.init(botUserId);
+ * ```
+ *
+ * @example Join, search, play, and handle errors
+ * ```ts
+ * import { ErrorCode, LavalinkError } from 'lavathread';
+ *
+ * const player = manager.create(guildId);
+ * try {
+ *   await player.connect(voiceChannelId, { selfDeaf: true });
+ * } catch (error) {
+ *   if (error instanceof LavalinkError && error.code === ErrorCode.VoiceTimeout) return reply('Could not join your channel.');
+ *   throw error;
+ * }
+ * const result = await manager.search('never gonna give you up');
+ * if (result.loadType === 'search') await player.play(result.tracks[0]!);
+ * manager.on('trackStart', (player, track) => announce(player.guildId, `Now playing ${track.info.title}`));
+ * ```
+ */
 export class Manager extends EventEmitter<ManagerEvents> {
   /** Sockets by node id. A socket that stopped for good (a refused password) leaves this map. */
   readonly sockets = new Map<string, Socket>();
   /** Players by guild id. */
   readonly players: Map<string, Player> = new PlayerMap();
+  /** The options as checked, with every default filled in. */
   readonly options: ResolvedManagerOptions;
   /** The bot's user id, from the options or `init()`. */
   userId: string | undefined;
@@ -219,6 +269,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     return player;
   }
 
+  /** The guild's player, or undefined when it has none. */
   get(guild: string | { id: string }): Player | undefined {
     return this.players.get(guildIdOf(guild));
   }

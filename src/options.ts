@@ -13,11 +13,13 @@ import type { Socket } from './socket.js';
 
 /** What a player needs a node for: a new player, or one whose node cannot keep it. */
 export interface NodeRequest {
+  /** The guild the player is for. */
   readonly guildId: string;
   /** The voice region the player was created for (`manager.create(guild, { region })`), or null. */
   readonly region: string | null;
   /** The player moving (failover); null for one being created. */
   readonly player: Player | null;
+  /** `create`: a new player; `failover`: a player whose node is gone. */
   readonly reason: 'create' | 'failover';
 }
 
@@ -32,6 +34,19 @@ export type NodeResolver = (request: NodeRequest, candidates: readonly Socket[])
 export type AutoplayHook = (player: Player, last: Track | null) => QueueInput | null | undefined | Promise<QueueInput | null | undefined>;
 
 
+/**
+ * The Manager's options: only `send` is required. Each option is checked when the Manager is made; a bad one throws `InvalidOptionError`.
+ *
+ * @example
+ * ```ts
+ * const manager = new Manager(nodes, {
+ *   send: (guildId, payload) => client.guilds.cache.get(guildId)?.shard.send(payload),
+ *   workers: 1,
+ *   sessionStore: new FileSessionStore('./lavalink-sessions.json'),
+ *   autoDestroy: { voiceLost: true, idle: 5 * 60_000 },
+ * });
+ * ```
+ */
 export interface ManagerOptions {
   /** Sends a gateway payload (op 4) to Discord through the shard that owns the guild. */
   send: (guildId: string, payload: unknown) => unknown;
@@ -108,7 +123,14 @@ export interface ManagerOptions {
    * paused counts as playing). All off by default.
    * @example { autoDestroy: { voiceLost: true, idle: 5 * 60_000 } }
    */
-  autoDestroy?: { voiceLost?: boolean; nodeGone?: boolean; idle?: number | null };
+  autoDestroy?: {
+    /** Destroy a player when Discord takes the bot out of its voice channel. */
+    voiceLost?: boolean;
+    /** Destroy a player that no node could take back after its node was lost. */
+    nodeGone?: boolean;
+    /** Destroy a player that has had no track for this many ms; null or absent: never. */
+    idle?: number | null;
+  };
   /**
    * Called once each time a player's queue runs dry (its last track ended with `mayStartNext`):
    * the tracks it answers are queued and play; with none, the bot hears `queueEnd`. Only for

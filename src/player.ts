@@ -41,6 +41,20 @@ const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 /** Discord's op 4 that leaves voice in `guildId`. */
 const leaveOp = (guildId: string) => ({ op: 4, d: { guild_id: guildId, channel_id: null, self_mute: false, self_deaf: false } });
 
+/**
+ * One guild's player, made by `manager.create(guildId)`. Its commands go through its node's socket, in order, and survive reconnects, worker crashes and failover; its fields say what the bot asked for from the moment it asks.
+ *
+ * @example
+ * ```ts
+ * const player = manager.create(guildId);
+ * await player.connect(voiceChannelId, { selfDeaf: true });
+ * const result = await manager.search('never gonna give you up');
+ * if (result.loadType === 'search') await player.play(result.tracks[0]!);
+ * await player.setVolume(80);
+ * await player.setFilters({ ...player.filters, timescale: { speed: 1.1 } });
+ * player.on('trackEnd', (player, track, reason) => console.log(`${track?.info.title} ended: ${reason}`));
+ * ```
+ */
 export class Player extends EventEmitter<PlayerEvents> {
   /** The guild this player plays in. */
   readonly guildId: string;
@@ -61,6 +75,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     hubOf(socket?.manager)?.attachPlayer(this, this.#state);
   }
 
+  /** The manager this player belongs to. */
   get manager(): Manager {
     return this.socket.manager;
   }
@@ -70,6 +85,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.#state.voice.channel;
   }
 
+  /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports and sends nothing; `connect()` and `disconnect()` move the bot. */
   set channel(channel: string | null) {
     this.#state.voice.channel = channel;
   }
@@ -79,6 +95,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.#state.connected;
   }
 
+  /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports. */
   set connected(connected: boolean) {
     this.#state.connected = connected;
   }
@@ -88,6 +105,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.#state.ping;
   }
 
+  /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports. */
   set ping(ping: number) {
     this.#state.ping = ping;
   }
@@ -97,6 +115,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.#state.track;
   }
 
+  /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports and sends nothing; `play()` and `stop()` change the track. */
   set track(track: Track | null) {
     this.#state.track = track;
   }
@@ -106,6 +125,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.#state.paused.value;
   }
 
+  /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports and sends nothing; `pause()` and `resume()` pause. */
   set paused(paused: boolean) {
     this.#state.paused.reset(paused);
   }
@@ -115,6 +135,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.#state.volume.value;
   }
 
+  /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports and sends nothing; `setVolume()` changes the volume. */
   set volume(volume: number) {
     this.#state.volume.reset(volume);
   }
@@ -124,6 +145,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     return this.#state.filters.value;
   }
 
+  /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports and sends nothing; `setFilters()` changes the filters. */
   set filters(filters: Filters) {
     this.#state.filters.reset(filters);
   }
@@ -227,6 +249,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     settle(true);
   }
 
+  /** Stops the current track (a `trackEnd` with `stopped` follows; a queue does not move on). */
   async stop(): Promise<void> {
     this.#assertAlive();
     // No start is awaited any more: the stop's end is the bot's to hear.
@@ -234,6 +257,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     await this.#send({ op: 'stop', guildId: this.guildId });
   }
 
+  /** Pauses (`state` true, the default) or resumes (`state` false). `paused` changes at once; rejects, and `paused` goes back, if the node refused it. */
   async pause(state = true): Promise<void> {
     this.#assertAlive();
     if (typeof state !== 'boolean') throw new InvalidOptionError('state', 'a boolean (true: pause, false: resume)', state);
@@ -243,10 +267,12 @@ export class Player extends EventEmitter<PlayerEvents> {
     await this.#state.settle(this.#state.paused, edit, this.#send({ op: 'pause', guildId: this.guildId, pause: state }), true);
   }
 
+  /** Resumes a paused player: `pause(false)`. */
   resume(): Promise<void> {
     return this.pause(false);
   }
 
+  /** Jumps to `position` ms in the current track. Throws `LAVALINK_BAD_OP` when nothing plays. */
   async seek(position: number): Promise<void> {
     this.#assertAlive();
     if (!Number.isSafeInteger(position) || position < 0) throw new InvalidOptionError('position', 'a whole number of ms, at least 0', position);
@@ -255,6 +281,14 @@ export class Player extends EventEmitter<PlayerEvents> {
     await this.#send({ op: 'seek', guildId: this.guildId, position });
   }
 
+  /**
+   * Sets the volume, 0 to 1000 (100 leaves the audio as it is). `volume` changes at once; rejects, and `volume` goes back, if the node refused it.
+   *
+   * @example
+   * ```ts
+   * await player.setVolume(50);
+   * ```
+   */
   async setVolume(volume: number): Promise<void> {
     this.#assertAlive();
     checkVolume(volume);

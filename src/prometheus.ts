@@ -12,12 +12,15 @@
  *   res.setHeader('Content-Type', exporter.registry.contentType);
  *   res.end(await exporter.registry.metrics());
  * }).listen(9400);
+ *
+ * @module lavathread/prometheus
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { channels, type RestMessage } from './diagnostics.js';
 import type { Manager } from './manager.js';
 import type { ManagerMetrics } from './metrics/metrics.js';
 
+/** Options of {@link prometheusExporter}. */
 export interface PrometheusOptions {
   /** Where the metrics go. @default a new Registry */
   readonly registry?: Registry;
@@ -27,7 +30,9 @@ export interface PrometheusOptions {
   readonly restBuckets?: readonly number[];
 }
 
+/** What {@link prometheusExporter} answers. */
 export interface PrometheusExporter {
+  /** The registry the metrics are on: serve `registry.metrics()` with `registry.contentType`. */
   readonly registry: Registry;
   /** Stops listening for REST calls and takes the metrics off the registry. */
   stop(): void;
@@ -41,6 +46,12 @@ const QUANTILES = [
   ['1', 'max'],
 ] as const;
 
+/**
+ * Puts `manager`'s metrics on a prom-client registry (a new one unless `options.registry`): the
+ * figures of {@link lavathread!Manager.metrics | manager.metrics()} read at each scrape, and
+ * `rest_request_duration_seconds`, a histogram of REST calls by node, method, route and status.
+ * docs/observability.md lists every metric.
+ */
 export function prometheusExporter(manager: Manager, options: PrometheusOptions = {}): PrometheusExporter {
   const registry = options.registry ?? new Registry();
   const p = options.prefix ?? 'lavathread_';

@@ -8,7 +8,9 @@ import { InvalidOptionError } from './errors.js';
 export interface SocketData {
   /** The node's identifier; also the key in `manager.sockets`. */
   id: string;
+  /** The node's host name or IP address. */
   host: string;
+  /** The node's port (Lavalink's default is 2333). */
   port: number | string;
   /** Sent only as the `Authorization` header. */
   password: string;
@@ -23,7 +25,7 @@ export interface SocketData {
    */
   ca?: string;
   /**
-   * The node's protocol version; `'auto'` asks `GET /version` once.
+   * The node's protocol version; `'auto'` asks `GET /v4/info` once and speaks v3 when that route is missing.
    * @default 'auto'
    * @example { version: 4 }
    */
@@ -37,6 +39,14 @@ export interface SocketData {
   options?: SocketOptions;
 }
 
+/**
+ * How a socket reconnects, resumes and detects a dead connection. Give them per node (`SocketData.options`) or for all (`ManagerOptions.defaultSocketOptions`).
+ *
+ * @example
+ * ```ts
+ * new Manager(nodes, { send, defaultSocketOptions: { maxTries: -1, resumeTimeout: 120 } });
+ * ```
+ */
 export interface SocketOptions {
   /**
    * First delay before a reconnect, in ms; later delays grow exponentially (full jitter).
@@ -81,7 +91,11 @@ export interface SocketOptions {
   maxFrameBytes?: number;
 }
 
-export type ResolvedSocketOptions = Required<Omit<SocketOptions, 'resumeKey'>> & { resumeKey: string | null };
+/** The options a socket runs with: every option filled in, node over manager over library defaults. */
+export type ResolvedSocketOptions = Required<Omit<SocketOptions, 'resumeKey'>> & {
+  /** The v3 resume key in use; null before one is made. */
+  resumeKey: string | null;
+};
 
 /** What a host needs to run one socket: plain data, so it crosses the thread boundary. */
 export interface SocketConfig extends ResolvedSocketOptions {

@@ -22,6 +22,7 @@ import {
   type Track,
 } from './protocol/rest.js';
 
+/** An HTTP method for `socket.rest(method, path)` and `rest.call()`. */
 export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 const REST_METHODS: ReadonlySet<string> = new Set<RestMethod>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -56,6 +57,7 @@ export interface SocketRest {
   search(query: string, source?: string): Promise<LoadResult>;
   /** Decodes by the node (`Manager.decode` decodes locally). An empty list answers [] without asking. */
   decode(track: string): Promise<Track>;
+  /** Decodes several tracks by the node, in order. */
   decode(tracks: readonly string[]): Promise<Track[]>;
   /** Who the node is. v3 before 3.7: rejects with the node's 404 (RestError, `LAVALINK_REST_ERROR`, status 404). */
   info(): Promise<NodeInfo>;
@@ -67,6 +69,7 @@ export interface SocketRest {
   routePlanner(): Promise<RoutePlannerStatus | null>;
   /** Frees a failing address for the route planner again, or every one when none is given. */
   unmark(address?: string | null): Promise<void>;
+  /** The session's settings. */
   readonly sessions: {
     /**
      * Changes the session's resuming (v4: `PATCH /v4/sessions/{id}`; 3.7: `PATCH /v3/sessions/{id}`
@@ -76,6 +79,7 @@ export interface SocketRest {
      */
     update(options: SessionUpdate): Promise<SessionInfo>;
   };
+  /** The session's players, as the node holds them. */
   readonly players: {
     /** The players of this socket's session (v4, 3.7; older v3 nodes reject with their 404). */
     list(): Promise<NodePlayer[]>;
@@ -101,6 +105,7 @@ export interface SocketRest {
   call<T extends JsonValue = JsonValue>(method: RestMethod, path: string, body?: JsonValue): Promise<T>;
 }
 
+/** What `manager.loadSearch()` and `rest.loadSearch()` take. */
 export interface LoadSearchOptions {
   /** What to look for; left out, everything the source finds. */
   types?: readonly SearchType[];
@@ -108,6 +113,7 @@ export interface LoadSearchOptions {
   source?: string;
 }
 
+/** What the lyrics calls take. */
 export interface LyricsOptions {
   /** Look for lyrics on other sources only, never on the track's own. @default false */
   skipTrackSource?: boolean;

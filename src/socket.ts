@@ -22,6 +22,17 @@ import { createSocketRest, type SocketRest } from './socket-rest.js';
 import { HostSupervisor } from './transport/host-supervisor.js';
 import { hubOf, type ManagerHub, type SocketDriver } from './wiring.js';
 
+/**
+ * One Lavalink node's connection, as the bot sees it: `manager.sockets.get(id)`. The connection itself lives in a worker thread; the getters here are mirrored from it, so they are synchronous and lag it by a moment.
+ *
+ * @example
+ * ```ts
+ * const socket = manager.sockets.get('main')!;
+ * await socket.onReady();
+ * console.log(`${socket} is Lavalink v${socket.version}, ${socket.stats.playingPlayers} playing`);
+ * const info = await socket.rest.info();
+ * ```
+ */
 export class Socket {
   /** The manager this socket belongs to. */
   readonly manager: Manager;
@@ -136,12 +147,12 @@ export class Socket {
 
   /**
    * Load score for node selection (lower is better): playing players, a CPU curve and the frame
-   * deficit and nulled frames (lavaclient's balancer, spec §3.8). Infinite-ish when unusable.
+   * deficit and nulled frames (the formula of lavaclient's balancer). Infinite-ish when unusable.
    */
   get penalties(): number {
     if (!this.#ready) return Number.MAX_SAFE_INTEGER;
     const { playingPlayers, cpu, frameStats } = this.stats;
-    // systemLoad is already a 0..1 share of all cores (spec §1).
+    // systemLoad is already a 0..1 share of all cores, as Lavalink reports it.
     const cpuPenalty = 1.05 ** (100 * cpu.systemLoad) * 10 - 10;
     let framePenalty = 0;
     if (frameStats && frameStats.deficit !== -1) {
@@ -156,11 +167,13 @@ export class Socket {
     return this.id;
   }
 
+  /** A plain summary for logs and `JSON.stringify` (never the password). */
   toJSON(): Record<string, unknown> {
     const { id, host, port, secure, version, remaining, sessionId, stats } = this;
     return { id, host, port, secure, version, connected: this.#connected, remaining, sessionId, queued: this.#supervisor.queued, stats };
   }
 
+  /** What `console.log` and `util.inspect` print: the id, host and state, never the password. */
   [inspect.custom](): string {
     return `Socket ${inspect(this.toJSON())}`;
   }

@@ -1,6 +1,9 @@
 /**
- * The piscina worker entry: runs lavathread sockets (one task each) on this thread's SocketHost.
- * Exported as `lavathread/worker`; the Manager points its pool at this file.
+ * The worker entry, `lavathread/worker`: runs lavathread sockets (one task each) on this
+ * thread's socket host. The Manager points its worker pool at this module; a bot names it only
+ * when a bundler moves it (`ManagerOptions.workerFile`).
+ *
+ * @module lavathread/worker
  */
 import { isMainThread } from 'node:worker_threads';
 import { InvalidOptionError } from '../src/errors.js';

@@ -73,7 +73,7 @@ export class Sender {
     return this.#queue.cancel(guildId);
   }
 
-  /** A session opened: ops queued while down go first, then resuming is configured (spec lavaclient §3.3). */
+  /** A session opened: ops queued while down go first, then resuming is configured (as lavaclient does). */
   sessionOpened(resumed: boolean): void {
     this.#queue.disarmExpiry();
     if (!resumed && !this.#host.adapter().keepsResumeKeyAfterNewSession) this.#resumeWith = null; // that session is gone

@@ -74,10 +74,13 @@ export type HostEvent =
  * left out, protocol/rest-routes.ts), so it can name a metric and never carries a search or a key.
  */
 export interface RestCall {
+  /** The HTTP method (`GET`, `PATCH`, ...). */
   readonly method: string;
+  /** The path's template, e.g. `/v4/sessions/:sessionId/players/:guildId`. */
   readonly route: string;
   /** The HTTP status; 0 when no answer came (network error, timeout). */
   readonly status: number;
+  /** From the request going out to its answer read (or its failure), ms. */
   readonly durationMs: number;
   /** The error's code when the call failed (LAVALINK_REST, LAVALINK_TIMEOUT), else null. */
   readonly code: string | null;

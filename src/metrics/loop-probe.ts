@@ -2,8 +2,8 @@
  * How busy and how late one thread's event loop is: its utilisation (cumulative, so any number of
  * readers can take deltas of their own) and its delay over the last whole window. Started on the
  * first read, never before: a bot that never asks for metrics pays for no probe, and the probe's
- * timer is a wake-up every `RESOLUTION_MS` (bench/harness/measure.ts measured 1 ms resolution at
- * ~20 ms of CPU a second; 20 ms costs a twentieth of that).
+ * timer is a wake-up every `RESOLUTION_MS` (at 1 ms resolution a probe cost ~20 ms of CPU a second
+ * in the benchmarks; at 20 ms it costs a twentieth of that).
  */
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 
@@ -13,8 +13,11 @@ export const DELAY_WINDOW_MS = 10_000;
 
 /** Event-loop delay beyond the probe's resolution, in ms. */
 export interface LoopDelay {
+  /** The median delay, ms. */
   readonly p50: number;
+  /** The 99th percentile, ms. */
   readonly p99: number;
+  /** The longest delay seen, ms. */
   readonly max: number;
 }
 

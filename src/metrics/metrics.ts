@@ -17,15 +17,20 @@ import { LoopProbe, type LoopDelay, type LoopTime } from './loop-probe.js';
 /** How long a thread may take to answer before a reading leaves it out, ms. */
 const THREAD_TIMEOUT_MS = 2000;
 
+/** A node's state in a reading (see {@link NodeMetrics.state}). */
 export type NodeMetricsState = 'ready' | 'connecting' | 'disconnected' | 'stopped';
 
+/** One node in a {@link ManagerMetrics} reading. */
 export interface NodeMetrics {
+  /** The node's id (its socket's). */
   readonly id: string;
   /** `ready`: a session is open; `connecting`: the WebSocket is open, no session yet; `stopped`: given up for good. */
   readonly state: NodeMetricsState;
+  /** The node's protocol version; null before it is known. */
   readonly version: 3 | 4 | null;
-  /** This manager's players on the node, and those of them playing (a track, not paused). */
+  /** This manager's players on the node. */
   readonly players: number;
+  /** Those of them playing: a track, not paused. */
   readonly playing: number;
   /** WebSocket round trip, ms; -1 before the first ping. */
   readonly ping: number;
@@ -33,11 +38,15 @@ export interface NodeMetrics {
   readonly penalties: number;
   /** Ops sent and not yet taken by the node. */
   readonly queued: number;
+  /** Connections lost that a reconnect followed. */
   readonly reconnects: number;
   /** Players moved off this node by failover. */
   readonly failovers: number;
+  /** REST calls to the node that ended. */
   readonly restCalls: number;
+  /** REST calls that failed (an error status, no answer, a timeout). */
   readonly restErrors: number;
+  /** The code of the last error the node's socket reported, or null. */
   readonly lastErrorCode: string | null;
   /** The worker thread hosting the socket; null with `workers: 0` or when it did not answer. */
   readonly threadId: number | null;
@@ -45,7 +54,9 @@ export interface NodeMetrics {
   readonly stats: NodeStats;
 }
 
+/** One worker thread in a {@link ManagerMetrics} reading. */
 export interface WorkerMetrics {
+  /** The thread's id (`worker_threads.threadId` inside it). */
   readonly threadId: number;
   /** Ids of the sockets the thread hosts. */
   readonly sockets: readonly string[];
@@ -55,24 +66,47 @@ export interface WorkerMetrics {
   readonly delay: LoopDelay;
   /** Events (each playerUpdate counted) and batches the main thread received from it, per second. */
   readonly eventsPerSecond: number;
+  /** Batches (main-thread wake-ups) from it per second. */
   readonly batchesPerSecond: number;
+  /** Its V8 heap in use, bytes. */
   readonly heapUsed: number;
+  /** Its V8 heap's size, bytes. */
   readonly heapTotal: number;
 }
 
+/**
+ * One reading of a manager's Lavalink side (`manager.metrics()`). Rates and utilisation cover
+ * the time since the previous reading of the same manager.
+ */
 export interface ManagerMetrics {
   /** When the reading was taken (epoch ms). */
   readonly at: number;
+  /** Where the sockets run: worker threads, or the main thread (`workers: 0`). */
   readonly transport: 'worker' | 'inline';
+  /** Every node the manager was given, in order. */
   readonly nodes: readonly NodeMetrics[];
+  /** Every worker thread hosting a socket (none with `workers: 0`). */
   readonly workers: readonly WorkerMetrics[];
+  /** The main thread's own event loop. */
   readonly mainThread: {
+    /** Share of the time its event loop was busy since the previous reading, 0..1. */
     readonly utilization: number;
     /** Over the last 10 s window, from the first reading on. */
     readonly delay: LoopDelay;
   };
   /** Everything the main thread received from the hosts: totals since start, and rates. */
-  readonly events: { readonly total: number; readonly batches: number; readonly bytes: number; readonly perSecond: number; readonly batchesPerSecond: number };
+  readonly events: {
+    /** Events received (each playerUpdate counted). */
+    readonly total: number;
+    /** Batches received: main-thread wake-ups for events. */
+    readonly batches: number;
+    /** Bytes of those batches. */
+    readonly bytes: number;
+    /** Events per second since the previous reading. */
+    readonly perSecond: number;
+    /** Batches per second since the previous reading. */
+    readonly batchesPerSecond: number;
+  };
 }
 
 /** What a reading needs from the manager. */

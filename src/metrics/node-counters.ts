@@ -4,8 +4,9 @@ export class NodeCounters {
   reconnects = 0;
   /** Players moved off this node by failover (not by the bot's own `moveTo`). */
   failovers = 0;
-  /** REST calls that ended, and those of them that failed. */
+  /** REST calls to the node that ended (answered, failed or timed out). */
   restCalls = 0;
+  /** REST calls that failed: an error status, no answer, or a timeout. */
   restErrors = 0;
   /** The code of the last error the socket reported (`socketError`), or null. */
   lastErrorCode: string | null = null;

@@ -3,6 +3,7 @@ import { InvalidOptionError, readArgument } from '../errors.js';
 import { jsonData } from '../protocol/json-data.js';
 import type { EqualizerBand } from '../protocol/ops.js';
 
+/** How `player.connect()` joins: deafened or muted, and how long to wait. */
 export interface ConnectOptions {
   /** @default false */
   selfDeaf?: boolean;
@@ -12,6 +13,7 @@ export interface ConnectOptions {
   timeout?: number;
 }
 
+/** How `player.play()` plays a track. */
 export interface PlayOptions {
   /** Start this many ms into the track. */
   startTime?: number;
@@ -21,6 +23,7 @@ export interface PlayOptions {
   noReplace?: boolean;
   /** Start paused. */
   paused?: boolean;
+  /** Volume to play at, 0 to 1000; left out, the player's volume stays. */
   volume?: number;
   /** v4: stored with the track on the node. */
   userData?: Record<string, unknown>;

@@ -83,6 +83,7 @@ export class PlayerLyrics {
     remember(player, { lyrics: { skipTrackSource } });
   }
 
+  /** Stops the live lyrics lines this player subscribed to. */
   async unsubscribe(): Promise<void> {
     const player = alive(this.#player);
     await player.socket.request({ kind: 'lyricsSubscription', guildId: player.guildId, subscribe: false, skipTrackSource: false });

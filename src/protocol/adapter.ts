@@ -27,7 +27,7 @@ export interface AdapterContext {
 
 export interface ProtocolAdapter {
   readonly version: 3 | 4;
-  /** The WebSocket path (spec §3.1, §4.1). */
+  /** The WebSocket path: `/` on v3 (3.7 also takes `/v3/websocket`), `/v4/websocket` on v4. */
   readonly wsPath: string;
   /** v3 is usable as soon as the socket opens; v4 only after `ready`. */
   readonly readyOnOpen: boolean;

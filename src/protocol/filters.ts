@@ -1,23 +1,92 @@
 /**
- * Audio filters (spec §6): what a player asks for, and what a node reports back for one of its
+ * Audio filters (Lavalink's `filters` object, the same fields in v3's `filters` op and v4's player
+ * update): what a player asks for, and what a node reports back for one of its
  * players. `Filters` is the player's type as it stands today (src/player.ts will import it from
  * here); `NodeFilters` is the same read from a node, so its plugin filters are JSON.
  */
 import type { EqualizerBand } from './ops.js';
 import type { JsonValue } from './rest.js';
 
-/** Every filter Lavalink knows (spec §6); omitted filters are off. */
+/** Every filter Lavalink knows; omitted filters are off. */
 export interface Filters {
+  /** Overall volume, from 0 to 5; 1 leaves it as it is. Above 1 may clip. */
   volume?: number;
+  /** Gains of up to 15 bands (0 to 14); bands left out are unchanged. */
   equalizer?: EqualizerBand[];
-  karaoke?: { level?: number; monoLevel?: number; filterBand?: number; filterWidth?: number };
-  timescale?: { speed?: number; pitch?: number; rate?: number };
-  tremolo?: { frequency?: number; depth?: number };
-  vibrato?: { frequency?: number; depth?: number };
-  rotation?: { rotationHz?: number };
-  distortion?: { sinOffset?: number; sinScale?: number; cosOffset?: number; cosScale?: number; tanOffset?: number; tanScale?: number; offset?: number; scale?: number };
-  channelMix?: { leftToLeft?: number; leftToRight?: number; rightToLeft?: number; rightToRight?: number };
-  lowPass?: { smoothing?: number };
+  /** Removes a band of frequencies, typically the lead vocals. */
+  karaoke?: {
+    /** How much to remove, 0 to 1. */
+    level?: number;
+    /** How much of the mono (centre) signal to remove, 0 to 1. */
+    monoLevel?: number;
+    /** The band's centre frequency, Hz (220 by default). */
+    filterBand?: number;
+    /** The band's width, Hz (100 by default). */
+    filterWidth?: number;
+  };
+  /** Changes speed, pitch and rate; 1 leaves each as it is. */
+  timescale?: {
+    /** Playback speed (tempo and pitch together), at least 0. */
+    speed?: number;
+    /** Pitch, at least 0. */
+    pitch?: number;
+    /** Rate (speed and pitch as one), at least 0. */
+    rate?: number;
+  };
+  /** Wavers the volume. */
+  tremolo?: {
+    /** How often, Hz, above 0. */
+    frequency?: number;
+    /** How much, above 0 and at most 1. */
+    depth?: number;
+  };
+  /** Wavers the pitch. */
+  vibrato?: {
+    /** How often, Hz, above 0 and at most 14. */
+    frequency?: number;
+    /** How much, above 0 and at most 1. */
+    depth?: number;
+  };
+  /** Pans the audio around the listener ("8D"). */
+  rotation?: {
+    /** How often it goes round, Hz (0.2 is a common choice). */
+    rotationHz?: number;
+  };
+  /** Distorts the samples through sine, cosine and tangent terms. */
+  distortion?: {
+    /** Sine offset. */
+    sinOffset?: number;
+    /** Sine scale. */
+    sinScale?: number;
+    /** Cosine offset. */
+    cosOffset?: number;
+    /** Cosine scale. */
+    cosScale?: number;
+    /** Tangent offset. */
+    tanOffset?: number;
+    /** Tangent scale. */
+    tanScale?: number;
+    /** Overall offset. */
+    offset?: number;
+    /** Overall scale. */
+    scale?: number;
+  };
+  /** Mixes the left and right channels; 1, 0, 0, 1 leaves them as they are, all 0.5 makes mono. */
+  channelMix?: {
+    /** Share of the left channel kept on the left, 0 to 1. */
+    leftToLeft?: number;
+    /** Share of the left channel sent to the right, 0 to 1. */
+    leftToRight?: number;
+    /** Share of the right channel sent to the left, 0 to 1. */
+    rightToLeft?: number;
+    /** Share of the right channel kept on the right, 0 to 1. */
+    rightToRight?: number;
+  };
+  /** Cuts high frequencies. */
+  lowPass?: {
+    /** How strongly, above 1 (1 or less turns it off). */
+    smoothing?: number;
+  };
   /** v4 plugin filters by plugin name (v3: sent as top-level keys). Checked as JSON data when sent. */
   pluginFilters?: Record<string, unknown>;
 }

@@ -1,49 +1,111 @@
 /**
- * The ops `Socket.send()` takes: Lavalink v3's client ops (spec §3.2), the one vocabulary of the
+ * The ops `Socket.send()` takes: Lavalink v3's client ops (Lavalink v3 WebSocket API), the one vocabulary of the
  * send path. A v3 adapter writes them as they are; the v4 adapter turns each into its REST call.
  */
 import { ErrorCode, LavalinkError } from '../errors.js';
 
+/** One equalizer band's gain. */
 export interface EqualizerBand {
+  /** Band 0 to 14 (25 Hz up to 16 kHz). */
   band: number;
+  /** Gain from -0.25 (muted) to 1.0; 0 leaves the band as it is, 0.25 doubles it. */
   gain: number;
 }
 
 /** The Discord VOICE_SERVER_UPDATE `d` object. */
 export interface VoiceServerEvent {
+  /** Discord's voice token. */
   token: string;
+  /** The guild. */
   guild_id: string;
+  /** The voice server's host; null while Discord moves the guild to another server. */
   endpoint: string | null;
 }
 
+/** An op for `Socket.send()`, in Lavalink v3's client op vocabulary; on a v4 node each becomes its REST call. Bots normally call `Player` methods, which send these. */
 export type OutgoingOp =
   | {
+      /** Plays a track. */
       op: 'play';
+      /** The guild. */
       guildId: string;
+      /** The encoded track. */
       track: string;
+      /** Where to start, ms. */
       startTime?: number;
+      /** Where to stop, ms. */
       endTime?: number;
+      /** Volume to set with it, 0 to 1000. */
       volume?: number;
+      /** true: do nothing if a track is already playing. */
       noReplace?: boolean;
+      /** Start paused. */
       pause?: boolean;
       /** v4 only: attached to the track on the node. */
       userData?: Record<string, unknown>;
     }
-  | { op: 'stop'; guildId: string }
-  | { op: 'pause'; guildId: string; pause: boolean }
-  | { op: 'seek'; guildId: string; position: number }
-  | { op: 'volume'; guildId: string; volume: number }
-  | ({ op: 'filters'; guildId: string } & Record<string, unknown>)
-  | { op: 'equalizer'; guildId: string; bands: EqualizerBand[] }
   | {
+    /** Stops the track. */
+    op: 'stop';
+    /** The guild. */
+    guildId: string;
+  }
+  | {
+    /** Pauses or resumes. */
+    op: 'pause';
+    /** The guild. */
+    guildId: string;
+    /** true to pause, false to resume. */
+    pause: boolean;
+  }
+  | {
+    /** Seeks in the track. */
+    op: 'seek';
+    /** The guild. */
+    guildId: string;
+    /** Where to, ms. */
+    position: number;
+  }
+  | {
+    /** Sets the volume. */
+    op: 'volume';
+    /** The guild. */
+    guildId: string;
+    /** 0 to 1000; 100 leaves the audio as it is. */
+    volume: number;
+  }
+  | ({
+    /** Sets every filter at once (the filters are the op's other fields; plugin filters too). */
+    op: 'filters';
+    /** The guild. */
+    guildId: string;
+  } & Record<string, unknown>)
+  | {
+    /** Sets equalizer bands. */
+    op: 'equalizer';
+    /** The guild. */
+    guildId: string;
+    /** The bands to set. */
+    bands: EqualizerBand[];
+  }
+  | {
+      /** Hands the node Discord's voice credentials. */
       op: 'voiceUpdate';
+      /** The guild. */
       guildId: string;
+      /** The bot's voice session id, from VOICE_STATE_UPDATE. */
       sessionId: string;
+      /** The VOICE_SERVER_UPDATE data. */
       event: VoiceServerEvent;
       /** The voice channel; v4.2 (DAVE) requires it, v3 ignores it. */
       channelId?: string | null;
     }
-  | { op: 'destroy'; guildId: string };
+  | {
+    /** Destroys the player on the node. */
+    op: 'destroy';
+    /** The guild. */
+    guildId: string;
+  };
 
 export type OpName = OutgoingOp['op'];
 

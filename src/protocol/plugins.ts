@@ -9,12 +9,17 @@ import type { JsonObject, RestRequest, Track } from './rest.js';
 
 /** The plugins' names, as a node's `/v4/info` lists them. */
 export const Plugins = {
+  /** LavaSrc: Spotify, Apple Music, Deezer, Yandex and other sources and their search prefixes. */
   LavaSrc: 'lavasrc-plugin',
+  /** LavaSearch: `loadSearch` (tracks, albums, artists, playlists, texts). */
   LavaSearch: 'lavasearch-plugin',
+  /** SponsorBlock: skips segments of YouTube videos. */
   SponsorBlock: 'sponsorblock-plugin',
+  /** LavaLyrics: lyrics, and live lines while a track plays. */
   LavaLyrics: 'lavalyrics-plugin',
 } as const;
 
+/** The name a plugin has in the node's `/v4/info`. */
 export type PluginName = (typeof Plugins)[keyof typeof Plugins];
 
 /** LavaSrc's search, ISRC and recommendation prefixes, by the source that serves them. */
@@ -76,19 +81,29 @@ export function serves(need: PluginNeed, plugins: readonly { name: string }[], s
 
 /** What LavaSrc puts in a track's `pluginInfo`. */
 export interface LavaSrcTrackInfo {
+  /** The album's name; null when not said. */
   albumName: string | null;
+  /** The album's URL. */
   albumUrl: string | null;
+  /** The artist's URL. */
   artistUrl: string | null;
+  /** The artist's picture. */
   artistArtworkUrl: string | null;
+  /** A preview clip's URL, for sources that play only previews. */
   previewUrl: string | null;
+  /** Whether the track is a preview (a 30-second clip) rather than the whole song. */
   isPreview: boolean;
 }
 
 /** What LavaSrc puts in a playlist's `pluginInfo` (an album, an artist's top tracks...). */
 export interface LavaSrcPlaylistInfo {
+  /** What kind of list it is. */
   type: 'album' | 'playlist' | 'artist' | 'recommendations' | (string & {});
+  /** Its URL. */
   url: string | null;
+  /** Its cover picture. */
   artworkUrl: string | null;
+  /** Its author or owner. */
   author: string | null;
   /** Tracks in the whole playlist (the load may hold fewer); null when not said. */
   totalTracks: number | null;
@@ -117,27 +132,41 @@ export function lavaSrcPlaylistInfo(playlist: { pluginInfo: JsonObject }): LavaS
 
 // ------------------------------------------------------------------ LavaSearch
 
+/** A kind of result LavaSearch can return. */
 export type SearchType = 'track' | 'album' | 'artist' | 'playlist' | 'text';
 
 export const SEARCH_TYPES: readonly SearchType[] = ['track', 'album', 'artist', 'playlist', 'text'];
 
 /** A playlist as Lavalink sends it (a load's, or a LavaSearch album, artist or playlist, whose `tracks` is empty). */
 export interface Playlist {
+  /** The playlist's name. */
   name: string;
   /** The track the URL pointed at, -1 for none. */
   selectedTrack: number;
+  /** What the source's plugin adds (LavaSrc: `LavaSrcPlaylistInfo`). */
   pluginInfo: JsonObject;
+  /** Its tracks; empty for a LavaSearch result, which only names the list. */
   tracks: Track[];
 }
 
 /** What LavaSearch found; kinds not asked for (or not found) are empty lists. */
 export interface SearchResult {
+  /** Tracks found. */
   tracks: Track[];
+  /** Albums found (their tracks not loaded). */
   albums: Playlist[];
+  /** Artists found (their tracks not loaded). */
   artists: Playlist[];
+  /** Playlists found (their tracks not loaded). */
   playlists: Playlist[];
   /** Suggested search terms. */
-  texts: { text: string; plugin: JsonObject }[];
+  texts: {
+    /** The suggested text. */
+    text: string;
+    /** What the plugin adds to it. */
+    plugin: JsonObject;
+  }[];
+  /** What the plugin adds to the whole result. */
   plugin: JsonObject;
 }
 
@@ -167,34 +196,46 @@ export function toPlaylist(raw: unknown, toTrack: (raw: unknown) => Track): Play
 /** The segment categories SponsorBlock knows. */
 export const SPONSORBLOCK_CATEGORIES = ['sponsor', 'selfpromo', 'interaction', 'intro', 'outro', 'preview', 'music_offtopic', 'filler'] as const;
 
+/** A SponsorBlock category name. */
 export type SponsorBlockCategory = (typeof SPONSORBLOCK_CATEGORIES)[number];
 
 /** A part of a YouTube video to skip, ms into the track. */
 export interface SponsorSegment {
+  /** Its SponsorBlock category (`sponsor`, `intro`...). */
   category: string;
+  /** Where it starts, ms. */
   start: number;
+  /** Where it ends, ms. */
   end: number;
 }
 
 /** A chapter of a YouTube video, ms into the track. */
 export interface SponsorChapter {
+  /** The chapter's title. */
   name: string;
+  /** Where it starts, ms. */
   start: number;
+  /** Where it ends, ms. */
   end: number;
+  /** Its length, ms. */
   duration: number;
 }
 
 // ------------------------------------------------------------------ LavaLyrics
 
+/** One line of lyrics, with its time. */
 export interface LyricsLine {
   /** ms into the track. */
   timestamp: number;
   /** ms; null when the source does not say. */
   duration: number | null;
+  /** The text of the line. */
   line: string;
+  /** What the plugin adds. */
   plugin: JsonObject;
 }
 
+/** A track's lyrics, as LavaLyrics answers them. */
 export interface Lyrics {
   /** Where the lyrics come from (`spotify`, `deezer`...). */
   sourceName: string;
@@ -204,6 +245,7 @@ export interface Lyrics {
   text: string | null;
   /** Timed lines; null when the source has only text. */
   lines: LyricsLine[] | null;
+  /** What the plugin adds. */
   plugin: JsonObject;
 }
 
@@ -233,15 +275,59 @@ function toLyricsLine(raw: unknown): LyricsLine {
  * whose fields it cannot read, comes as `unknown` with the frame's fields: never dropped.
  */
 export type PluginEvent =
-  | { readonly type: 'SegmentsLoaded'; readonly segments: readonly SponsorSegment[] }
-  | { readonly type: 'SegmentSkipped'; readonly segment: SponsorSegment }
-  | { readonly type: 'ChaptersLoaded'; readonly chapters: readonly SponsorChapter[] }
-  | { readonly type: 'ChapterStarted'; readonly chapter: SponsorChapter }
-  | { readonly type: 'LyricsFoundEvent'; readonly lyrics: Lyrics }
-  | { readonly type: 'LyricsNotFoundEvent' }
+  | {
+    /** SponsorBlock loaded the track's segments. */
+    readonly type: 'SegmentsLoaded';
+    /** The segments it will skip. */
+    readonly segments: readonly SponsorSegment[];
+  }
+  | {
+    /** SponsorBlock skipped a segment (the player jumped over it). */
+    readonly type: 'SegmentSkipped';
+    /** The segment skipped. */
+    readonly segment: SponsorSegment;
+  }
+  | {
+    /** SponsorBlock loaded the video's chapters. */
+    readonly type: 'ChaptersLoaded';
+    /** The chapters. */
+    readonly chapters: readonly SponsorChapter[];
+  }
+  | {
+    /** A chapter began. */
+    readonly type: 'ChapterStarted';
+    /** The chapter. */
+    readonly chapter: SponsorChapter;
+  }
+  | {
+    /** LavaLyrics found lyrics for the track (when subscribed). */
+    readonly type: 'LyricsFoundEvent';
+    /** The lyrics. */
+    readonly lyrics: Lyrics;
+  }
+  | {
+    /** LavaLyrics found no lyrics for the track (when subscribed). */
+    readonly type: 'LyricsNotFoundEvent';
+  }
   /** `lineIndex` -1 and `skipped` false when an older LavaLyrics leaves them out. */
-  | { readonly type: 'LyricsLineEvent'; readonly lineIndex: number; readonly line: LyricsLine; readonly skipped: boolean }
-  | { readonly type: 'unknown'; readonly name: string; readonly data: JsonObject };
+  | {
+    /** LavaLyrics: a line begins (when subscribed). */
+    readonly type: 'LyricsLineEvent';
+    /** Index of the line in the lyrics. */
+    readonly lineIndex: number;
+    /** The line. */
+    readonly line: LyricsLine;
+    /** Whether the line was skipped over (a seek). */
+    readonly skipped: boolean;
+  }
+  | {
+    /** An event lavathread does not know, or could not read: kept as sent. */
+    readonly type: 'unknown';
+    /** The event's `type` as the node sent it. */
+    readonly name: string;
+    /** The frame's other fields. */
+    readonly data: JsonObject;
+  };
 
 /** An `event` frame of a type Lavalink itself does not send (`name`), with its fields. */
 export function readPluginEvent(name: string, frame: Record<string, unknown>): PluginEvent {

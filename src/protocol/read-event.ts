@@ -70,7 +70,7 @@ function readPlayerEvent(frame: NodeFrame, dialect: EventDialect): NodeEvent | n
   }
 }
 
-/** v3 spells end reasons in upper case (spec §3.3), v4 in camel case (§4.1). */
+/** v3 spells end reasons in upper case (`FINISHED`), v4 in camel case (`finished`). */
 const endReasons: Readonly<Record<string, TrackEndReason>> = {
   finished: 'finished',
   loadFailed: 'loadFailed',
@@ -94,7 +94,7 @@ function endReason(raw: unknown): TrackEndReason {
   return typeof raw === 'string' && Object.hasOwn(endReasons, raw) ? endReasons[raw]! : 'stopped';
 }
 
-/** v3.4+ and v4 send an `exception` object; 3.3 only an `error` string (spec §3.3). */
+/** v3.4+ and v4 send an `exception` object; 3.3 only an `error` string. */
 function readException(frame: NodeFrame): TrackExceptionInfo {
   const raw = isObject(frame.exception) ? frame.exception : { message: frame.error };
   return {
@@ -111,7 +111,7 @@ export function readStats(frame: Record<string, unknown>): NodeStats {
   const part = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
   const memory = part(frame.memory);
   const cpu = part(frame.cpu);
-  // Absent (v3) or null (v4) while nothing plays (spec §1).
+  // Absent (v3) or null (v4) while none of the session's players plays.
   const frames = frame.frameStats === null || frame.frameStats === undefined ? null : part(frame.frameStats);
   return {
     players: n(frame.players),

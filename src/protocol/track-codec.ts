@@ -1,5 +1,5 @@
 /**
- * Encoded-track codec (spec §7): lavaplayer's base64 "track message", versions 1–3. Written by
+ * Encoded-track codec: lavaplayer's base64 "track message", versions 1–3. Written by
  * hand because the strings are Java *modified* UTF-8 (a plain UTF-8 decoder mangles emoji) and
  * because plugin sources put opaque bytes before the position, which must survive verbatim.
  */
@@ -7,25 +7,40 @@ import { Buffer } from 'node:buffer';
 import { ErrorCode, TrackCodecError, describe } from '../errors.js';
 import type { Track } from './rest.js';
 
+/** The version of lavaplayer's track message: 3 is what Lavalink v4 writes, 2 what v3 writes; 1 is older. */
 export type TrackMessageVersion = 1 | 2 | 3;
 
 /** Lavalink's track info shape (v4 fields; uri/artworkUrl/isrc null when absent). */
 export interface TrackInfo {
+  /** The source's id for the track (a YouTube video id, a URL...). */
   identifier: string;
+  /** Whether the track can be seeked in. */
   isSeekable: boolean;
+  /** The track's author or artist. */
   author: string;
+  /** Length, ms; -1 when unknown (a stream, or a server that cannot tell). */
   length: number;
+  /** Whether it is a live stream. */
   isStream: boolean;
+  /** Where playback starts, ms (0 unless the track was encoded mid-play). */
   position: number;
+  /** The track's title. */
   title: string;
+  /** The track's URL; null when it has none. */
   uri: string | null;
+  /** The source that loaded it (`youtube`, `soundcloud`, `http`...). */
   sourceName: string;
+  /** A picture of the track; null when none (message version 3 only). */
   artworkUrl: string | null;
+  /** The track's ISRC; null when none (message version 3 only). */
   isrc: string | null;
 }
 
+/** What `decodeTrack` answers: the message version, the info, and what the source appended. */
 export interface DecodedTrack {
+  /** The message version the track was encoded with. */
   version: TrackMessageVersion;
+  /** The track's info. */
   info: TrackInfo;
   /**
    * http/local only: the container probe string ("mp3", "mpegts|params"); null for other sources,
@@ -38,15 +53,23 @@ export interface DecodedTrack {
 
 /** What {@link encodeTrack} takes. */
 export interface EncodableTrack {
+  /** The title. */
   title: string;
+  /** The author or artist. */
   author: string;
   /** ms; -1 = unknown (NodeLink's local files). Other negatives are refused. */
   length: number;
+  /** The source's id for the track. */
   identifier: string;
+  /** Whether it is a live stream. */
   isStream: boolean;
+  /** The track's URL. */
   uri?: string | null;
+  /** A picture of the track (written by version 3 only). */
   artworkUrl?: string | null;
+  /** The ISRC (written by version 3 only). */
   isrc?: string | null;
+  /** The source that can load it (`youtube`, `http`...). */
   sourceName: string;
   /** default 0 */
   position?: number;
@@ -65,7 +88,7 @@ const FLAG_VERSIONED = 1;
 const SIZE_MASK = 0x3fffffff;
 const INT64_MAX = 2n ** 63n - 1n;
 const MAX_UTF_BYTES = 0xffff;
-/** The one negative length a track may have: unknown (real-servers.md, "Track encodings"). */
+/** The one negative length a track may have: unknown (NodeLink writes -1 for a local file or stream whose length it does not know). */
 const UNKNOWN_LENGTH = -1;
 
 function fail(code: ErrorCode, message: string): never {
@@ -178,7 +201,7 @@ export function decodeTrack(encoded: string): DecodedTrack {
   const version = versionBytes ? buf.readUInt8(4) : 1;
   if (version !== 1 && version !== 2 && version !== 3) fail(ErrorCode.TrackUnknownVersion, `Encoded track has unknown version ${version} at offset 4`);
 
-  // Position is the last 8 bytes (spec §7.2 robust rule), so fields a–i must end before it.
+  // Position is always the last 8 bytes, whatever a source wrote before it, so fields a–i must end before it.
   const positionAt = buf.length - 8;
   const r = new Reader(buf, 4 + versionBytes, positionAt);
   const title = r.utf('title');

@@ -24,7 +24,21 @@ const LOOP_MODES: readonly LoopMode[] = ['off', 'track', 'queue'];
 /** The queues made so far: a player that never used one has none (and pays nothing). */
 const queues = new WeakMap<Player, PlayerQueue>();
 
+/**
+ * A player's queue, `player.queue`: made on first use, it plays the next track by itself when one ends with `mayStartNext`, asks the manager's `autoplay` hook when it runs dry, and emits `queueEnd` when nothing more comes. With a session store it survives a restart.
+ *
+ * @example
+ * ```ts
+ * const result = await manager.search('lofi');
+ * if (result.loadType === 'search') player.queue.add(result.tracks);
+ * await player.queue.start();   // plays the first unless something plays already
+ * await player.queue.skip();    // the next one now
+ * player.queue.loop = 'queue';  // 'off' | 'track' | 'queue'
+ * manager.on('queueEnd', (player) => announce(player.guildId, 'The queue is over.'));
+ * ```
+ */
 export class PlayerQueue {
+  /** The player this queue belongs to. */
   readonly player: Player;
   #queue: Queue;
   /** The autoplay hook is being asked. */
@@ -61,6 +75,7 @@ export class PlayerQueue {
     return this.#queue.loop;
   }
 
+  /** Throws `InvalidOptionError` for anything but `off`, `track` or `queue`. */
   set loop(mode: LoopMode) {
     if (!LOOP_MODES.includes(mode)) throw new InvalidOptionError('loop', "'off', 'track' or 'queue'", mode);
     this.#queue.loop = mode;
@@ -86,6 +101,7 @@ export class PlayerQueue {
     this.#queue.clear();
   }
 
+  /** Shuffles the upcoming tracks; the current one plays on. */
   shuffle(): void {
     this.#queue.shuffle();
   }
@@ -127,6 +143,7 @@ export class PlayerQueue {
     return this.#queue.snapshot();
   }
 
+  /** A short summary for logs: titles of the current and upcoming tracks, the history's length, the loop mode. */
   toJSON(): Record<string, unknown> {
     const title = (t: Track | null): string | null => t && (t.info.title || t.encoded.slice(0, 16));
     return { current: title(this.current), upcoming: this.tracks.map(title), history: this.history.length, loop: this.loop };

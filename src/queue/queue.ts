@@ -11,6 +11,7 @@ export type LoopMode = 'off' | 'track' | 'queue';
 
 /** What a store keeps of a track: what the node needs to play it, and what the bot attached. */
 export interface StoredTrack {
+  /** The encoded track. */
   readonly encoded: string;
   /** The track's `userData` (who asked for it...), when it has any. */
   readonly userData?: Readonly<Record<string, unknown>>;
@@ -18,9 +19,13 @@ export interface StoredTrack {
 
 /** What a store keeps of a queue. */
 export interface QueueSnapshot {
+  /** The track playing or paused; null when none. */
   readonly current: StoredTrack | null;
+  /** The tracks to come, next first. */
   readonly upcoming: readonly StoredTrack[];
+  /** The tracks that played, most recent last (at most 50). */
   readonly history: readonly StoredTrack[];
+  /** The loop mode. */
   readonly loop: LoopMode;
 }
 

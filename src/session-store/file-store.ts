@@ -7,6 +7,7 @@ import { InvalidOptionError } from '../errors.js';
 import type { SessionSnapshot, SessionStore } from './session-store.js';
 
 export class FileSessionStore implements SessionStore {
+  /** The file the snapshot is kept in. */
   readonly path: string;
   #writing: Promise<void> = Promise.resolve();
 

@@ -6,31 +6,56 @@ import type { QueueSnapshot } from '../queue/queue.js';
  */
 
 export interface StoredSession {
+  /** The id of the node (`SocketData.id`) the session is on. */
   readonly socketId: string;
+  /** The node's protocol version. */
   readonly version: 3 | 4;
   /** v3 resume key or v4 session id. */
   readonly resumeKey: string;
+  /** The session id the node gave (v4, v3.7), as `socket.sessionId`; null when it gave none. */
   readonly sessionId: string | null;
 }
 
+/** One player as the bot left it, enough to take it back after a restart. */
 export interface StoredPlayer {
+  /** Its guild. */
   readonly guildId: string;
+  /** The node (`SocketData.id`) it was on. */
   readonly socketId: string;
+  /** Its voice channel; null when not in one. */
   readonly channel: string | null;
-  readonly voice: { readonly sessionId: string; readonly token: string; readonly endpoint: string } | null;
+  /** The Discord voice credentials it had; null before it had both events. */
+  readonly voice: {
+    /** Discord's voice session id. */
+    readonly sessionId: string;
+    /** Discord's voice token. */
+    readonly token: string;
+    /** The voice server's host. */
+    readonly endpoint: string;
+  } | null;
+  /** The encoded track it played; null when none. */
   readonly track: string | null;
+  /** Position in the track when saved, ms. */
   readonly position: number;
+  /** Whether it was paused. */
   readonly paused: boolean;
+  /** Its volume, 0 to 1000. */
   readonly volume: number;
+  /** Its filters. */
   readonly filters: Record<string, unknown>;
   /** The player's queue, when the bot used it. */
   readonly queue?: QueueSnapshot;
 }
 
+/** Everything a session store keeps: the open sessions and the players, saved as one. */
 export interface SessionSnapshot {
+  /** The snapshot's format, so a later lavathread can read an older file. */
   readonly format: 1;
+  /** When it was saved, epoch ms. */
   readonly savedAt: number;
+  /** One entry per node with an open session. */
   readonly sessions: readonly StoredSession[];
+  /** Every player. */
   readonly players: readonly StoredPlayer[];
 }
 
@@ -38,5 +63,6 @@ export interface SessionSnapshot {
 export interface SessionStore {
   /** The last complete snapshot, or null when there is none. */
   load(): Promise<SessionSnapshot | null>;
+  /** Keeps `snapshot`, replacing the last one. A store should write atomically, so a crash mid-write leaves the previous snapshot whole. */
   save(snapshot: SessionSnapshot): Promise<void>;
 }

@@ -37,7 +37,7 @@ export interface TrackSource {
   pluginInfo(info: TrackInfo, sourceData: Uint8Array): Record<string, unknown> | null;
 }
 
-/** How the server reports and encodes local files (real-servers.md: NodeLink knows no length and writes no probe string). */
+/** How the server reports and encodes local files (NodeLink knows no length and writes no probe string). */
 export interface LocalFiles {
   readonly unknownLengths: boolean;
   readonly probeless: boolean;
@@ -121,7 +121,7 @@ export class Catalogue {
   readonly #sources: readonly TrackSource[];
 
   /**
-   * @param version the encoded-track version the server writes: 3 for v4, 2 for v3 (spec §7.1).
+   * @param version the encoded-track version the server writes: 3 for v4, 2 for v3.
    * It is also the newest version the server reads, as lavaplayer reads up to what it writes.
    * @param sources what plugins add (LavaSrc); none on a plain Lavalink.
    */

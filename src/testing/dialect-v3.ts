@@ -1,4 +1,4 @@
-/** The v3 wire dialect (Lavalink 3.3 and 3.7, spec §3). */
+/** The v3 wire dialect (Lavalink 3.3 and 3.7). */
 import { infoFor, type Dialect, type PlayerView, type StatsView } from './dialect.js';
 import { withPosition } from '../protocol/track-codec.js';
 import type { Release } from './release.js';

@@ -1,4 +1,4 @@
-/** The v4 wire dialect (Lavalink 4.x, spec §4). */
+/** The v4 wire dialect (Lavalink 4.x). */
 import { infoFor, type Dialect, type PlayerView, type StatsView } from './dialect.js';
 import { withPosition } from '../protocol/track-codec.js';
 import type { Release } from './release.js';
@@ -60,7 +60,7 @@ export function v4Dialect(release: Release): Dialect {
         case 'search':
           return { loadType: 'search', data: r.tracks.map((t) => track(t)) };
         case 'empty':
-          // The server serialises null, though the docs show {} (spec §4.3 DISCREPANCY).
+          // Lavalink 4 sends `data: null` here, though its REST docs show {}.
           return { loadType: 'empty', data: null };
         case 'error':
           return { loadType: 'error', data: exception(r.exception) };

@@ -6,6 +6,14 @@ import type { Dialect } from './dialect.js';
 import type { SimSession } from './session.js';
 import type { SimTrack } from './types.js';
 
+/**
+ * What `sim.flood()` sends: `playerUpdate`s at `rate` a second over `guilds` guilds for `durationMs`, optionally mixed with track events.
+ *
+ * @example
+ * ```ts
+ * const result = await sim.flood({ rate: 5000, guilds: 1000, durationMs: 3000 });
+ * ```
+ */
 export interface FloodOptions {
   /** Frames per second sent to each session. */
   readonly rate: number;
@@ -38,16 +46,21 @@ export interface FloodOptions {
   readonly eventEvery?: number;
 }
 
+/** What a flood sent, to compare with what a client received. */
 export interface FloodResult {
   /** Frames each session was sent. Guild `guildIds[i]` got `floor(frames / guilds)`, plus one if `i < frames % guilds`. */
   readonly frames: number;
+  /** The guilds flooded, in rotation order. */
   readonly guildIds: readonly string[];
   /** How many sessions were flooded. */
   readonly sessions: number;
+  /** How long the flood took, ms. */
   readonly elapsedMs: number;
   /** Per guild, what each session was sent of each kind (every guild of `guildIds` is a key; they add up to `frames`). */
   readonly updates: Record<string, number>;
+  /** Per guild, the `TrackStartEvent`s each session was sent. */
   readonly trackStarts: Record<string, number>;
+  /** Per guild, the `TrackEndEvent`s each session was sent. */
   readonly trackEnds: Record<string, number>;
 }
 
@@ -66,6 +79,7 @@ const FIRST_GUILD = 900000000000000000n;
 /** What a flood's track `uri` starts with; the send time follows it. */
 export const FLOOD_SENT_PREFIX = 'sim:flood?sent=';
 
+/** The made-up guild ids a flood of `count` guilds uses (snowflake-sized), for setting up players on them first. */
 export function floodGuildIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(FIRST_GUILD + BigInt(i)));
 }

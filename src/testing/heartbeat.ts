@@ -1,7 +1,9 @@
 /** The heartbeat fault: ping every client and drop the ones that miss a pong in time. */
 import type { WebSocket } from 'ws';
 
+/** How `sim.setHeartbeat()` pings clients. */
 export interface HeartbeatOptions {
+  /** ms between pings. */
   readonly intervalMs: number;
   /** A client that has not answered a ping within this long is dropped (close 1006). */
   readonly timeoutMs: number;

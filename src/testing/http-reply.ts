@@ -1,4 +1,4 @@
-/** Replies the simulator's REST routes return, the Spring-style error body (spec §4.2), and how both are written. */
+/** Replies the simulator's REST routes return, the Spring-style error body (Lavalink v4 REST API: Error Responses), and how both are written. */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 
 /** `apiVersionHeader: false` leaves out `Lavalink-Api-Version`, as NodeLink's `/version` does. */

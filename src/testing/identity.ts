@@ -1,6 +1,6 @@
 /**
  * Who the server says it is: `GET /version` and `GET /v4/info` (`/v3/info` on 3.7), as Lavalink
- * answers them, or as NodeLink 2.3 does under the `nodeLinkIdentity` quirk (real-servers.md).
+ * answers them, or as NodeLink 2.3 does under the `nodeLinkIdentity` quirk.
  */
 import type { Reply } from './http-reply.js';
 import type { Quirks } from './quirks.js';

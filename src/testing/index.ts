@@ -1,4 +1,9 @@
-/** `lavathread/testing`: a faithful Lavalink server for your own tests. */
+/**
+ * `lavathread/testing`: a faithful Lavalink server ({@link LavalinkSimulator}) for a bot's own
+ * tests, and the test worker that lets those tests crash a socket's worker on purpose.
+ *
+ * @module lavathread/testing
+ */
 export { LavalinkSimulator } from './simulator.js';
 export type {
   DropOptions,

@@ -7,6 +7,14 @@ import { resolvePlugins, type SimulatorPlugin } from './plugins.js';
 import { resolveQuirks, type Flavour, type Quirks } from './quirks.js';
 import { defaultRelease, releases, type ReleaseName } from './release.js';
 
+/**
+ * Options of a {@link LavalinkSimulator}; all optional.
+ *
+ * @example
+ * ```ts
+ * const sim = new LavalinkSimulator({ protocol: 4, release: '4.2', playerUpdateIntervalMs: 100, plugins: ['sponsorblock'] });
+ * ```
+ */
 export interface SimulatorOptions {
   /**
    * Which protocol this instance speaks.
@@ -65,7 +73,12 @@ export interface SimulatorOptions {
   /** Serve the control API under `/_simulator/` (for a simulator in its own process). @default false */
   control?: boolean;
   /** Serve https and wss with this key and certificate (PEM), for tests of `secure: true`. @default null */
-  tls?: { key: string; cert: string } | null;
+  tls?: {
+    /** The private key, PEM. */
+    key: string;
+    /** The certificate, PEM. */
+    cert: string;
+  } | null;
   /**
    * Lavalink plugins the node serves, with their routes, events and `/v4/info` entries (protocol 4
    * only): `'lavasrc'` (Spotify, Apple Music and Deezer searches and albums), `'lavasearch'`

@@ -1,6 +1,6 @@
 /**
  * `PATCH /v4/sessions/{sid}/players/{gid}` (and 3.7's `/v3/...` twin): validation and the order
- * of effects exactly as Lavalink's PlayerRestHandler applies them (spec §4.4): validation → voice
+ * of effects exactly as Lavalink's PlayerRestHandler applies them: validation → voice
  * → pause/userData → volume → seek → endTime → filters → new track.
  */
 import { TrackCodecError } from '../errors.js';
@@ -62,7 +62,7 @@ function checkTypes(body: Json, v4: boolean): void {
 /**
  * Whether every known filter has the type the server deserialises it as; shared by PATCH (whose
  * filters object may hold `pluginFilters`) and the v3 `filters` op (whose plugin filters are
- * extra top-level keys), as their fields are the same (spec §6).
+ * extra top-level keys), as their fields are the same.
  */
 export function filterTypesValid(filters: Json, pluginFiltersKey: boolean): boolean {
   return Object.entries(filters).every(([name, value]) => {
@@ -97,7 +97,7 @@ export function patchPlayer(session: SimSession, guildId: string, input: unknown
   const encoded = (trackObject ? trackObject.encoded : body.encodedTrack) as string | null | undefined;
   const hasIdentifier = has(fields, 'identifier');
   const identifier = fields.identifier as string | undefined;
-  // NodeLink keeps no userData (real-servers.md): tracks then carry `{}`.
+  // NodeLink keeps no userData: tracks then carry `{}`.
   const userData = trackObject && isObject(trackObject.userData) && !rules.quirks.dropsUserData ? trackObject.userData : undefined;
   const newTrack = hasEncoded || hasIdentifier;
   if (hasEncoded && hasIdentifier) throw new HttpError(400, 'Cannot specify both encodedTrack and identifier');
@@ -133,7 +133,7 @@ export function patchPlayer(session: SimSession, guildId: string, input: unknown
   if (typeof body.volume === 'number') player.setVolume(body.volume);
   if (!newTrack && typeof body.position === 'number' && player.track) player.seek(body.position);
   if (!newTrack && has(body, 'endTime')) {
-    // 4.x ignores `endTime: null`; 3.7 used it to clear the marker (spec §4.4 DISCREPANCY).
+    // 4.x ignores `endTime: null`; 3.7 used it to clear the marker.
     if (typeof endTime === 'number') player.setEndTime(endTime);
     else if (!v4) player.setEndTime(null);
   }

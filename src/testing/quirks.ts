@@ -1,6 +1,6 @@
 /**
  * Quirks: how servers that speak Lavalink's v4 protocol without being Lavalink behave
- * (real-servers.md). Each behaviour is a switch, off by default (Lavalink's behaviour); a
+ * (NodeLink 2.x, as observed). Each behaviour is a switch, off by default (Lavalink's behaviour); a
  * {@link Flavour} is a preset of switches, and switches given one by one override it.
  */
 import { InvalidOptionError } from '../errors.js';

@@ -11,7 +11,7 @@ export interface Release {
   /** What `GET /version` answers; `null` where the route does not exist (3.3). */
   readonly semver: string;
   readonly hasVersionRoute: boolean;
-  /** Paths that accept the WebSocket upgrade (spec §3.1, §4.1). */
+  /** Paths that accept the WebSocket upgrade. */
   readonly wsPaths: readonly string[];
   /** `ready {resumed, sessionId}` as the first frame (3.7, v4). */
   readonly sendsReady: boolean;
@@ -31,9 +31,9 @@ export interface Release {
   readonly markerReason: 'stopped' | 'finished';
   /** playerUpdate.state carries `connected` and `ping`, and `position` even when idle (3.7, v4). */
   readonly fullPlayerState: boolean;
-  /** v4 exception objects carry `causeStackTrace` from 4.1.0 on (spec §2). */
+  /** v4 exception objects carry `causeStackTrace` from 4.1.0 on. */
   readonly causeStackTrace: boolean;
-  /** A playerUpdate follows WebSocketClosedEvent in 3.7+ and v4, not in 3.3 (spec §3.3). */
+  /** A playerUpdate follows WebSocketClosedEvent in 3.7+ and v4, not in 3.3. */
   readonly updateAfterVoiceClosed: boolean;
 }
 

@@ -1,4 +1,4 @@
-/** A simulated IP route planner (spec §3.4 "Route planner", §4.6). */
+/** A simulated IP route planner (`/routeplanner/status` and the unmark routes). */
 
 export class RoutePlanner {
   readonly #failing = new Map<string, number>();

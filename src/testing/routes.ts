@@ -93,7 +93,7 @@ export function buildRoutes(host: RouteHost): Route[] {
       return json(d.loadResult(host.catalogue.load(identifier)));
     });
     add('GET', `${prefix}/decodetrack`, ({ query }) => {
-      // 3.3 reads only `track=`; 3.7 and v4 also `encodedTrack=` (spec §3.4 DISCREPANCY).
+      // 3.3 reads only `track=`; 3.7 and v4 also `encodedTrack=`.
       const encoded = (release.name === '3.3' ? null : query.get('encodedTrack')) ?? query.get('track');
       if (encoded === null) throw new HttpError(400, 'No track to decode provided');
       return json(d.decodedTrack(decodeOne(encoded)));
@@ -135,7 +135,7 @@ export function buildRoutes(host: RouteHost): Route[] {
   add('GET', `${p}/sessions/{sid}/players/{gid}`, ({ params }) => {
     const s = session(params[0]);
     const guildId = guild(params[1]);
-    // NodeLink creates the player it is asked about (real-servers.md); Lavalink answers 404.
+    // NodeLink creates the player it is asked about; Lavalink answers 404.
     const player = host.quirks.getCreatesPlayer ? s.player(guildId) : s.players.get(guildId);
     if (!player) throw new HttpError(404, 'Player not found');
     return json(d.player(player, Date.now()));

@@ -1,6 +1,6 @@
 /**
  * One Lavalink session: the players a client created over one WebSocket, kept across a
- * disconnect when resuming is configured (spec §3.6, §4.5).
+ * disconnect when resuming is configured (v3 `configureResuming`, v4 `PATCH /v4/sessions/{sessionId}`).
  */
 import { randomInt } from 'node:crypto';
 import type { WebSocket } from 'ws';
@@ -199,7 +199,7 @@ export class SimSession implements PlayerHost {
     this.#pauseTimer = setTimeout(() => (ms > step ? this.#endAfter(ms - step) : this.end()), step);
   }
 
-  /** A client came back with this session's key or id (spec §3.6): replay, then one update each. */
+  /** A client came back with this session's key or id: replay, then one update each. */
   resume(ws: WebSocket): void {
     clearTimeout(this.#pauseTimer);
     this.#ws = ws;

@@ -1,12 +1,12 @@
 /**
  * One simulated Lavalink player: a track that "plays" on the wall clock, with the events and
- * playerUpdates a real node sends (spec §3.2, §3.3, §4.1, §4.4).
+ * playerUpdates a real node sends.
  */
 import type { PlayerView } from './dialect.js';
 import type { Quirks } from './quirks.js';
 import type { EndReason, SimException, SimTrack, VoiceState } from './types.js';
 
-/** A player event before a dialect spells it (spec §3.3 `event`, §4.1). */
+/** A player event (an `event` frame) before a dialect spells it. */
 export type PlayerEvent =
   /** `position`: where it starts, as Lavalink writes it into the encoded track. */
   | { readonly type: 'TrackStartEvent'; readonly track: SimTrack; readonly position: number }
@@ -169,7 +169,7 @@ export class SimPlayer implements PlayerView {
 
   /**
    * Connects voice. Lavalink reconnects only when a value differs or the old connection was
-   * closed, and a new connection sends a playerUpdate once its voice gateway is ready (spec §1).
+   * closed, and a new connection sends a playerUpdate once its voice gateway is ready.
    * Returns whether the connection changed.
    */
   setVoice(voice: VoiceState): boolean {

@@ -1,6 +1,6 @@
 /**
  * LavalinkSimulator: a Lavalink server for tests and benchmarks, faithful to the wire protocol
- * (spec §9) for v4 (4.0, 4.2) and v3 (3.3, 3.7), with fault switches and full inspection. The
+ * for v4 (4.0, 4.2) and v3 (3.3, 3.7), with fault switches and full inspection. The
  * `nodelink` flavour and the quirks (quirks.ts) make it behave like servers that are not Lavalink.
  *
  * @example
@@ -44,23 +44,35 @@ import { InvalidOptionError } from '../errors.js';
 
 /** A REST request as the simulator received it. The password itself is never kept. */
 export interface RecordedRequest {
+  /** When it arrived, epoch ms. */
   readonly at: number;
+  /** HTTP method. */
   readonly method: string;
+  /** Path, without the query. */
   readonly path: string;
+  /** Query parameters. */
   readonly query: Readonly<Record<string, string>>;
   /** Request headers, minus `authorization`. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Whether the `Authorization` header matched the password, did not, or was absent. */
   readonly authorization: 'valid' | 'invalid' | 'missing';
+  /** The parsed JSON body; the text when it was not JSON; undefined without one. */
   readonly body: unknown;
+  /** The status the simulator answered with. */
   readonly status: number;
 }
 
 /** A frame a client sent on its WebSocket. `data` is the parsed JSON, or `null` when it was not. */
 export interface RecordedFrame {
+  /** When it arrived, epoch ms. */
   readonly at: number;
+  /** The session whose WebSocket carried it. */
   readonly sessionId: string;
+  /** The frame as sent. */
   readonly raw: string;
+  /** Whether it was a binary frame. */
   readonly binary: boolean;
+  /** The parsed JSON; null when it was not JSON. */
   readonly data: unknown;
   /** The frame changed something (v3 op applied); false for ignored or malformed frames. */
   readonly applied: boolean;
@@ -68,51 +80,92 @@ export interface RecordedFrame {
 
 /** A WebSocket handshake: its headers (minus `authorization`) and how it was answered. */
 export interface RecordedHandshake {
+  /** When it arrived, epoch ms. */
   readonly at: number;
+  /** The path asked for (`/v4/websocket`, `/`). */
   readonly path: string;
+  /** Request headers, minus `authorization`. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Whether the `Authorization` header matched the password, did not, or was absent. */
   readonly authorization: 'valid' | 'invalid' | 'missing';
   /** 101 when upgraded, else the HTTP status of the refusal. */
   readonly status: number;
+  /** The session it opened or resumed; null when refused. */
   readonly sessionId: string | null;
+  /** Whether it resumed a session. */
   readonly resumed: boolean;
 }
 
+/** A session as the simulator holds it, from `sim.sessions()`. */
 export interface SimulatorSession {
+  /** The session id. */
   readonly id: string;
+  /** `open` with a client on it, `paused` while it waits for a resume, `closed` once gone. */
   readonly state: 'open' | 'paused' | 'closed';
+  /** The `User-Id` the client sent. */
   readonly userId: string;
+  /** The `Client-Name` the client sent; null without one. */
   readonly clientName: string | null;
+  /** Whether the session waits for a resume when its WebSocket drops. */
   readonly resumable: boolean;
+  /** The v3 resume key set by `configureResuming`; null on v4 or when none is set. */
   readonly resumeKey: string | null;
+  /** How long the session waits for a resume, seconds. */
   readonly timeout: number;
+  /** Players in the session. */
   readonly players: number;
   /** Frames waiting to be replayed on resume. */
   readonly queued: number;
 }
 
+/** A player as the simulator sees it, from `sim.players()`: what the server thinks it is doing. */
 export interface PlayerSnapshot {
+  /** The session it belongs to. */
   readonly sessionId: string;
+  /** Its guild. */
   readonly guildId: string;
-  readonly track: { readonly encoded: string; readonly title: string; readonly identifier: string; readonly length: number; readonly userData: Record<string, unknown> } | null;
+  /** The track it plays; null when none. */
+  readonly track: {
+    /** The encoded track. */
+    readonly encoded: string;
+    /** The track's title. */
+    readonly title: string;
+    /** The track's identifier. */
+    readonly identifier: string;
+    /** Its length, ms. */
+    readonly length: number;
+    /** What the client attached to it (v4). */
+    readonly userData: Record<string, unknown>;
+  } | null;
+  /** Position in the track, ms, at the time of the snapshot. */
   readonly position: number;
+  /** Whether a track plays and is not paused. */
   readonly playing: boolean;
+  /** Whether it is paused. */
   readonly paused: boolean;
+  /** Volume, 0 to 1000. */
   readonly volume: number;
+  /** The filters set, as the client sent them. */
   readonly filters: Record<string, unknown>;
+  /** The voice credentials the client gave; null before any. */
   readonly voice: VoiceState | null;
+  /** Whether the simulated voice connection is up. */
   readonly voiceConnected: boolean;
+  /** Where the track stops, ms; null when it plays to its end. */
   readonly endTime: number | null;
 }
 
+/** How `dropConnections()` closes the clients' WebSockets. */
 export interface DropOptions {
   /** Close code sent to clients (ignored when `abrupt`). @default 1001 */
   readonly code?: number;
+  /** Close reason sent to clients (ignored when `abrupt`). */
   readonly reason?: string;
   /** Destroy the TCP connections without a close frame (clients see 1006). @default false */
   readonly abrupt?: boolean;
 }
 
+/** How `failRest()` answers. */
 export interface RestFault {
   /** Status to answer with. @default 500 */
   readonly status?: number;
@@ -122,6 +175,7 @@ export interface RestFault {
   readonly body?: string;
 }
 
+/** How `restart()` behaves. */
 export interface RestartOptions {
   /** How long the node refuses connections before it is back. @default 0 */
   readonly downMs?: number;
@@ -129,11 +183,17 @@ export interface RestartOptions {
   readonly keepSessions?: boolean;
 }
 
+/** The simulator's events (it is an EventEmitter), for watching what a client does. */
 export interface SimulatorEvents {
+  /** A REST request arrived. */
   request: [request: RecordedRequest];
+  /** A client sent a WebSocket frame. */
   frame: [frame: RecordedFrame];
+  /** A WebSocket handshake was answered. */
   handshake: [handshake: RecordedHandshake];
+  /** A session opened. */
   sessionOpen: [sessionId: string];
+  /** A session was resumed. */
   sessionResumed: [sessionId: string];
   /** A session's WebSocket closed (the session may wait for a resume). */
   sessionDisconnect: [sessionId: string, code: number];
@@ -143,14 +203,43 @@ export interface SimulatorEvents {
 
 const FLOOD_LIMITS = { rate: 1_000_000, guilds: 100_000, durationMs: 600_000 };
 
+/**
+ * A Lavalink server (v4 or v3) on 127.0.0.1 for a bot's own tests: it plays tracks on the clock,
+ * sends the events and updates a real node sends, records what a client did, and has switches
+ * for the faults a bot must survive.
+ *
+ * @example A bot's test against it
+ * ```ts
+ * import { Manager } from 'lavathread';
+ * import { LavalinkSimulator } from 'lavathread/testing';
+ *
+ * const sim = new LavalinkSimulator({ protocol: 4, playerUpdateIntervalMs: 100 });
+ * await sim.start(); // a free port on 127.0.0.1
+ * const manager = new Manager([{ id: 'sim', host: '127.0.0.1', port: sim.port, password: 'youshallnotpass' }], { send: () => {} });
+ * manager.init('123456789012345678');
+ * await manager.sockets.get('sim')!.onReady();
+ * const result = await manager.search('never gonna give you up'); // the simulator's catalogue answers
+ * sim.dropConnections({ abrupt: true }); // a fault: the socket reconnects and resumes
+ * await manager.close();
+ * await sim.close();
+ * ```
+ */
 export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements SessionOwner {
+  /** The options as resolved, defaults filled in. @internal */
   readonly options: ResolvedOptions;
+  /** The release it behaves as (4.2, 4.0, 3.7, 3.3). @internal */
   readonly release: Release;
+  /** How the release spells its frames and REST answers. @internal */
   readonly dialect: Dialect;
+  /** The tracks it can load. @internal */
   readonly catalogue: Catalogue;
+  /** The route planner; null when `routePlanner` is off. @internal */
   readonly routePlanner: RoutePlanner | null;
+  /** Every REST request received, oldest first (the password is never kept). */
   readonly requests: RecordedRequest[] = [];
+  /** Every WebSocket frame clients sent, oldest first (kept when `record` is on). */
   readonly frames: RecordedFrame[] = [];
+  /** Every WebSocket handshake, oldest first. */
   readonly handshakes: RecordedHandshake[] = [];
 
   readonly #server: Server;
@@ -232,6 +321,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  /** The port it listens on (known once `start()` resolved). */
   get port(): number {
     return this.#port;
   }
@@ -250,14 +340,17 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     return this.#silent;
   }
 
+  /** The quirks in force (the flavour's, then those set one by one). */
   get quirks(): Readonly<Quirks> {
     return this.options.quirks;
   }
 
+  /** ms between a playing player's `playerUpdate`s. */
   get playerUpdateIntervalMs(): number {
     return this.options.playerUpdateIntervalMs;
   }
 
+  /** ms between `stats` frames. */
   get statsIntervalMs(): number {
     return this.options.statsIntervalMs;
   }
@@ -274,6 +367,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
 
   // ------------------------------------------------------------------ inspection
 
+  /** Every session, open, paused or closed. */
   sessions(): SimulatorSession[] {
     return [...this.#sessions.values()].map((s) => ({
       id: s.id,
@@ -337,6 +431,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     this.#refuseUntil = Date.now() + checkMs('durationMs', durationMs);
   }
 
+  /** Accepts connections again after `refuseConnections()`. */
   acceptConnections(): void {
     this.#refuseUntil = 0;
   }
@@ -353,6 +448,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     this.#restFault = { status, count: fault.count ?? Infinity, ...(fault.body !== undefined ? { body: fault.body } : {}) };
   }
 
+  /** Ends `delayRest()` and `failRest()`: REST is served normally again. */
   clearRestFaults(): void {
     this.#restDelayMs = 0;
     this.#restFault = { status: 500, count: 0 };
@@ -408,7 +504,12 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
    * Events of a session waiting for a resume are queued, as any event is. Answers how many guilds
    * had a player, and which did not.
    */
-  changeTracks(guildIds: readonly string[]): { changed: number; missing: string[] } {
+  changeTracks(guildIds: readonly string[]): {
+    /** Guilds whose track was changed. */
+    changed: number;
+    /** Guilds given that had no player. */
+    missing: string[];
+  } {
     if (!Array.isArray(guildIds) || !guildIds.every((id) => typeof id === 'string')) throw new InvalidOptionError('guildIds', 'an array of guild ids', guildIds);
     const track = this.#changeTrack(180_000);
     let changed = 0;
@@ -498,20 +599,23 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
 
   // ------------------------------------------------------------------ SessionOwner / RouteHost
 
+  /** Filters the server config disables. @internal */
   get disabledFilters(): ReadonlySet<string> {
     return this.options.disabledFilters;
   }
 
+  /** The session of that id, for a resuming client. @internal */
   openSession(id: string): SimSession | undefined {
     const session = this.#sessions.get(id);
     return session?.state === 'open' ? session : undefined;
   }
 
-  /** Node-wide stats; frame stats are per session, so only `stats(session)` carries them. */
+  /** Node-wide stats; frame stats are per session, so only `stats(session)` carries them. @internal */
   nodeStats(): StatsView {
     return { ...this.stats(null), frameStats: null };
   }
 
+  /** The stats frame for a session (null: for `GET /stats`). @internal */
   stats(session: SimSession | null): StatsView {
     let players = 0;
     let playingPlayers = 0;
@@ -537,15 +641,17 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     };
   }
 
+  /** The `/info` body. @internal */
   info(): Record<string, unknown> {
     return this.#plugins.info(infoBody(this.release, this.quirks, this.#startedAt, filterNames.filter((f) => !this.options.disabledFilters.has(f))));
   }
 
-  /** A player started a track: the plugins this node serves add their events and cues. */
+  /** A player started a track: the plugins this node serves add their events and cues. @internal */
   onTrackStart(session: SimSession, player: SimPlayer, track: SimTrack): void {
     this.#plugins.onTrackStart(session, player, track);
   }
 
+  /** A session ended: forget it. @internal */
   onSessionEnded(session: SimSession): void {
     this.#sessions.delete(session.id);
     this.emit('sessionEnd', session.id);
@@ -659,7 +765,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     const raw = Buffer.isBuffer(data) ? data.toString() : Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
     // Too deeply nested counts as unreadable, like malformed JSON: also kept out of the records.
     const parsed = binary ? null : (parseJson(raw)?.value ?? null);
-    // v4 ignores client frames; v3 applies ops and drops what it cannot read (spec §3.5). A session
+    // v4 ignores client frames; v3 applies ops and drops what it cannot read. A session
     // that ended (close(), restart()) may still get frames ws had read already: applied, they would
     // create players whose timers nobody stops.
     const isOp = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
@@ -669,7 +775,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     this.emit('frame', frame);
   }
 
-  /** A v3 op; one that throws is dropped, as 3.x logs a handler's exception and carries on (spec §3.5). */
+  /** A v3 op; one that throws is dropped, as 3.x logs a handler's exception and carries on. */
   #applyOp(session: SimSession, op: Record<string, unknown>): boolean {
     try {
       return applyV3Op(session, op, this);
@@ -705,7 +811,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     const fail = (status: number, message: string): void =>
       finish({ status, json: errorBody(status, message, path, url?.searchParams.get('trace') === 'true', this.quirks.traceOnlyErrors) });
 
-    // Missing password → 401, wrong → 403, with no body (spec §1). Lavalink's auth filter runs
+    // Missing password → 401, wrong → 403, with no body, as Lavalink answers. Lavalink's auth filter runs
     // before anything reads the body, so a bad body never turns a 401 into a 400 or 413.
     if (authorization !== 'valid') return finish({ status: authorization === 'missing' ? 401 : 403, text: '' });
     if (!url) return fail(400, 'Invalid request target'); // `//`: no URL parser reads it

@@ -1,6 +1,6 @@
 /**
- * Client → server ops on a v3 WebSocket (spec §3.2). Malformed or unknown ops are dropped without
- * a reply, as Lavalink 3 logs and ignores them (§3.5).
+ * Client → server ops on a v3 WebSocket. Malformed or unknown ops are dropped without a reply, as
+ * Lavalink 3 logs and ignores them.
  */
 import type { Catalogue } from './catalogue.js';
 import { filterTypesValid } from './player-patch.js';
@@ -12,7 +12,7 @@ type Op = Record<string, unknown>;
 /** What the v3 op handler needs from the server. */
 export interface OpRules {
   readonly catalogue: Catalogue;
-  /** Filters disabled in the server config: a `filters` op naming one is ignored (spec §3.2). */
+  /** Filters disabled in the server config: a `filters` op naming one is ignored. */
   readonly disabledFilters: ReadonlySet<string>;
 }
 

@@ -26,9 +26,13 @@ export interface SimException {
 
 /** A Discord voice connection as the player knows it (v4 `voice`). */
 export interface VoiceState {
+  /** Discord's voice token. */
   readonly token: string;
+  /** The voice server's host. */
   readonly endpoint: string;
+  /** The bot's voice session id. */
   readonly sessionId: string;
+  /** The voice channel (Lavalink 4.2's DAVE field); null when the client did not send it. */
   readonly channelId: string | null;
 }
 
@@ -48,9 +52,19 @@ export type LoadResult =
 
 /** Node-wide load figures, overridable by tests of node selection. */
 export interface NodeLoad {
+  /** Cores the node reports. */
   cores: number;
+  /** Load of the whole machine, 0 to 1. */
   systemLoad: number;
+  /** Load of the Lavalink process, 0 to 1. */
   lavalinkLoad: number;
   /** Per-session frame stats; `undefined` = derived from playing players. */
-  frameStats?: { sent: number; nulled: number; deficit: number } | null;
+  frameStats?: {
+    /** Frames sent per minute. */
+    sent: number;
+    /** Frames without audio per minute. */
+    nulled: number;
+    /** Frames missing against 3000 a minute. */
+    deficit: number;
+  } | null;
 }

@@ -1,6 +1,6 @@
 /**
  * The worker transport: a piscina pool whose workers host sockets, one long-lived task each.
- * Each setting below replaces a piscina default that breaks long-lived socket tasks (DESIGN.md).
+ * Each setting below replaces a piscina default that breaks long-lived socket tasks; each has a test.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 /**
  * One socket's control calls to its host, and the registry of those still out. Every call settles
  * exactly once: with the host's answer, at its timeout, when the host dies, or when the link is
- * released. comlink's own promise never settles once the worker is gone (DESIGN.md), so no call
+ * released. comlink's own promise never settles once the worker is gone, so no call
  * may wait on it alone; and no call may hang a reaction on `done`, which outlives every call: one
  * `.then` per call there kept ~570 B of main-thread heap per command for the worker's whole life.
  */

@@ -1,4 +1,4 @@
-/** Lavalink v3 (3.3–3.7, spec §3): ops are written to the WebSocket as they are. */
+/** Lavalink v3 (3.3–3.7): ops are written to the WebSocket as they are. */
 import type { ProtocolAdapter } from '../adapter.js';
 import { mayNotHaveArrived, playsTrack } from '../delivery.js';
 import type { NodeFrame } from '../frames.js';

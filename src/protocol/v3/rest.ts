@@ -1,5 +1,5 @@
 /**
- * v3 REST (spec §3.4), answered in the version-neutral shapes of protocol/rest.ts. Lavalink 3.7
+ * v3 REST, answered in the version-neutral shapes of protocol/rest.ts. Lavalink 3.7
  * has what v4 has under `/v3`; 3.3–3.6 have only track loading, decoding and the route planner:
  * asked for more, they reject with the node's own 404 (a RestError), said plainly.
  */
@@ -26,7 +26,7 @@ import {
   type SessionInfo,
 } from '../rest.js';
 
-/** Lavalink's default resume timeout (spec §3.2): what a `configureResuming` frame without one sets. */
+/** Lavalink's default resume timeout, 60 s: what a `configureResuming` frame without one sets. */
 const DEFAULT_TIMEOUT_S = 60;
 
 const handlers: RestHandlers<AdapterContext> = {

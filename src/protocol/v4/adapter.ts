@@ -1,6 +1,6 @@
 /**
- * Lavalink v4 (4.0–4.2, spec §4): the socket only listens; every op becomes a REST call on the
- * session (spec §5 maps one to the other).
+ * Lavalink v4 (4.0–4.2): the socket only listens; every op becomes a REST call on the session
+ * (`PATCH`/`DELETE /v4/sessions/{sessionId}/players/{guildId}`, `PATCH /v4/sessions/{sessionId}`).
  */
 import { RestError, SocketClosedError } from '../../errors.js';
 import type { AdapterContext, ProtocolAdapter } from '../adapter.js';
@@ -55,7 +55,7 @@ export function isSessionGone(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { message?: unknown }).message === 'Session not found';
 }
 
-/** v4 events carry a Track object (spec §4.1); a server that sends the encoded string is read too. */
+/** v4 events carry a Track object (Lavalink v4 WebSocket API: Event); a server that sends the encoded string is read too. */
 const dialect: EventDialect = {
   track: (frame: NodeFrame) => trackFromObject(frame.track) ?? trackFromEncoded(frame.track),
 };

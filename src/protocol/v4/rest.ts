@@ -1,4 +1,4 @@
-/** v4 REST (spec §4.3–4.6), answered in the version-neutral shapes of protocol/rest.ts. */
+/** v4 REST (tracks, players, sessions, info, stats, version, route planner), answered in the version-neutral shapes of protocol/rest.ts. */
 import { RestError, SocketClosedError } from '../../errors.js';
 import type { AdapterContext } from '../adapter.js';
 import { toLyrics, toPlaylist, toSearchResult } from '../plugins.js';
