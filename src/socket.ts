@@ -6,6 +6,7 @@
  */
 import { inspect } from 'node:util';
 import { publishDebug, publishReconnect, publishRest, publishSocketState } from './diagnostics.js';
+import { penaltiesOf } from './manager/penalties.js';
 import { NodeCounters } from './metrics/node-counters.js';
 import { CloseDecision } from './protocol/close-codes.js';
 import { ErrorCode, fromWire, InvalidOptionError, LavalinkError, SocketClosedError } from './errors.js';
@@ -147,19 +148,11 @@ export class Socket {
 
   /**
    * Load score for node selection (lower is better): playing players, a CPU curve and the frame
-   * deficit and nulled frames (the formula of lavaclient's balancer). Infinite-ish when unusable.
+   * deficit and nulled frames (the formula of lavaclient's balancer). `Number.MAX_SAFE_INTEGER`
+   * while no session is open.
    */
   get penalties(): number {
-    if (!this.#ready) return Number.MAX_SAFE_INTEGER;
-    const { playingPlayers, cpu, frameStats } = this.stats;
-    // systemLoad is already a 0..1 share of all cores, as Lavalink reports it.
-    const cpuPenalty = 1.05 ** (100 * cpu.systemLoad) * 10 - 10;
-    let framePenalty = 0;
-    if (frameStats && frameStats.deficit !== -1) {
-      const curve = (n: number): number => 1.03 ** ((500 * n) / 3000) * 600 - 600;
-      framePenalty = curve(frameStats.deficit) + 2 * curve(frameStats.nulled);
-    }
-    return playingPlayers + cpuPenalty + framePenalty;
+    return this.#ready ? penaltiesOf(this.stats) : Number.MAX_SAFE_INTEGER;
   }
 
   /** The socket's id. */
@@ -289,6 +282,7 @@ export class Socket {
   #handle(event: HostEvent): void {
     const hub = this.#hub;
     const emitter = hub.emitter;
+    this.counters.record(event);
     switch (event.kind) {
       case EventKind.State:
         return this.#applyState(event.state);
@@ -307,15 +301,11 @@ export class Socket {
         this.#connected = false;
         emitter.emit('socketClose', this, event.code, event.reason);
         publishSocketState(this.manager, this, 'closed', event.code);
-        if (event.decision !== CloseDecision.GiveUp) {
-          this.counters.reconnects++;
-          publishReconnect(this.manager, this, event.code, event.decision);
-        }
+        if (event.decision !== CloseDecision.GiveUp) publishReconnect(this.manager, this, event.code, event.decision);
         hub.connectionLost(this, event.decision);
         return;
       case EventKind.Error: {
         const error = fromWire(event.error);
-        this.counters.lastErrorCode = error.code;
         if (error.code === ErrorCode.AuthFailed && !this.#warned && emitter.listenerCount('socketError') === 0) {
           // A bot that listens to nothing must still learn why its node never comes up.
           this.#warned = true;
@@ -328,7 +318,6 @@ export class Socket {
         this.#ready = false;
         this.#connected = false;
         const error = event.error ? fromWire(event.error) : null;
-        if (error) this.counters.lastErrorCode = error.code;
         if (event.final) {
           this.#closed = true;
           const reason = error ?? new SocketClosedError(`Socket ${this.id} stopped`);
@@ -347,8 +336,6 @@ export class Socket {
         publishDebug(this.manager, this.id, event.message);
         return;
       case EventKind.Rest:
-        this.counters.restCalls++;
-        if (event.code !== null) this.counters.restErrors++;
         publishRest(this.manager, this.id, event);
         return;
       case EventKind.Frame:

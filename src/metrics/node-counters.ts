@@ -1,4 +1,7 @@
 /** What a socket counts about its node since it was made (read by `manager.metrics()`). */
+import { EventKind, type HostEvent } from '../ipc/events.js';
+import { CloseDecision } from '../protocol/close-codes.js';
+
 export class NodeCounters {
   /** Connections lost that a reconnect followed (the close's decision was not to give up). */
   reconnects = 0;
@@ -10,4 +13,24 @@ export class NodeCounters {
   restErrors = 0;
   /** The code of the last error the socket reported (`socketError`), or null. */
   lastErrorCode: string | null = null;
+
+  /** Counts what an event from the socket's host says happened. @internal */
+  record(event: HostEvent): void {
+    switch (event.kind) {
+      case EventKind.Close:
+        if (event.decision !== CloseDecision.GiveUp) this.reconnects++;
+        return;
+      case EventKind.Error:
+        this.lastErrorCode = event.error.code;
+        return;
+      case EventKind.Disconnect:
+        if (event.error) this.lastErrorCode = event.error.code;
+        return;
+      case EventKind.Rest:
+        this.restCalls++;
+        if (event.code !== null) this.restErrors++;
+        return;
+      default:
+    }
+  }
 }
