@@ -16,10 +16,12 @@ import { WorkerLink } from './worker-link.js';
 const WORKER_YOUNG_GENERATION_MB = 4;
 
 /** dist/workers/socket-worker.js beside dist/src; run from source (tsx), the .ts file. */
-const workerFile = ((): string => {
+function defaultWorkerFile(): string {
+  // Read when a pool starts, not when this module loads: a bundle that gives its own
+  // `workerFile` may not have a usable import.meta.url here at all (CommonJS output).
   const built = new URL('../../workers/socket-worker.js', import.meta.url);
   return existsSync(fileURLToPath(built)) ? built.href : new URL('../../workers/socket-worker.ts', import.meta.url).href;
-})();
+}
 
 export class PoolTransport implements Transport {
   readonly kind = 'worker';
@@ -30,7 +32,7 @@ export class PoolTransport implements Transport {
   constructor(workers: number, onEvents: EventHandler, file: string | null = null, onBatch: BatchObserver | null = null) {
     this.#receiver = new EventReceiver(onEvents, onBatch);
     this.#pool = new Piscina({
-      filename: file ?? workerFile,
+      filename: file ?? defaultWorkerFile(),
       minThreads: workers,
       maxThreads: workers,
       // A worker that runs no task must stay: its sockets' event channel lives there.
