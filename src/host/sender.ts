@@ -5,7 +5,7 @@
  * configured, which leaves the key the next handshake presents.
  */
 import { randomUUID } from 'node:crypto';
-import { NoNodeError, type LavalinkError } from '../errors.js';
+import { ErrorCode, NoNodeError, type LavalinkError } from '../errors.js';
 import type { SocketConfig } from '../socket-options.js';
 import type { AdapterContext, ProtocolAdapter } from '../protocol/adapter.js';
 import type { OutgoingOp } from '../protocol/ops.js';
@@ -78,7 +78,8 @@ export class Sender {
     this.#queue.disarmExpiry();
     if (!resumed && !this.#host.adapter().keepsResumeKeyAfterNewSession) this.#resumeWith = null; // that session is gone
     if (this.#host.config.resuming && !this.#queue.some((item) => item.op === 'configureResuming')) {
-      const report = (error: LavalinkError): void => this.#host.report.error(error);
+      // Closing for good takes it back (SocketClosedError): the bot asked for that, no error to tell.
+      const report = (error: LavalinkError): void => void (error.code !== ErrorCode.SocketClosed && this.#host.report.error(error));
       this.#queue.push({ op: 'configureResuming', replay: false, tries: 0, deadline: Infinity, resolve: () => {}, reject: report });
     }
     void this.#queue.flush();

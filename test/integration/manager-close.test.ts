@@ -26,6 +26,17 @@ describe('Manager.close()', () => {
       assert.equal(sim.requests.filter((r) => r.method === 'PATCH' && (r.body as any)?.volume === 50).length, 1);
     });
 
+    test(`${transport}: closing right after the session opens tells no socketError (closing is asked, not an error)`, async (t) => {
+      const sim = await startSimulator(t);
+      const manager = createManager(t, transport, [nodeFor(sim)]);
+      const errors: string[] = [];
+      manager.on('socketError', (_socket, error) => errors.push(error.code));
+      await manager.init(USER_ID).sockets.get('main')!.onReady();
+      manager.create('1000000000000000001');
+      await manager.close();
+      assert.deepEqual(errors, []);
+    });
+
     test(`${transport}: after close, calls fail with typed errors`, async (t) => {
       const sim = await startSimulator(t);
       const manager = createManager(t, transport, [nodeFor(sim)]);
