@@ -3,7 +3,7 @@ import type { LavalinkError } from './errors.js';
 import type { Player } from './player.js';
 import type { LavalinkMessage } from './protocol/messages.js';
 import type { PlayerState, TrackEndReason, TrackExceptionInfo } from './protocol/node-events.js';
-import type { PluginEvent } from './protocol/plugins.js';
+import type { PluginEvent } from './protocol/plugin-events.js';
 import type { Track } from './protocol/rest.js';
 import type { Socket } from './socket.js';
 

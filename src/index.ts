@@ -69,7 +69,6 @@ export type {
   Lyrics,
   LyricsLine,
   Playlist,
-  PluginEvent,
   PluginName,
   SearchResult,
   SearchType,
@@ -77,5 +76,6 @@ export type {
   SponsorChapter,
   SponsorSegment,
 } from './protocol/plugins.js';
+export type { PluginEvent } from './protocol/plugin-events.js';
 export type { PlayerLyrics, PlayerSponsorBlock } from './player/plugins.js';
 export type { LoadSearchOptions, LyricsOptions } from './socket-rest.js';

@@ -1,7 +1,7 @@
-/** What a socket counts about its node since it was made (read by `manager.metrics()`). */
 import { EventKind, type HostEvent } from '../ipc/events.js';
 import { CloseDecision } from '../protocol/close-codes.js';
 
+/** What a socket counts about its node since it was made (`socket.counters`, read by `manager.metrics()`). */
 export class NodeCounters {
   /** Connections lost that a reconnect followed (the close's decision was not to give up). */
   reconnects = 0;

@@ -8,7 +8,7 @@ import { neverApplied } from '../errors.js';
 import { FieldEdits } from '../field-edits.js';
 import type { Filters } from '../protocol/filters.js';
 import type { PlayerEvent, PlayerState as NodePlayerState, TrackEndReason, TrackExceptionInfo } from '../protocol/node-events.js';
-import type { PluginEvent } from '../protocol/plugins.js';
+import type { PluginEvent } from '../protocol/plugin-events.js';
 import type { Track } from '../protocol/rest.js';
 import { sameTrack } from '../protocol/track-codec.js';
 

@@ -4,7 +4,7 @@
  * like v4's), so the main thread switches on a closed union and never asks which version spoke.
  */
 import type { NodeStats } from './messages.js';
-import type { PluginEvent } from './plugins.js';
+import type { PluginEvent } from './plugin-events.js';
 import type { Track } from './rest.js';
 
 /** Why a track ended. `finished` and `loadFailed` let a queue start the next track (`mayStartNext`); `stopped`, `replaced` and `cleanup` (the node removed the player) do not. */

@@ -8,7 +8,7 @@
 import type { NodeFrame } from './frames.js';
 import type { NodeStats } from './messages.js';
 import type { NodeEvent, PlayerState, TrackEndReason, TrackExceptionInfo } from './node-events.js';
-import { readPluginEvent } from './plugins.js';
+import { readPluginEvent } from './plugin-events.js';
 import { text, toTrack, type Track } from './rest.js';
 import { decodeTrack } from './track-codec.js';
 

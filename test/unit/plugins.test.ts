@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { describe, test } from '../helpers/node-test.js';
-import { lavaSrcPlaylistInfo, lavaSrcTrackInfo, pluginNeeded, Plugins, readPluginEvent, serves, toLyrics, toSearchResult } from '../../src/protocol/plugins.js';
+import { lavaSrcPlaylistInfo, lavaSrcTrackInfo, pluginNeeded, Plugins, serves, toLyrics, toSearchResult } from '../../src/protocol/plugins.js';
+import { readPluginEvent } from '../../src/protocol/plugin-events.js';
 import { toTrack } from '../../src/protocol/rest.js';
 import { v4Adapter } from '../../src/protocol/v4/adapter.js';
 import { parseFrame, type NodeFrame } from '../../src/protocol/frames.js';
