@@ -330,6 +330,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     };
     updatePlayer = (player, values, index, now, managerHeard) => {
       const at = index * FIELDS;
+      // Not `const [a, b, c] = [...]`: that was 428 bytes of bytecode against 216, past what V8 inlines into the router's loop.
       const position = values[at + 1]!;
       const connected = values[at + 2]!;
       const ping = values[at + 3]!;
