@@ -35,9 +35,16 @@ export let updatePlayer: (player: Player, values: Float64Array, index: number, n
 /** Destroys `player` for `reason` (the manager's autoDestroy rules; the bot's own call is `destroy()`). */
 export let destroyPlayer: (player: Player, reason: PlayerDestroyReason) => Promise<void>;
 
+/** The position the node last reported of a player, and when: how its model (driver.ts) reaches them. */
+export let livePosition: {
+  position(player: Player): number;
+  at(player: Player): number;
+  set(player: Player, position: number, at: number): void;
+};
 
 /** What an encoded track is made of (standard or URL-safe base64). */
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
 /** Discord's op 4 that leaves voice in `guildId`. */
 const leaveOp = (guildId: string) => ({ op: 4, d: { guild_id: guildId, channel_id: null, self_mute: false, self_deaf: false } });
 
@@ -60,6 +67,13 @@ export class Player extends EventEmitter<PlayerEvents> {
   readonly guildId: string;
   /** The node this player is on; changes on `moveTo` and failover. */
   socket: Socket;
+  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
+  connected = false;
+  /** Latency of the node's voice connection, ms; -1 when not connected. */
+  ping = -1;
+  /** Position in ms at the node's last word, and when; with the two above, the live fields the flood writes (player/state.ts LiveState). */
+  #position = 0;
+  #positionAt = 0;
   /** Whether `playerUpdate` has listeners here; kept by the listener methods (player/listeners.ts). */
   #updateHeard = false;
   /** The player's state and voice, which the manager drives (player/driver.ts). */
@@ -88,26 +102,6 @@ export class Player extends EventEmitter<PlayerEvents> {
   /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports and sends nothing; `connect()` and `disconnect()` move the bot. */
   set channel(channel: string | null) {
     this.#state.voice.channel = channel;
-  }
-
-  /** Whether the node's voice connection to Discord is up (from its playerUpdates). */
-  get connected(): boolean {
-    return this.#state.connected;
-  }
-
-  /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports. */
-  set connected(connected: boolean) {
-    this.#state.connected = connected;
-  }
-
-  /** Latency of the node's voice connection, ms; -1 when not connected. */
-  get ping(): number {
-    return this.#state.ping;
-  }
-
-  /** Writable as in lavaclient 3, where it was a plain field: writing changes only what this handle reports. */
-  set ping(ping: number) {
-    this.#state.ping = ping;
   }
 
   /** The current track (decoded), or null. */
@@ -201,7 +195,7 @@ export class Player extends EventEmitter<PlayerEvents> {
           // Out of the channel again, with nothing half known that could be sent to the node later.
           const received = state.voice.received();
           state.voice.forget();
-          state.connected = false;
+          this.connected = false;
           Promise.resolve()
             .then(() => this.manager.options.send(this.guildId, leaveOp(this.guildId)))
             .catch(() => {});
@@ -224,7 +218,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     cancelJoin(this.#state, 'disconnect() was called');
     await this.manager.options.send(this.guildId, leaveOp(this.guildId));
     this.#state.voice.forget();
-    this.#state.connected = false;
+    this.connected = false;
     return this;
   }
 
@@ -363,14 +357,27 @@ export class Player extends EventEmitter<PlayerEvents> {
   static {
     destroyPlayer = (player, reason) => player.#destroy(reason);
     watchListeners(Player.prototype, (player) => player.#listenersChanged());
+    livePosition = {
+      position: (player) => player.#position,
+      at: (player) => player.#positionAt,
+      set: (player, position, at) => {
+        player.#position = position;
+        player.#positionAt = at;
+      },
+    };
     updatePlayer = (player, values, index, now, managerHeard) => {
       const at = index * FIELDS;
-      const [position, connected, ping] = [values[at + 1]!, values[at + 2]!, values[at + 3]!];
-      // The fields live in the player's state: one object written per update.
-      const state = player.#state;
-      if (!Number.isNaN(position)) state.setPosition(position > 0 ? position : 0, now);
-      if (!Number.isNaN(connected)) state.connected = connected === 1;
-      if (!Number.isNaN(ping)) state.ping = ping;
+      // Not `const [a, b, c] = [...]`: that was 428 bytes of bytecode against 216, past what V8 inlines into the router's loop.
+      const position = values[at + 1]!;
+      const connected = values[at + 2]!;
+      const ping = values[at + 3]!;
+      // The player's own fields: an update writes the object the bot's listener reads anyway.
+      if (!Number.isNaN(position)) {
+        player.#position = position > 0 ? position : 0;
+        player.#positionAt = now;
+      }
+      if (!Number.isNaN(connected)) player.connected = connected === 1;
+      if (!Number.isNaN(ping)) player.ping = ping;
       // The state object is made only for listeners: at 100k updates/s, not making it is the saving.
       const heard = player.#updateHeard;
       if (!heard && !managerHeard) return;

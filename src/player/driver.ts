@@ -3,7 +3,7 @@
  * rebuilding of the player on a node (a move, a lost session, a restart). Made by the Player for
  * its manager (wiring.ts); holds the player and the player's voice credentials (voice.ts).
  */
-import { destroyPlayer, type Player } from '../player.js';
+import { destroyPlayer, livePosition, type Player } from '../player.js';
 import type { Filters } from '../protocol/filters.js';
 import type { OutgoingOp } from '../protocol/ops.js';
 import type { Track } from '../protocol/rest.js';
@@ -35,8 +35,9 @@ export interface AdoptedState {
 
 /**
  * A player's state with the manager's calls on it: the Player reads and changes it as its
- * PlayerModel, the manager drives it. The flood's updates do not come here: player.ts
- * `updatePlayer` writes their fields straight into it.
+ * PlayerModel, the manager drives it. The node's live fields (state.ts LiveState) stay on the
+ * Player, where the flood's updates write them (player.ts `updatePlayer`): the model reaches
+ * them there.
  */
 export class PlayerCore extends PlayerModel implements PlayerDriver {
   // Two fields, no parts object or closures: every object and field here is paid per player.
@@ -47,6 +48,34 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
     super();
     this.player = player;
     this.voice = new VoiceState(player.guildId);
+  }
+
+  override get connected(): boolean {
+    return this.player.connected;
+  }
+
+  override set connected(connected: boolean) {
+    this.player.connected = connected;
+  }
+
+  override get ping(): number {
+    return this.player.ping;
+  }
+
+  override set ping(ping: number) {
+    this.player.ping = ping;
+  }
+
+  override setPosition(position: number, at = performance.now()): void {
+    livePosition.set(this.player, position, at);
+  }
+
+  protected override reportedPosition(): number {
+    return livePosition.position(this.player);
+  }
+
+  protected override reportedAt(): number {
+    return livePosition.at(this.player);
   }
 
   voiceState(channelId: string | null, sessionId: string): void {
