@@ -5,16 +5,16 @@
  * another node. The manager drives it through player/driver.ts.
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, InvalidOptionError, LavalinkError, neverApplied, readArgument } from './errors.js';
+import { ErrorCode, InvalidOptionError, LavalinkError, neverApplied } from './errors.js';
 import type { PlayerDestroyReason, PlayerEvents } from './events.js';
 import type { Manager } from './manager.js';
 import type { Filters } from './protocol/filters.js';
 import { jsonData } from './protocol/json-data.js';
-import type { EqualizerBand, OutgoingOp } from './protocol/ops.js';
+import type { EqualizerBand } from './protocol/ops.js';
 import type { Track } from './protocol/rest.js';
 import { filtersOp, PlayerCore } from './player/driver.js';
-import { awaitJoin, cancelJoin } from './player/voice-join.js';
-import { checkBands, checkConnect, checkPlayOptions, checkVolume, type ConnectOptions, type PlayOptions } from './player/options.js';
+import { cancelJoin, joinVoice, leaveVoice } from './player/voice-join.js';
+import { checkBands, checkConnect, checkPlay, checkVolume, type ConnectOptions, type PlayOptions } from './player/options.js';
 import { trackFromEncoded } from './protocol/read-event.js';
 import { queueOf, type PlayerQueue } from './queue/player-queue.js';
 import { PlayerLyrics, PlayerSponsorBlock } from './player/plugins.js';
@@ -41,12 +41,6 @@ export let livePosition: {
   at(player: Player): number;
   set(player: Player, position: number, at: number): void;
 };
-
-/** What an encoded track is made of (standard or URL-safe base64). */
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
-
-/** Discord's op 4 that leaves voice in `guildId`. */
-const leaveOp = (guildId: string) => ({ op: 4, d: { guild_id: guildId, channel_id: null, self_mute: false, self_deaf: false } });
 
 /**
  * One guild's player, made by `manager.create(guildId)`. Its commands go through its node's socket, in order, and survive reconnects, worker crashes and failover; its fields say what the bot asked for from the moment it asks.
@@ -188,54 +182,26 @@ export class Player extends EventEmitter<PlayerEvents> {
   async connect(channel: string | { id: string }, options?: ConnectOptions | null): Promise<this> {
     const { id, selfDeaf, selfMute, timeout } = checkConnect(channel, options);
     this.#assertAlive();
-    const state = this.#state;
-    const joined = state.voice.joined(id)
-      ? null
-      : awaitJoin(state, this.guildId, id, timeout ?? this.manager.options.voiceTimeout, () => {
-          // Out of the channel again, with nothing half known that could be sent to the node later.
-          const received = state.voice.received();
-          state.voice.forget();
-          this.connected = false;
-          Promise.resolve()
-            .then(() => this.manager.options.send(this.guildId, leaveOp(this.guildId)))
-            .catch(() => {});
-          return received;
-        });
-    // Awaited below; it may settle while a slow send is still pending, and must not count as unhandled then.
-    joined?.catch(() => {});
-    try {
-      await this.manager.options.send(this.guildId, { op: 4, d: { guild_id: this.guildId, channel_id: id, self_mute: selfMute, self_deaf: selfDeaf } });
-    } catch (error) {
-      cancelJoin(state, 'the gateway send failed');
-      throw error;
-    }
-    await joined;
+    await joinVoice(this, this.#state, { channel: id, selfDeaf, selfMute, timeoutMs: timeout ?? this.manager.options.voiceTimeout });
     return this;
   }
 
   /** Leaves the voice channel (op 4 with `channel_id: null`). The player stays; `destroy()` removes it. */
   async disconnect(): Promise<this> {
-    cancelJoin(this.#state, 'disconnect() was called');
-    await this.manager.options.send(this.guildId, leaveOp(this.guildId));
-    this.#state.voice.forget();
-    this.connected = false;
+    await leaveVoice(this, this.#state);
     return this;
   }
 
   /** Plays a track (encoded string or a Track from `load`/`search`). */
   async play(track: string | Track, playOptions?: PlayOptions | null): Promise<void> {
     this.#assertAlive();
-    const encoded = readArgument('track', 'an encoded track or a Track', () => (typeof track === 'string' ? track : (track as Track | null | undefined)?.encoded));
-    if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
-    // A URL or a search is the commonest slip: refuse it here rather than as the node's 400.
-    if (!BASE64.test(encoded)) throw new InvalidOptionError('track', 'an encoded track or a Track (load a URL or a search with manager.load() first)', encoded);
-    const options = readArgument('options', 'an object of play options (or nothing)', () => checkPlayOptions(playOptions));
+    const { encoded, options } = checkPlay(track, playOptions);
     if (options.noReplace && this.track) return;
     const settle = this.#state.askPlay(typeof track === 'string' ? trackFromEncoded(track)! : track, options.startTime ?? 0, options.paused ?? false, options.volume);
     const { startTime, endTime, noReplace, paused: pause, volume, userData } = options;
     const op = Object.fromEntries(Object.entries({ startTime, endTime, noReplace, pause, volume, userData }).filter(([, v]) => v !== undefined));
     try {
-      await this.#send({ op: 'play', guildId: this.guildId, track: encoded, ...op });
+      await this.socket.send({ op: 'play', guildId: this.guildId, track: encoded, ...op });
     } catch (error) {
       settle(!neverApplied(error));
       throw error;
@@ -248,7 +214,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#assertAlive();
     // No start is awaited any more: the stop's end is the bot's to hear.
     this.#state.startAt = null;
-    await this.#send({ op: 'stop', guildId: this.guildId });
+    await this.socket.send({ op: 'stop', guildId: this.guildId });
   }
 
   /** Pauses (`state` true, the default) or resumes (`state` false). `paused` changes at once; rejects, and `paused` goes back, if the node refused it. */
@@ -258,7 +224,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     const position = this.position;
     const edit = this.#state.paused.ask(state);
     this.#state.setPosition(position);
-    await this.#state.settle(this.#state.paused, edit, this.#send({ op: 'pause', guildId: this.guildId, pause: state }), true);
+    await this.#state.settle(this.#state.paused, edit, this.socket.send({ op: 'pause', guildId: this.guildId, pause: state }), true);
   }
 
   /** Resumes a paused player: `pause(false)`. */
@@ -272,7 +238,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     if (!Number.isSafeInteger(position) || position < 0) throw new InvalidOptionError('position', 'a whole number of ms, at least 0', position);
     if (!this.track) throw new LavalinkError(ErrorCode.BadOp, `Player ${this.guildId} is not playing anything to seek in`);
     this.#state.setPosition(position);
-    await this.#send({ op: 'seek', guildId: this.guildId, position });
+    await this.socket.send({ op: 'seek', guildId: this.guildId, position });
   }
 
   /**
@@ -287,7 +253,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     this.#assertAlive();
     checkVolume(volume);
     const edit = this.#state.volume.ask(volume);
-    await this.#state.settle(this.#state.volume, edit, this.#send({ op: 'volume', guildId: this.guildId, volume }));
+    await this.#state.settle(this.#state.volume, edit, this.socket.send({ op: 'volume', guildId: this.guildId, volume }));
   }
 
   /** Replaces every filter; what `filters` leaves out is turned off. */
@@ -296,7 +262,7 @@ export class Player extends EventEmitter<PlayerEvents> {
     if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new InvalidOptionError('filters', 'an object of filters', filters);
     const copy = jsonData(filters, 'filters') as Filters;
     const edit = this.#state.filters.ask(copy);
-    await this.#state.settle(this.#state.filters, edit, this.#send(filtersOp(this.guildId, copy)));
+    await this.#state.settle(this.#state.filters, edit, this.socket.send(filtersOp(this.guildId, copy)));
   }
 
   /** Sets the equalizer bands, keeping the other filters. */
@@ -340,10 +306,6 @@ export class Player extends EventEmitter<PlayerEvents> {
       filters: this.filters,
       connected: this.connected,
     };
-  }
-
-  #send(op: OutgoingOp): Promise<void> {
-    return this.socket.send(op);
   }
 
   #assertAlive(): void {

@@ -48,6 +48,18 @@ export function checkConnect(channel: unknown, options: unknown): { id: string; 
   return { id, selfDeaf, selfMute, timeout };
 }
 
+/** What an encoded track is made of (standard or URL-safe base64). */
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** `play()`'s arguments checked before the player changes: the track's encoded string, and the options. */
+export function checkPlay(track: unknown, playOptions: unknown): { encoded: string; options: PlayOptions } {
+  const encoded = readArgument('track', 'an encoded track or a Track', () => (typeof track === 'string' ? track : (track as { encoded?: unknown } | null | undefined)?.encoded));
+  if (typeof encoded !== 'string' || encoded === '') throw new InvalidOptionError('track', 'an encoded track or a Track', track);
+  // A URL or a search is the commonest slip: refuse it here rather than as the node's 400.
+  if (!BASE64.test(encoded)) throw new InvalidOptionError('track', 'an encoded track or a Track (load a URL or a search with manager.load() first)', encoded);
+  return { encoded, options: readArgument('options', 'an object of play options (or nothing)', () => checkPlayOptions(playOptions)) };
+}
+
 /** Every play option checked (and userData copied) before the player changes. */
 export function checkPlayOptions(value: unknown): PlayOptions {
   const o = optionsObject(value, 'options');

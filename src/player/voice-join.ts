@@ -4,6 +4,17 @@
  * the player's state), so a player that is not joining a channel costs no field for it.
  */
 import { ErrorCode, LavalinkError, VoiceTimeoutError } from '../errors.js';
+import type { VoiceState } from './voice.js';
+
+/** What joining and leaving need of a player. */
+interface Voiced {
+  readonly guildId: string;
+  readonly manager: { readonly options: { send(guildId: string, payload: unknown): unknown } };
+  connected: boolean;
+}
+
+/** Discord's op 4 that leaves voice in `guildId`. */
+const leaveOp = (guildId: string) => ({ op: 4, d: { guild_id: guildId, channel_id: null, self_mute: false, self_deaf: false } });
 
 interface Join {
   readonly channel: string;
@@ -50,4 +61,42 @@ export function cancelJoin(key: object, why: string): void {
   joins.delete(key);
   clearTimeout(join.timer);
   join.reject(new LavalinkError(ErrorCode.VoiceCancelled, `connect() to channel ${join.channel} was cancelled: ${why}`));
+}
+
+/**
+ * `player.connect()`: sends Discord's op 4 through the bot's gateway and waits (unless the node
+ * has the credentials for this channel already) until the node took them; on timeout the player
+ * is taken out of the channel again, with nothing half known left to send later.
+ */
+export async function joinVoice(player: Voiced, state: { readonly voice: VoiceState }, join: { channel: string; selfDeaf: boolean; selfMute: boolean; timeoutMs: number }): Promise<void> {
+  const { guildId } = player;
+  const send = (payload: unknown): unknown => player.manager.options.send(guildId, payload);
+  const joined = state.voice.joined(join.channel)
+    ? null
+    : awaitJoin(state, guildId, join.channel, join.timeoutMs, () => {
+        const received = state.voice.received();
+        state.voice.forget();
+        player.connected = false;
+        Promise.resolve()
+          .then(() => send(leaveOp(guildId)))
+          .catch(() => {});
+        return received;
+      });
+  // Awaited below; it may settle while a slow send is still pending, and must not count as unhandled then.
+  joined?.catch(() => {});
+  try {
+    await send({ op: 4, d: { guild_id: guildId, channel_id: join.channel, self_mute: join.selfMute, self_deaf: join.selfDeaf } });
+  } catch (error) {
+    cancelJoin(state, 'the gateway send failed');
+    throw error;
+  }
+  await joined;
+}
+
+/** `player.disconnect()`: op 4 with `channel_id: null`; the credentials are forgotten. */
+export async function leaveVoice(player: Voiced, state: { readonly voice: VoiceState }): Promise<void> {
+  cancelJoin(state, 'disconnect() was called');
+  await player.manager.options.send(player.guildId, leaveOp(player.guildId));
+  state.voice.forget();
+  player.connected = false;
 }
