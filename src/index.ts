@@ -40,6 +40,8 @@ export {
   PluginMissingError,
   RestError,
   SocketClosedError,
+  StoreLeasedError,
+  StoreUnreachableError,
   TimeoutError,
   TrackCodecError,
   WorkerExitedError,

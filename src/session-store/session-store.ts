@@ -1,3 +1,4 @@
+import type { LavalinkError } from '../errors.js';
 import type { QueueSnapshot } from '../queue/queue.js';
 
 /**
@@ -34,9 +35,22 @@ export interface SessionSnapshot {
   readonly players: readonly StoredPlayer[];
 }
 
-/** Where snapshots live. Implement it for Redis or a database; `FileSessionStore` is the default. */
+/**
+ * Where snapshots live. Implement it for a database; `FileSessionStore` is the default and
+ * `RedisSessionStore` (`lavathread/redis`) serves clusters of bot processes.
+ */
 export interface SessionStore {
   /** The last complete snapshot, or null when there is none. */
   load(): Promise<SessionSnapshot | null>;
   save(snapshot: SessionSnapshot): Promise<void>;
+  /**
+   * Optional: takes ownership of the stored sessions (a lease) before the manager loads them and
+   * connects its sockets. Rejects (a `LavalinkError`, such as `LAVALINK_STORE_LEASED` or
+   * `LAVALINK_STORE_UNREACHABLE`) when this process must not use them; the manager then connects
+   * nothing. `signal` aborts a wait when the manager closes. `lost` is called, once, if ownership
+   * is lost later: the manager stops writing and reports it.
+   */
+  acquire?(signal: AbortSignal, lost: (error: LavalinkError) => void): Promise<void>;
+  /** Optional: gives ownership up, after the manager's final save and once its sockets closed (a handover). */
+  release?(): Promise<void>;
 }
