@@ -91,13 +91,15 @@ return 0
 
 /**
  * A fenced write. KEYS: lease, owner, sessions, players, queues, meta. ARGV: token, ttl, savedAt,
+ * replace ('1': the hashes are emptied first, for a writer that does not know what they hold),
  * then for each of the three hashes: how many fields to set, field/value pairs, how many to
  * delete, the fields. Answers a Fence value; nothing is written when it is Lost.
  */
 export const WRITE = `${FENCE}
 local status = fence(ARGV[1], ARGV[2])
 if status == ${Fence.Lost} then return status end
-local i = 4
+if ARGV[4] == '1' then redis.call('DEL', KEYS[3], KEYS[4], KEYS[5]) end
+local i = 5
 for h = 3, 5 do
   local sets = tonumber(ARGV[i])
   i = i + 1

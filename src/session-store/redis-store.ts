@@ -88,6 +88,8 @@ export class RedisSessionStore implements SessionStore {
   #next: { promise: Promise<void>; resolve(): void; reject(error: unknown): void } | null = null;
   #retryTimer: NodeJS.Timeout | undefined;
   #retryMs = RETRY_MIN_MS;
+  /** Whether what Redis holds is unknown (nothing loaded, or lost): the next write replaces it all. */
+  #replace = true;
 
   constructor(options: RedisSessionStoreOptions) {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object ({ clusterId, redis? })', options);
@@ -145,7 +147,9 @@ export class RedisSessionStore implements SessionStore {
       return value as Record<string, string>;
     });
     this.#fields.reset();
-    return m && s && p && q ? this.#fields.read(m, { sessions: s, players: p, queues: q }) : null;
+    const snapshot = m && s && p && q ? this.#fields.read(m, { sessions: s, players: p, queues: q }) : null;
+    this.#replace = false;
+    return snapshot;
   }
 
   /** Writes what changed since the last write; saves during a write are taken by the next one. */
@@ -205,13 +209,16 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async #write(snapshot: SessionSnapshot): Promise<void> {
+    const replace = this.#replace;
+    if (replace) this.#fields.reset();
     const changes = this.#fields.changes(snapshot);
     if (!changes) return;
     const pipeline = this.#client.pipeline();
     const { lease, owner, sessions, players, queues, meta } = this.#keys;
-    for (const args of callArgs(changes)) {
-      (pipeline as unknown as ScriptCommands).lavathreadWrite(lease, owner, sessions, players, queues, meta, this.#lease.token, this.#ttlMs, changes.savedAt, ...args);
-    }
+    callArgs(changes).forEach((args, i) => {
+      const empty = replace && i === 0 ? '1' : '0';
+      (pipeline as unknown as ScriptCommands).lavathreadWrite(lease, owner, sessions, players, queues, meta, this.#lease.token, this.#ttlMs, changes.savedAt, empty, ...args);
+    });
     const results = await bounded(pipeline.exec(), this.#commandTimeoutMs, `Redis at ${this.#address}`);
     const statuses = (results ?? []).map(([error, value]) => {
       if (error) throw error;
@@ -222,12 +229,13 @@ export class RedisSessionStore implements SessionStore {
       throw new StoreLeasedError(ErrorCode.StoreLeaseLost, this.clusterId, `Another process took the session store of cluster ${this.clusterId}; nothing was written`);
     }
     this.#fields.commit(changes);
+    this.#replace = false;
     if (statuses.includes(Fence.RetakenEmpty)) this.#retaken(true);
   }
 
   /** The lease had run out and was taken again; `empty`: Redis lost its data, so everything is written again. */
   #retaken(empty: boolean): void {
-    if (empty) this.#fields.reset();
+    if (empty) this.#replace = true;
     if (this.#latest) void this.#flush().catch(() => {});
   }
 
