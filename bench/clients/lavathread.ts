@@ -1,8 +1,11 @@
-/** lavathread, driven like a bot: players created, voice forwarded. `workers` picks the transport. */
-import { Manager } from '../../src/index.js';
+/**
+ * lavathread, driven like a bot: players created, voice forwarded. `workers` picks the transport;
+ * `sessionStore`, when given, makes the store the manager keeps its sessions in.
+ */
+import { Manager, type SessionStore } from '../../src/index.js';
 import { BENCH_USER_ID, fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
-export function lavathread(workers: number): BenchClient {
+export function lavathread(workers: number, sessionStore?: () => SessionStore): BenchClient {
   let manager: Manager | null = null;
   let onUpdate: (guildId: string, position?: number) => void = () => {};
   let onTrack: (guildId: string, type: string, sentAt?: number) => void = () => {};
@@ -11,7 +14,7 @@ export function lavathread(workers: number): BenchClient {
     async connect(nodes, userId) {
       manager = new Manager(
         nodes.map((n) => ({ ...n, version: 4 as const })),
-        { send: () => {}, workers, userId },
+        { send: () => {}, workers, userId, ...(sessionStore && { sessionStore: sessionStore() }) },
       );
       manager.on('playerUpdate', (player, state) => onUpdate(player.guildId, state.position));
       manager.on('trackStart', (player, track) => onTrack(player.guildId, 'TrackStartEvent', floodSentAt(track.info.uri)));

@@ -49,6 +49,8 @@ export const clientProtocols: Readonly<Record<string, 3 | 4>> = {
   'ws-json': 4,
   'lavathread-worker': 4,
   'lavathread-inline': 4,
+  'lavathread-file-store': 4,
+  'lavathread-redis-store': 4,
   shoukaku: 4,
   'lavalink-client': 4,
   lavaclient: 3,
