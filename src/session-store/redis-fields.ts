@@ -15,11 +15,19 @@ const ANCHOR_SLACK_MS = 250;
 export type StoredPlayerField = Omit<StoredPlayer, 'queue'> & { readonly at: number };
 
 interface WrittenPlayer {
-  /** Everything but the position, as one comparable string. */
-  readonly key: string;
+  readonly socketId: string;
+  readonly channel: string | null;
+  readonly voice: StoredPlayer['voice'];
+  readonly track: string | null;
+  readonly paused: boolean;
+  readonly volume: number;
+  /** The filters' JSON. */
+  readonly filters: string;
   /** Playing: when the track started (at − position); paused or idle: null. */
   readonly anchor: number | null;
   readonly position: number;
+  /** The last changes() that saw this guild in its snapshot (what is not seen is deleted). */
+  seen: number;
 }
 
 /** Fields to set and to delete in one hash. */
@@ -33,8 +41,8 @@ export interface FieldChanges {
   readonly sessions: HashChanges;
   readonly players: HashChanges;
   readonly queues: HashChanges;
-  /** The baseline once written. */
-  readonly next: { readonly sessions: Map<string, string>; readonly players: Map<string, WrittenPlayer>; readonly queues: Map<string, string> };
+  /** What the changed fields are once written (the baseline's new entries). */
+  readonly written: { readonly sessions: Map<string, string>; readonly players: Map<string, WrittenPlayer>; readonly queues: Map<string, string> };
 }
 
 /** Filters objects are kept by the player until they change: their JSON is made once per object. */
@@ -49,23 +57,35 @@ function jsonOf(filters: Record<string, unknown>): string {
   return json;
 }
 
-function written(p: StoredPlayer, at: number): WrittenPlayer {
-  const voice = p.voice ? `${p.voice.sessionId}\0${p.voice.token}\0${p.voice.endpoint}` : '';
-  const key = `${p.socketId}\0${p.channel ?? ''}\0${voice}\0${p.track ?? ''}\0${p.paused}\0${p.volume}\0${jsonOf(p.filters)}`;
-  const playing = p.track !== null && !p.paused;
-  return { key, anchor: playing ? at - p.position : null, position: p.position };
+function anchorOf(p: StoredPlayer, at: number): number | null {
+  return p.track !== null && !p.paused ? at - p.position : null;
 }
 
-function unchanged(before: WrittenPlayer | undefined, now: WrittenPlayer): boolean {
-  if (!before || before.key !== now.key) return false;
-  if (now.anchor === null || before.anchor === null) return now.anchor === before.anchor && now.position === before.position;
-  return Math.abs(now.anchor - before.anchor) <= ANCHOR_SLACK_MS;
+function written(p: StoredPlayer, at: number, seen: number): WrittenPlayer {
+  const { socketId, channel, voice, track, paused, volume, position } = p;
+  return { socketId, channel, voice, track, paused, volume, filters: jsonOf(p.filters), anchor: anchorOf(p, at), position, seen };
+}
+
+/**
+ * Field by field, without building anything: this runs for every player every second. Strings
+ * that did not change are mostly the very same strings (the player keeps them), so most of
+ * these are pointer comparisons.
+ */
+function unchanged(w: WrittenPlayer, p: StoredPlayer, at: number): boolean {
+  if (w.track !== p.track || w.paused !== p.paused || w.volume !== p.volume || w.socketId !== p.socketId || w.channel !== p.channel) return false;
+  const [a, b] = [w.voice, p.voice];
+  if (a !== b && (a === null || b === null || a.sessionId !== b.sessionId || a.token !== b.token || a.endpoint !== b.endpoint)) return false;
+  if (w.filters !== jsonOf(p.filters)) return false;
+  const anchor = anchorOf(p, at);
+  if (anchor === null || w.anchor === null) return anchor === w.anchor && w.position === p.position;
+  return Math.abs(anchor - w.anchor) <= ANCHOR_SLACK_MS;
 }
 
 export class WrittenFields {
   #sessions = new Map<string, string>();
   #players = new Map<string, WrittenPlayer>();
   #queues = new Map<string, string>();
+  #generation = 0;
 
   /** Forgets what was written: the next changes are everything (Redis lost its data). */
   reset(): void {
@@ -77,44 +97,55 @@ export class WrittenFields {
   /** What the snapshot changes since the last commit; null when nothing. */
   changes(snapshot: SessionSnapshot): FieldChanges | null {
     const at = snapshot.savedAt;
-    const sessions = new Map<string, string>();
+    const seen = ++this.#generation;
+    const next: FieldChanges['written'] = { sessions: new Map(), players: new Map(), queues: new Map() };
     const sessionChanges: HashChanges = { set: [], del: [] };
+    const sessionIds = new Set<string>();
     for (const s of snapshot.sessions) {
       const json = JSON.stringify(s);
-      sessions.set(s.socketId, json);
-      if (this.#sessions.get(s.socketId) !== json) sessionChanges.set.push([s.socketId, json]);
+      sessionIds.add(s.socketId);
+      if (this.#sessions.get(s.socketId) === json) continue;
+      sessionChanges.set.push([s.socketId, json]);
+      next.sessions.set(s.socketId, json);
     }
-    const players = new Map<string, WrittenPlayer>();
-    const queues = new Map<string, string>();
     const playerChanges: HashChanges = { set: [], del: [] };
     const queueChanges: HashChanges = { set: [], del: [] };
+    const queued = new Set<string>();
     for (const p of snapshot.players) {
-      const now = written(p, at);
       const before = this.#players.get(p.guildId);
-      if (unchanged(before, now)) players.set(p.guildId, before!);
+      if (before && unchanged(before, p, at)) before.seen = seen;
       else {
-        players.set(p.guildId, now);
-        const { queue: _queue, ...fields } = p;
-        playerChanges.set.push([p.guildId, JSON.stringify({ ...fields, at } satisfies StoredPlayerField)]);
+        next.players.set(p.guildId, written(p, at, seen));
+        if (before) before.seen = seen;
+        const { guildId, socketId, channel, voice, track, position, paused, volume, filters } = p;
+        const field: StoredPlayerField = { guildId, socketId, channel, voice, track, position, paused, volume, filters, at };
+        playerChanges.set.push([guildId, JSON.stringify(field)]);
       }
       if (p.queue === undefined) continue;
+      // A queue's snapshot is a new object each time: compared by its JSON (only players that use a queue pay).
       const json = JSON.stringify(p.queue);
-      queues.set(p.guildId, json);
-      if (this.#queues.get(p.guildId) !== json) queueChanges.set.push([p.guildId, json]);
+      queued.add(p.guildId);
+      if (this.#queues.get(p.guildId) === json) continue;
+      queueChanges.set.push([p.guildId, json]);
+      next.queues.set(p.guildId, json);
     }
-    gone(this.#sessions, sessions, sessionChanges);
-    gone(this.#players, players, playerChanges);
-    gone(this.#queues, queues, queueChanges);
+    for (const id of this.#sessions.keys()) if (!sessionIds.has(id)) sessionChanges.del.push(id);
+    for (const [guildId, w] of this.#players) if (w.seen !== seen) playerChanges.del.push(guildId);
+    for (const guildId of this.#queues.keys()) if (!queued.has(guildId)) queueChanges.del.push(guildId);
     const count = [sessionChanges, playerChanges, queueChanges].reduce((n, c) => n + c.set.length + c.del.length, 0);
     if (count === 0) return null;
-    return { savedAt: at, sessions: sessionChanges, players: playerChanges, queues: queueChanges, next: { sessions, players, queues } };
+    return { savedAt: at, sessions: sessionChanges, players: playerChanges, queues: queueChanges, written: next };
   }
 
   /** The changes are in Redis: they are the baseline now. */
   commit(changes: FieldChanges): void {
-    this.#sessions = changes.next.sessions;
-    this.#players = changes.next.players;
-    this.#queues = changes.next.queues;
+    const apply = <T>(baseline: Map<string, T>, written: Map<string, T>, hash: HashChanges): void => {
+      for (const [field, value] of written) baseline.set(field, value);
+      for (const field of hash.del) baseline.delete(field);
+    };
+    apply(this.#sessions, changes.written.sessions, changes.sessions);
+    apply(this.#players, changes.written.players, changes.players);
+    apply(this.#queues, changes.written.queues, changes.queues);
   }
 
   /**
@@ -134,7 +165,7 @@ export class WrittenFields {
     for (const [guildId, json] of Object.entries(hashes.players)) {
       const stored = parse<StoredPlayerField>(json);
       if (!stored || stored.guildId !== guildId || typeof stored.position !== 'number' || typeof stored.at !== 'number') {
-        this.#players.set(guildId, UNREADABLE);
+        this.#players.set(guildId, unreadable());
         continue;
       }
       const { at, ...fields } = stored;
@@ -142,7 +173,7 @@ export class WrittenFields {
       const queueJson = hashes.queues[guildId];
       const queue = queueJson === undefined ? undefined : parse<QueueSnapshot>(queueJson);
       players.push({ ...fields, position: playing ? fields.position + Math.max(0, savedAt - at) : fields.position, ...(queue && { queue }) });
-      this.#players.set(guildId, written({ ...fields, filters: fields.filters ?? {} }, at));
+      this.#players.set(guildId, written({ ...fields, filters: fields.filters ?? {} }, at, 0));
       if (queueJson !== undefined) this.#queues.set(guildId, queueJson);
     }
     // Queues without a readable player are in the baseline too: the next write deletes them.
@@ -152,10 +183,8 @@ export class WrittenFields {
 }
 
 /** A field that could not be read: unlike anything a player writes, so it is replaced or deleted. */
-const UNREADABLE: WrittenPlayer = { key: '\u0001unreadable', anchor: null, position: -1 };
-
-function gone<T>(before: Map<string, T>, now: Map<string, T>, changes: HashChanges): void {
-  for (const field of before.keys()) if (!now.has(field)) changes.del.push(field);
+function unreadable(): WrittenPlayer {
+  return { socketId: '\u0001unreadable', channel: null, voice: null, track: null, paused: false, volume: -1, filters: '', anchor: null, position: -1, seen: 0 };
 }
 
 function parse<T>(json: string): T | null {
