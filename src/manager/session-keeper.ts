@@ -48,6 +48,8 @@ export class SessionKeeper {
   #leased = false;
   /** Ends a wait for the lease when the manager closes. */
   readonly #abort = new AbortController();
+  /** Whether the stored snapshot was read: a save before that would write over it with nothing. */
+  #loaded = false;
 
   constructor(context: KeeperContext) {
     this.#context = context;
@@ -56,7 +58,7 @@ export class SessionKeeper {
 
   /** Writes the store now, unless nothing changed since the last write. */
   async save(): Promise<void> {
-    if (!this.#owning) return; // another process owns the store (or may): never overwrite it
+    if (!this.#owning || !this.#loaded) return; // another process owns the store (or may), or it is not read yet: never overwrite it
     const drivers = [...this.#context.players()].map((p) => this.#context.driverOf(p)).filter((d) => d !== undefined);
     const players = drivers.map((d) => d.snapshot());
     const snapshot: SessionSnapshot = { format: 1, savedAt: Date.now(), sessions: this.#sessions(), players: [...players, ...this.#waiting(players)] };
@@ -89,6 +91,7 @@ export class SessionKeeper {
       const socketId = sockets.has(player.socketId) ? player.socketId : '';
       this.#toAdopt.set(socketId, [...(this.#toAdopt.get(socketId) ?? []), player]);
     }
+    this.#loaded = true;
     if (snapshot) this.#context.debug(`resuming ${snapshot.sessions.length} sessions and ${snapshot.players.length} players from the store`);
     this.#timer = setInterval(() => {
       this.save().catch((error: unknown) => this.#context.debug(`the session store could not be written: ${String(error)}`));

@@ -6,6 +6,7 @@
  * All keys share one hash tag (`{clusterId}`), so on Redis Cluster they live in one slot and a
  * script may touch them together.
  */
+import type { FieldChanges, HashChanges } from './redis-fields.js';
 
 export interface ClusterKeys {
   /** The lease: the holder's token, with a TTL. */
@@ -117,3 +118,31 @@ end
 redis.call('HSET', KEYS[6], 'format', '1', 'savedAt', ARGV[3])
 return status
 `;
+
+/** Fields (sets and deletes) per script call: bounds how long one call holds Redis. */
+const FIELDS_PER_CALL = 1000;
+
+/** The write script's arguments after its fixed ones, split so that each call stays small. */
+export function writeCalls(changes: FieldChanges): (string | number)[][] {
+  const hashes: HashChanges[] = [changes.sessions, changes.players, changes.queues];
+  const calls: (string | number)[][] = [];
+  let chunk: HashChanges[] = hashes.map(() => ({ set: [], del: [] }));
+  let size = 0;
+  const flush = (): void => {
+    calls.push(chunk.flatMap((h) => [h.set.length, ...h.set.flat(), h.del.length, ...h.del]));
+    chunk = hashes.map(() => ({ set: [], del: [] }));
+    size = 0;
+  };
+  hashes.forEach((hash, i) => {
+    for (const pair of hash.set) {
+      chunk[i]!.set.push(pair);
+      if (++size === FIELDS_PER_CALL) flush();
+    }
+    for (const field of hash.del) {
+      chunk[i]!.del.push(field);
+      if (++size === FIELDS_PER_CALL) flush();
+    }
+  });
+  if (size > 0 || calls.length === 0) flush();
+  return calls;
+}

@@ -14,12 +14,13 @@
  *   sessionStore: new RedisSessionStore({ clusterId: `cluster-${cluster.id}`, redis: process.env.REDIS_URL, leaseWait: 60_000 }),
  * });
  */
-import { once } from 'node:events';
-import { Redis, type RedisOptions } from 'ioredis';
-import { ErrorCode, InvalidOptionError, StoreLeasedError, StoreUnreachableError, type LavalinkError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis, RedisOptions } from 'ioredis';
+import { ErrorCode, InvalidOptionError, StoreLeasedError, type LavalinkError } from '../errors.js';
 import { bounded, Lease } from './lease.js';
-import { WrittenFields, type FieldChanges, type HashChanges } from './redis-fields.js';
-import { ACQUIRE, clusterKeys, Fence, RELEASE, RENEW, WRITE, type ClusterKeys } from './redis-scripts.js';
+import { addressOf, connected, hangUp, isClient, ownClient } from './redis-client.js';
+import { WrittenFields } from './redis-fields.js';
+import { ACQUIRE, clusterKeys, Fence, RELEASE, RENEW, WRITE, writeCalls, type ClusterKeys } from './redis-scripts.js';
 import type { SessionSnapshot, SessionStore } from './session-store.js';
 
 export interface RedisSessionStoreOptions {
@@ -56,8 +57,6 @@ export interface RedisSessionStoreOptions {
   commandTimeout?: number;
 }
 
-/** Fields (sets and deletes) per script call: bounds how long one call holds Redis. */
-const FIELDS_PER_CALL = 1000;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 5000;
 
@@ -137,7 +136,21 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
+  /** The stored snapshot; tried again while Redis does not answer, for up to `connectTimeout`. */
   async load(): Promise<SessionSnapshot | null> {
+    const deadline = Date.now() + this.#connectTimeoutMs;
+    for (;;) {
+      try {
+        return await this.#read();
+      } catch (error) {
+        // A manager goes on without a snapshot it could not read (and then writes over it): try hard.
+        if (Date.now() >= deadline) throw error;
+        await sleep(Math.min(250, Math.max(1, deadline - Date.now())));
+      }
+    }
+  }
+
+  async #read(): Promise<SessionSnapshot | null> {
     await this.#connect();
     const { meta, sessions, players, queues } = this.#keys;
     const read = this.#client.multi().hgetall(meta).hgetall(sessions).hgetall(players).hgetall(queues).exec();
@@ -215,7 +228,7 @@ export class RedisSessionStore implements SessionStore {
     if (!changes) return;
     const pipeline = this.#client.pipeline();
     const { lease, owner, sessions, players, queues, meta } = this.#keys;
-    callArgs(changes).forEach((args, i) => {
+    writeCalls(changes).forEach((args, i) => {
       const empty = replace && i === 0 ? '1' : '0';
       (pipeline as unknown as ScriptCommands).lavathreadWrite(lease, owner, sessions, players, queues, meta, this.#lease.token, this.#ttlMs, changes.savedAt, empty, ...args);
     });
@@ -245,42 +258,13 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** Connected, or StoreUnreachableError within `connectTimeout`. */
-  async #connect(signal?: AbortSignal): Promise<void> {
-    const client = this.#client;
-    if (client.status === 'ready') return;
-    if (this.#own && ['wait', 'end', 'close'].includes(client.status)) client.connect().catch(() => {});
-    let lastError: Error | null = null;
-    const onError = (error: Error): void => void (lastError = error);
-    client.on('error', onError);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => done(new StoreUnreachableError(`Redis at ${this.#address} did not answer within ${this.#connectTimeoutMs} ms${lastError ? ` (${lastError.message})` : ''}`)), this.#connectTimeoutMs);
-        const onReady = (): void => done(null);
-        const onAbort = (): void => done(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
-        const done = (error: Error | null): void => {
-          clearTimeout(timer);
-          client.off('ready', onReady);
-          signal?.removeEventListener('abort', onAbort);
-          if (error) reject(error);
-          else resolve();
-        };
-        client.once('ready', onReady);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    } finally {
-      client.off('error', onError);
-    }
+  #connect(signal?: AbortSignal): Promise<void> {
+    return connected(this.#client, this.#own, this.#connectTimeoutMs, signal);
   }
 
-  /** Closes the client this store made, and waits until it is closed. */
+  /** Closes the client this store made (the bot's own stays open). */
   async #hangUp(): Promise<void> {
-    const client = this.#client;
-    if (!this.#own) return;
-    // Only a client with a stream has a close to wait for (one between reconnects has none).
-    const streaming = ['connecting', 'connect', 'ready'].includes(client.status);
-    const ended = streaming ? once(client, 'end') : null;
-    client.disconnect();
-    if (ended) await bounded(ended, this.#commandTimeoutMs, 'disconnect').catch(() => {});
+    if (this.#own) await hangUp(this.#client, this.#commandTimeoutMs);
   }
 
   #define(): void {
@@ -290,54 +274,4 @@ export class RedisSessionStore implements SessionStore {
     client.defineCommand('lavathreadRelease', { numberOfKeys: 2, lua: RELEASE });
     client.defineCommand('lavathreadWrite', { numberOfKeys: 6, lua: WRITE });
   }
-}
-
-function isClient(value: unknown): value is Redis {
-  // Duck-typed: a bot's ioredis may be another copy than ours.
-  return typeof value === 'object' && value !== null && typeof (value as Redis).defineCommand === 'function' && typeof (value as Redis).pipeline === 'function';
-}
-
-function ownClient(redis: string | RedisOptions | undefined): Redis {
-  // Commands fail at once while Redis is away (no offline queue, nothing resent later): the store
-  // retries them itself, carrying whatever changed meanwhile.
-  const ours: RedisOptions = {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    autoResendUnfulfilledCommands: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
-  };
-  const client = typeof redis === 'string' ? new Redis(redis, ours) : new Redis({ ...(redis ?? {}), ...ours });
-  client.on('error', () => {}); // reconnects are its own business; without a listener ioredis prints each
-  return client;
-}
-
-function addressOf(client: Redis): string {
-  const { host, port, path } = client.options;
-  return path ? String(path) : `${host ?? '127.0.0.1'}:${port ?? 6379}`;
-}
-
-/** The write script's arguments after its fixed ones, split so that each call stays small. */
-function callArgs(changes: FieldChanges): (string | number)[][] {
-  const hashes: HashChanges[] = [changes.sessions, changes.players, changes.queues];
-  const calls: (string | number)[][] = [];
-  let chunk: HashChanges[] = hashes.map(() => ({ set: [], del: [] }));
-  let size = 0;
-  const flush = (): void => {
-    calls.push(chunk.flatMap((h) => [h.set.length, ...h.set.flat(), h.del.length, ...h.del]));
-    chunk = hashes.map(() => ({ set: [], del: [] }));
-    size = 0;
-  };
-  hashes.forEach((hash, i) => {
-    for (const pair of hash.set) {
-      chunk[i]!.set.push(pair);
-      if (++size === FIELDS_PER_CALL) flush();
-    }
-    for (const field of hash.del) {
-      chunk[i]!.del.push(field);
-      if (++size === FIELDS_PER_CALL) flush();
-    }
-  });
-  if (size > 0 || calls.length === 0) flush();
-  return calls;
 }
