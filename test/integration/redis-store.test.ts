@@ -213,6 +213,32 @@ describe('RedisSessionStore', () => {
     assert.deepEqual(h.lost, []);
   });
 
+  test('a Manager whose lease is taken while it runs says so once, writes no more, and its close() leaves the new owner\'s lease alone', async (t) => {
+    const redis = await startRedis(t);
+    const client = raw(t, redis);
+    const sim = await startSimulator(t);
+    const manager = createManager(t, 'inline', [nodeFor(sim)], { sessionStore: store(t, redis, { leaseTtl: 600 }) });
+    const errors: LavalinkError[] = [];
+    manager.on('sessionStoreError', (error) => errors.push(error));
+    const ready = waitFor(manager, 'socketReady', 10_000);
+    manager.init(USER_ID);
+    await ready;
+    await until(() => manager.sockets.get('main')!.resumeKey !== undefined, 5000, 'resuming configured');
+    await manager.saveSessions();
+    const written = await client.hgetall(KEY('c1', 'sessions'));
+    assert.equal(Object.keys(written).length, 1, 'the session was written');
+    await client.set(KEY('c1', 'lease'), 'another:2:y', 'PX', 60_000);
+    await until(() => errors.length === 1, 10_000, 'the renewal to find another owner');
+    assert.equal(errors[0]!.code, ErrorCode.StoreLeaseLost);
+    await client.del(KEY('c1', 'sessions'));
+    manager.create('1000000000000000001'); // a change that would be written
+    await manager.saveSessions();
+    await manager.close();
+    assert.deepEqual(await client.hgetall(KEY('c1', 'sessions')), {}, 'nothing written after the loss, not even the final save');
+    assert.equal(await client.get(KEY('c1', 'lease')), 'another:2:y', 'not released: it is not this process\'s');
+    assert.equal(errors.length, 1, 'told once');
+  });
+
   test('a Manager whose store is held by another process connects nothing and says so', async (t) => {
     const redis = await startRedis(t);
     const h = holder();
