@@ -64,6 +64,7 @@ export class Lease {
    * answer, or the signal's reason when aborted.
    */
   async acquire(signal: AbortSignal, lost: (error: LavalinkError) => void): Promise<void> {
+    if (this.#held) return; // one renewal timer, however often it is asked
     const { ttlMs, waitMs, commandTimeoutMs, clusterId } = this.#options;
     const deadline = Date.now() + waitMs;
     for (;;) {
