@@ -62,6 +62,8 @@ export class SessionKeeper {
     const drivers = [...this.#context.players()].map((p) => this.#context.driverOf(p)).filter((d) => d !== undefined);
     const players = drivers.map((d) => d.snapshot());
     const snapshot: SessionSnapshot = { format: 1, savedAt: Date.now(), sessions: this.#sessions(), players: [...players, ...this.#waiting(players)] };
+    // A store that compares field by field itself is spared this whole-snapshot JSON every second.
+    if (this.#context.store.comparesSnapshots === true) return this.#context.store.save(snapshot);
     const text = JSON.stringify({ ...snapshot, savedAt: 0 });
     if (text === this.#lastSaved) return;
     await this.#context.store.save(snapshot);

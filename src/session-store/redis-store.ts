@@ -70,6 +70,8 @@ interface ScriptCommands {
 
 export class RedisSessionStore implements SessionStore {
   readonly clusterId: string;
+  /** save() writes only the fields that changed: the manager need not compare snapshots first. */
+  readonly comparesSnapshots = true;
   readonly #client: Redis;
   /** Made here (closed on release) or the bot's own (left open). */
   readonly #own: boolean;

@@ -51,6 +51,12 @@ export interface SessionStore {
    * is lost later: the manager stops writing and reports it.
    */
   acquire?(signal: AbortSignal, lost: (error: LavalinkError) => void): Promise<void>;
+  /**
+   * Optional: true when `save` finds out itself what changed since its last write (the Redis
+   * store does, field by field): the manager then hands it every snapshot, once a second, instead
+   * of comparing the whole snapshot's JSON with the last one first.
+   */
+  readonly comparesSnapshots?: boolean;
   /** Optional: gives ownership up, after the manager's final save and once its sockets closed (a handover). */
   release?(): Promise<void>;
 }
