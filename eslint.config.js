@@ -38,6 +38,14 @@ export default tseslint.config(
     },
   },
   {
+    // ioredis is an optional peer dependency: only the Redis store imports it, and only `lavathread/redis` reaches that.
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
+    ignores: ['src/session-store/redis-store.ts', 'src/session-store/redis-client.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'ioredis', message: 'Only src/session-store/redis-store.ts and redis-client.ts import ioredis (an optional peer dependency).' }] }],
+    },
+  },
+  {
     // Tests read wire JSON field by field; `any` there is the point, not a leak into the API.
     files: ['test/**/*.ts'],
     rules: {

@@ -4,6 +4,7 @@
  *   npm run bench -- [--quick] [--only flood] [--clients lavathread-worker,shoukaku] [--reps 3] [--seconds 3] [--event-every 100]
  *   npm run bench -- --only realistic,stall,load,memory [--players 10000] [--stall-ms 5000]
  *   npm run bench -- --only flood,realistic --clients lavathread-worker,lavathread-baseline --baseline ../old-checkout
+ *   npm run bench -- --only realistic --clients lavathread-file-store,lavathread-redis-store
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { markdown, summarise, svgChart, table, writeResults } from './harness/report.js';
 import { floodTargets, targetsMarkdown, targetsMet, targetsText } from './harness/targets.js';
 import { withSpread } from './harness/stats.js';
+import { sessionStoreEnv } from './harness/store-env.js';
 import { metaList, PEERS } from './harness/tables.js';
 import { loadHeadline, loadMarkdown, loadTable } from './reports/load.js';
 import { memoryHeadline, memoryMarkdown, memoryTable } from './reports/memory.js';
@@ -110,6 +112,8 @@ const meta = {
 };
 
 console.log(`lavathread bench: ${clients.join(', ')}; ${reps} repetition(s) of ${seconds} s; ${meta.cores} cores (${meta.cpu})`);
+// lavathread-file-store and lavathread-redis-store (not in the default clients) need a directory and a Redis.
+const stores = await sessionStoreEnv(clients);
 /** Seconds since the current scenario began (each `if` below resets it). */
 let scenarioStart = performance.now();
 const took = (): string => `${((performance.now() - scenarioStart) / 1000).toFixed(0)} s`;
@@ -233,3 +237,4 @@ if (only.includes('memory')) {
   });
   console.log(`written: ${written.join(', ')} (${took()})`);
 }
+await stores.stop();

@@ -45,6 +45,12 @@ export const ErrorCode = {
   VoiceCancelled: 'LAVALINK_VOICE_CANCELLED',
   /** The node lacks the Lavalink plugin a call needs (its `/v4/info` plugin list), or speaks v3. Nothing was sent. */
   PluginMissing: 'LAVALINK_PLUGIN_MISSING',
+  /** Another live process holds the session store's lease for this cluster id (it was not freed in time). */
+  StoreLeased: 'LAVALINK_STORE_LEASED',
+  /** The session store (Redis) did not answer in time when it had to: at start, before any session was taken. */
+  StoreUnreachable: 'LAVALINK_STORE_UNREACHABLE',
+  /** The lease was lost while running (another process holds it now): this process no longer writes the store. */
+  StoreLeaseLost: 'LAVALINK_STORE_LEASE_LOST',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -178,6 +184,29 @@ export class PluginMissingError extends LavalinkError {
 }
 
 /** An encoded track (lavaplayer's base64 track message) could not be decoded or encoded. */
+/**
+ * The session store is owned by another live process (its lease for `cluster`), or was taken from
+ * this one: `code` says which (`LAVALINK_STORE_LEASED` at start, `LAVALINK_STORE_LEASE_LOST` later).
+ */
+export class StoreLeasedError extends LavalinkError {
+  constructor(
+    code: typeof ErrorCode.StoreLeased | typeof ErrorCode.StoreLeaseLost,
+    /** The cluster id whose lease another process holds. */
+    readonly cluster: string,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The session store did not answer within its bound (the message names its address, never its password). */
+export class StoreUnreachableError extends LavalinkError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.StoreUnreachable, message, options);
+  }
+}
+
+/** An encoded track could not be decoded or encoded (spec §7). */
 export class TrackCodecError extends LavalinkError {}
 
 /** An option or argument is invalid. Thrown synchronously where the API is synchronous. */

@@ -84,6 +84,13 @@ export interface ManagerEvents {
   raw: [socket: Socket, message: LavalinkMessage];
   /** A line of the library's own diagnostics (also on the `lavathread:debug` diagnostics channel). Listening costs a little; leave it off in production. */
   debug: [message: string];
+  /**
+   * The session store refused this process (`LAVALINK_STORE_LEASED`: another live process with the
+   * same cluster id owns it; `LAVALINK_STORE_UNREACHABLE`), so nothing was connected; or its lease
+   * was lost while running (`LAVALINK_STORE_LEASE_LOST`), so nothing more is written. Without a
+   * listener it is a process warning.
+   */
+  sessionStoreError: [error: LavalinkError];
   /** A player was made: by `create()`, or (`restored`) from the session store after a restart. */
   playerCreate: [player: Player, restored: boolean];
   /** A player was destroyed and left `manager.players`; `reason` says why (PlayerDestroyReason). */

@@ -49,6 +49,8 @@ export {
   PluginMissingError,
   RestError,
   SocketClosedError,
+  StoreLeasedError,
+  StoreUnreachableError,
   TimeoutError,
   TrackCodecError,
   VoiceTimeoutError,

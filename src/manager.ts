@@ -172,6 +172,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
           decode: (encoded) => this.decode(encoded).catch(() => trackFromEncoded(encoded)!),
           restore: (players) => this.#failover.restoreAll(players),
           socketError: (socket, error) => this.emit('socketError', socket, error),
+          storeError: (error) => this.emit('sessionStoreError', error),
           debug,
         })
       : null;
@@ -361,6 +362,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     this.#closed = true;
     this.#readyWaiters.fail(new LavalinkError(ErrorCode.ManagerClosed, 'The manager was closed'));
     await Promise.all([...this.#socketDrivers.values()].map((driver) => driver.close()));
+    await this.#keeper?.release(); // the next process may take the sessions now: they wait on their nodes
     this.sockets.clear();
     for (const player of this.players.values()) forgetIdle(player);
     this.players.clear();

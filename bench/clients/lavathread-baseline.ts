@@ -10,5 +10,5 @@ import { lavathread } from './lavathread.js';
 export default (): ReturnType<typeof lavathread> => {
   const dir = process.env['LAVATHREAD_BASELINE'];
   if (!dir) throw new Error('lavathread-baseline needs --baseline DIR (a checkout of another commit)');
-  return lavathread(1, () => import(pathToFileURL(`${dir}/src/index.ts`).href) as Promise<{ readonly Manager: typeof Manager }>);
+  return lavathread(1, { library: () => import(pathToFileURL(`${dir}/src/index.ts`).href) as Promise<{ readonly Manager: typeof Manager }> });
 };

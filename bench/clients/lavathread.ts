@@ -1,13 +1,14 @@
 /**
  * lavathread, driven like a bot: players created, voice forwarded. `workers` picks the transport;
- * `library` is the module the Manager comes from (this checkout's, or another's for a baseline).
+ * `library` is the module the Manager comes from (this checkout's, or another's for a baseline);
+ * `sessionStore`, when given, makes the store the manager keeps its sessions in.
  */
-import type { Manager } from '../../src/index.js';
+import type { Manager, SessionStore } from '../../src/index.js';
 import { BENCH_USER_ID, fakeVoice, floodSentAt, type BenchClient } from './client.js';
 
 type Library = { readonly Manager: typeof Manager };
 
-export function lavathread(workers: number, library: () => Promise<Library> = () => import('../../src/index.js')): BenchClient {
+export function lavathread(workers: number, { library = () => import('../../src/index.js'), sessionStore }: { library?: () => Promise<Library>; sessionStore?: () => SessionStore } = {}): BenchClient {
   let manager: Manager | null = null;
   let onUpdate: (guildId: string, position?: number) => void = () => {};
   let onTrack: (guildId: string, type: string, sentAt?: number) => void = () => {};
@@ -17,7 +18,7 @@ export function lavathread(workers: number, library: () => Promise<Library> = ()
       const { Manager } = await library();
       manager = new Manager(
         nodes.map((n) => ({ ...n, version: 4 as const })),
-        { send: () => {}, workers, userId },
+        { send: () => {}, workers, userId, ...(sessionStore && { sessionStore: sessionStore() }) },
       );
       manager.on('playerUpdate', (player, state) => onUpdate(player.guildId, state.position));
       manager.on('trackStart', (player, track) => onTrack(player.guildId, 'TrackStartEvent', floodSentAt(track.info.uri)));

@@ -50,6 +50,8 @@ export const clientProtocols: Readonly<Record<string, 3 | 4>> = {
   'lavathread-worker': 4,
   'lavathread-inline': 4,
   'lavathread-baseline': 4,
+  'lavathread-file-store': 4,
+  'lavathread-redis-store': 4,
   shoukaku: 4,
   'lavalink-client': 4,
   lavaclient: 3,

@@ -3,7 +3,7 @@
  * session, a snapshot of every player), written every second when something changed and on
  * close; and on start, the stored players taken back from their nodes or restored on them.
  */
-import { LavalinkError } from '../errors.js';
+import { ErrorCode, LavalinkError } from '../errors.js';
 import type { Player } from '../player.js';
 import type { AdoptedState } from '../player/driver.js';
 import { listsPlayersOnResume } from '../protocol/capabilities.js';
@@ -29,6 +29,8 @@ export interface KeeperContext {
   /** Restores players on their nodes, with failover's fallbacks. */
   restore(players: readonly Player[]): Promise<void>;
   socketError(socket: Socket, error: LavalinkError): void;
+  /** Tells the bot (`sessionStoreError`); answers whether anyone listened. */
+  storeError(error: LavalinkError): boolean;
   debug(message: string): void;
 }
 
@@ -40,15 +42,28 @@ export class SessionKeeper {
   #lastSaved = '';
   /** When the snapshot being adopted was saved (its players' positions are from then). */
   #storedAt = 0;
+  /** Whether this process may write the store: from the start, or once a leased store's lease is held. */
+  #owning: boolean;
+  /** Whether a leased store's lease was taken and not lost (release() gives it back). */
+  #leased = false;
+  /** Ends a wait for the lease when the manager closes. */
+  readonly #abort = new AbortController();
+  /** Whether the stored snapshot was read: a save before that would write over it with nothing. */
+  #loaded = false;
 
   constructor(context: KeeperContext) {
     this.#context = context;
+    this.#owning = context.store.acquire === undefined;
   }
 
   /** Writes the store now, unless nothing changed since the last write. */
   async save(): Promise<void> {
+    if (!this.#owning || !this.#loaded) return; // another process owns the store (or may), or it is not read yet: never overwrite it
     const drivers = [...this.#context.players()].map((p) => this.#context.driverOf(p)).filter((d) => d !== undefined);
-    const snapshot: SessionSnapshot = { format: 1, savedAt: Date.now(), sessions: this.#sessions(), players: drivers.map((d) => d.snapshot()) };
+    const players = drivers.map((d) => d.snapshot());
+    const snapshot: SessionSnapshot = { format: 1, savedAt: Date.now(), sessions: this.#sessions(), players: [...players, ...this.#waiting(players)] };
+    // A store that compares field by field itself is spared this whole-snapshot JSON every second.
+    if (this.#context.store.comparesSnapshots === true) return this.#context.store.save(snapshot);
     const text = JSON.stringify({ ...snapshot, savedAt: 0 });
     if (text === this.#lastSaved) return;
     await this.#context.store.save(snapshot);
@@ -60,6 +75,7 @@ export class SessionKeeper {
    * Answers false when the manager closed meanwhile.
    */
   async load(isClosed: () => boolean): Promise<boolean> {
+    if (!(await this.#acquire())) return false;
     let snapshot: SessionSnapshot | null = null;
     try {
       snapshot = await this.#context.store.load();
@@ -77,6 +93,7 @@ export class SessionKeeper {
       const socketId = sockets.has(player.socketId) ? player.socketId : '';
       this.#toAdopt.set(socketId, [...(this.#toAdopt.get(socketId) ?? []), player]);
     }
+    this.#loaded = true;
     if (snapshot) this.#context.debug(`resuming ${snapshot.sessions.length} sessions and ${snapshot.players.length} players from the store`);
     this.#timer = setInterval(() => {
       this.save().catch((error: unknown) => this.#context.debug(`the session store could not be written: ${String(error)}`));
@@ -87,6 +104,53 @@ export class SessionKeeper {
 
   stop(): void {
     clearInterval(this.#timer);
+    this.#abort.abort();
+  }
+
+  /** Gives a leased store's lease up: after the final save, once the sockets closed (a handover). */
+  async release(): Promise<void> {
+    if (!this.#leased) return;
+    this.#leased = false;
+    this.#owning = false;
+    await this.#context.store.release?.().catch((error: unknown) => this.#context.debug(`the session store's lease could not be released: ${String(error)}`));
+  }
+
+  /** Takes a leased store's lease before anything is read or connected; false when this process may not use the store. */
+  async #acquire(): Promise<boolean> {
+    const { store } = this.#context;
+    if (!store.acquire) return true;
+    try {
+      await store.acquire(this.#abort.signal, (error) => this.#lost(error));
+    } catch (error) {
+      if (!this.#abort.signal.aborted) this.#report(error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.StoreUnreachable, String(error)));
+      return false;
+    }
+    this.#owning = this.#leased = true;
+    return true;
+  }
+
+  /** Another process holds the lease now: stop writing (never fight for it) and say so. */
+  #lost(error: LavalinkError): void {
+    if (!this.#leased) return;
+    this.#owning = this.#leased = false;
+    clearInterval(this.#timer);
+    this.#report(error);
+  }
+
+  #report(error: LavalinkError): void {
+    this.#context.debug(`session store: ${error.message}`);
+    if (!this.#context.storeError(error)) process.emitWarning(error.message, { code: error.code });
+  }
+
+  /**
+   * Stored players not taken back yet (their node has no session yet): still this process's, so
+   * they stay in what it writes, their positions moved on to now when they were playing.
+   */
+  #waiting(live: readonly StoredPlayer[]): StoredPlayer[] {
+    if (this.#toAdopt.size === 0) return [];
+    const taken = new Set(live.map((p) => p.guildId));
+    const since = Math.max(0, Date.now() - this.#storedAt);
+    return [...this.#toAdopt.values()].flat().filter((p) => !taken.has(p.guildId)).map((p) => (p.track && !p.paused ? { ...p, position: p.position + since } : p));
   }
 
   /** A socket has a session: stored players still waiting for one are taken back there. */

@@ -1,3 +1,4 @@
+import type { LavalinkError } from '../errors.js';
 import type { QueueSnapshot } from '../queue/queue.js';
 
 /**
@@ -59,10 +60,29 @@ export interface SessionSnapshot {
   readonly players: readonly StoredPlayer[];
 }
 
-/** Where snapshots live. Implement it for Redis or a database; `FileSessionStore` is the default. */
+/**
+ * Where snapshots live. Implement it for a database; `FileSessionStore` is the default and
+ * `RedisSessionStore` (`lavathread/redis`) serves clusters of bot processes.
+ */
 export interface SessionStore {
   /** The last complete snapshot, or null when there is none. */
   load(): Promise<SessionSnapshot | null>;
   /** Keeps `snapshot`, replacing the last one. A store should write atomically, so a crash mid-write leaves the previous snapshot whole. */
   save(snapshot: SessionSnapshot): Promise<void>;
+  /**
+   * Optional: takes ownership of the stored sessions (a lease) before the manager loads them and
+   * connects its sockets. Rejects (a `LavalinkError`, such as `LAVALINK_STORE_LEASED` or
+   * `LAVALINK_STORE_UNREACHABLE`) when this process must not use them; the manager then connects
+   * nothing. `signal` aborts a wait when the manager closes. `lost` is called, once, if ownership
+   * is lost later: the manager stops writing and reports it.
+   */
+  acquire?(signal: AbortSignal, lost: (error: LavalinkError) => void): Promise<void>;
+  /**
+   * Optional: true when `save` finds out itself what changed since its last write (the Redis
+   * store does, field by field): the manager then hands it every snapshot, once a second, instead
+   * of comparing the whole snapshot's JSON with the last one first.
+   */
+  readonly comparesSnapshots?: boolean;
+  /** Optional: gives ownership up, after the manager's final save and once its sockets closed (a handover). */
+  release?(): Promise<void>;
 }

@@ -16,6 +16,7 @@ export type {
   SimulatorSession,
   SimulatorEvents,
 } from './simulator.js';
+export type { ClientConnection } from './connection-ids.js';
 export type { SimulatorOptions } from './options.js';
 export type { SimulatorPlugin } from './plugins.js';
 export type { FloodOptions, FloodResult } from './flood.js';

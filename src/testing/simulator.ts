@@ -41,6 +41,7 @@ import type { SimPlayer } from './sim-player.js';
 import { applyV3Op } from './socket-ops-v3.js';
 import type { NodeLoad, SimTrack, VoiceState } from './types.js';
 import { InvalidOptionError } from '../errors.js';
+import { connectionOf, type ClientConnection } from './connection-ids.js';
 
 /** A REST request as the simulator received it. The password itself is never kept. */
 export interface RecordedRequest {
@@ -60,6 +61,8 @@ export interface RecordedRequest {
   readonly body: unknown;
   /** The status the simulator answered with. */
   readonly status: number;
+  /** The TCP connection it came on. */
+  readonly connection: ClientConnection;
 }
 
 /** A frame a client sent on its WebSocket. `data` is the parsed JSON, or `null` when it was not. */
@@ -76,6 +79,8 @@ export interface RecordedFrame {
   readonly data: unknown;
   /** The frame changed something (v3 op applied); false for ignored or malformed frames. */
   readonly applied: boolean;
+  /** The WebSocket's TCP connection (its handshake has the same one). */
+  readonly connection: ClientConnection;
 }
 
 /** A WebSocket handshake: its headers (minus `authorization`) and how it was answered. */
@@ -94,6 +99,8 @@ export interface RecordedHandshake {
   readonly sessionId: string | null;
   /** Whether it resumed a session. */
   readonly resumed: boolean;
+  /** The TCP connection it came on. */
+  readonly connection: ClientConnection;
 }
 
 /** A session as the simulator holds it, from `sim.sessions()`. */
@@ -683,7 +690,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     const path = url?.pathname ?? req.url ?? '/';
     const authorization = this.#authorization(req);
     const record = (status: number, sessionId: string | null, resumed: boolean): void => {
-      const handshake: RecordedHandshake = { at: Date.now(), path, headers: withoutAuth(req.headers), authorization, status, sessionId, resumed };
+      const handshake: RecordedHandshake = { at: Date.now(), path, headers: withoutAuth(req.headers), authorization, status, sessionId, resumed, connection: connectionOf(req.socket) };
       if (this.options.record) this.handshakes.push(handshake);
       this.emit('handshake', handshake);
     };
@@ -705,7 +712,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const session = target ?? new SimSession(this, ws, userId ?? '', header(req, 'client-name') ?? null);
       record(101, session.id, target !== undefined);
-      this.#attach(session, ws, target !== undefined);
+      this.#attach(session, ws, target !== undefined, connectionOf(req.socket));
     });
   }
 
@@ -727,12 +734,12 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     return undefined;
   }
 
-  #attach(session: SimSession, ws: WebSocket, resumed: boolean): void {
+  #attach(session: SimSession, ws: WebSocket, resumed: boolean, connection: ClientConnection): void {
     ws.on('ping', (data) => {
       if (!this.#silent) ws.pong(data);
     });
     ws.on('pong', () => this.#heartbeat?.onPong(ws));
-    ws.on('message', (data, binary) => this.#onFrame(session, data, binary));
+    ws.on('message', (data, binary) => this.#onFrame(session, data, binary, connection));
     ws.on('error', () => {}); // a close follows; the session reacts to that
     ws.on('close', (code) => {
       this.#heartbeat?.onPong(ws);
@@ -760,7 +767,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     }
   }
 
-  #onFrame(session: SimSession, data: RawData, binary: boolean): void {
+  #onFrame(session: SimSession, data: RawData, binary: boolean, connection: ClientConnection): void {
     if (this.#silent) return;
     const raw = Buffer.isBuffer(data) ? data.toString() : Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
     // Too deeply nested counts as unreadable, like malformed JSON: also kept out of the records.
@@ -770,7 +777,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     // create players whose timers nobody stops.
     const isOp = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
     const applied = this.release.protocol === 3 && isOp && session.state === 'open' && this.#applyOp(session, parsed as Record<string, unknown>);
-    const frame: RecordedFrame = { at: Date.now(), sessionId: session.id, raw, binary, data: parsed, applied };
+    const frame: RecordedFrame = { at: Date.now(), sessionId: session.id, raw, binary, data: parsed, applied, connection };
     if (this.options.record) this.frames.push(frame);
     this.emit('frame', frame);
   }
@@ -803,6 +810,7 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
         authorization,
         body,
         status: reply.status,
+        connection: connectionOf(req.socket),
       };
       if (this.options.record) this.requests.push(request);
       this.emit('request', request);

@@ -1,0 +1,78 @@
+/**
+ * What the session keeper writes around a restart, whatever the store: nothing before the stored
+ * snapshot was read, and the stored players that have not been taken back yet (their node has no
+ * session yet) stay in what it writes.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from '../helpers/node-test.js';
+import { createManager, USER_ID } from '../helpers/manager.js';
+import { until } from '../helpers/raw-client.js';
+import { FileSessionStore, type SessionSnapshot } from '../../src/index.js';
+
+const TRACK = 'QAAAjQIAJVJpY2sgQXN0bGV5IC0gTmV2ZXIgR29ubmEgR2l2ZSBZb3UgVXAADlJpY2tBc3RsZXlWRVZPAAAAAAADPCAAC2RRdzR3OVdnWGNRAAEAK2h0dHBzOi8vd3d3LnlvdXR1YmUuY29tL3dhdGNoP3Y9ZFF3NHc5V2dYY1EAB3lvdXR1YmUAAAAAAAAAAA==';
+
+function stored(savedAt: number): SessionSnapshot {
+  const players = Array.from({ length: 5 }, (_, i) => ({
+    guildId: String(1000000000000000000n + BigInt(i)),
+    socketId: 'main',
+    channel: '2000000000000000002',
+    voice: { sessionId: `s${i}`, token: `t${i}`, endpoint: 'e' },
+    track: TRACK,
+    position: 1000,
+    paused: i === 0,
+    volume: 100,
+    filters: {},
+  }));
+  return { format: 1, savedAt, sessions: [{ socketId: 'main', version: 4, resumeKey: 'old', sessionId: 'old' }], players };
+}
+
+/** A port nothing listens on: the node stays down, so no stored player is taken back. */
+async function deadPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+describe('session keeper', () => {
+  test('a manager closed before it read its store writes nothing over the stored snapshot', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'lavathread-keeper-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'sessions.json');
+    const text = JSON.stringify(stored(Date.now()));
+    await writeFile(path, text);
+    const manager = createManager(t, 'inline', [{ id: 'main', host: '127.0.0.1', port: await deadPort(), password: 'x' }], { sessionStore: new FileSessionStore(path) });
+    await manager.saveSessions();
+    await manager.close();
+    assert.equal(await readFile(path, 'utf8'), text, 'untouched');
+  });
+
+  test('stored players not taken back yet (their node is down) stay in the store, their positions moved on', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'lavathread-keeper-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'sessions.json');
+    const savedAt = Date.now() - 5000;
+    await writeFile(path, JSON.stringify(stored(savedAt)));
+    const store = new FileSessionStore(path);
+    const manager = createManager(t, 'inline', [{ id: 'main', host: '127.0.0.1', port: await deadPort(), password: 'x' }], { sessionStore: store });
+    const debug: string[] = [];
+    manager.on('debug', (line) => debug.push(line));
+    manager.init(USER_ID);
+    await until(() => debug.some((line) => line.includes('resuming 1 sessions and 5 players')), 5000, 'the store to be read');
+    manager.create('1999999999999999990'); // a player of this process, on the node that is down
+    await manager.saveSessions();
+    const written = (await store.load())!;
+    assert.equal(manager.players.size, 1, 'none taken back');
+    assert.deepEqual(written.players.map((p) => p.guildId).sort(), ['1000000000000000000', '1000000000000000001', '1000000000000000002', '1000000000000000003', '1000000000000000004', '1999999999999999990']);
+    const position = (guildId: string): number => written.players.find((p) => p.guildId === guildId)!.position;
+    assert.equal(position('1000000000000000000'), 1000, 'the paused one where it was');
+    assert.ok(position('1000000000000000001') >= 1000 + (written.savedAt - savedAt) - 50, `the playing ones moved on to the time of the write (${position('1000000000000000001')})`);
+  });
+});
