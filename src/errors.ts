@@ -184,6 +184,8 @@ export class PluginMissingError extends LavalinkError {
 }
 
 /** An encoded track (lavaplayer's base64 track message) could not be decoded or encoded. */
+export class TrackCodecError extends LavalinkError {}
+
 /**
  * The session store is owned by another live process (its lease for `cluster`), or was taken from
  * this one: `code` says which (`LAVALINK_STORE_LEASED` at start, `LAVALINK_STORE_LEASE_LOST` later).
@@ -206,8 +208,6 @@ export class StoreUnreachableError extends LavalinkError {
   }
 }
 
-/** An encoded track could not be decoded or encoded (spec §7). */
-export class TrackCodecError extends LavalinkError {}
 
 /** An option or argument is invalid. Thrown synchronously where the API is synchronous. */
 export class InvalidOptionError extends LavalinkError {
