@@ -1,9 +1,10 @@
 /**
- * A redis-server for the session-store clients (lavathread-redis-store): on a free port of
- * 127.0.0.1, without persistence, stopped by its PID. redis-server takes no `--port 0`, so a port
- * the kernel just handed out is used.
+ * A redis-server of our own, on a free port of 127.0.0.1, without persistence (a restart loses
+ * everything, as a Redis without AOF/RDB does), stopped by its PID: for the session-store bench
+ * clients (lavathread-redis-store), and the pieces the tests' helper (test/helpers/redis-server.ts)
+ * starts its own with.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ export interface RedisProcess {
   kill(): void;
 }
 
-async function freePort(): Promise<number> {
+/** A port the kernel just handed out, free again: redis-server does not take `--port 0`. */
+export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
@@ -24,41 +26,58 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
-    socket.on('error', () => done(false));
-  });
+export function spawnRedis(port: number): ChildProcess {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'warning'];
+  return spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Resolves once the server answers PING, rejects after `timeoutMs` or when it exits first. */
+export async function answersPing(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on port ${port} exited (${child.exitCode ?? child.signalCode}); is it installed?`);
+    const pong = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port });
+      const timer = setTimeout(() => finish(false), 1000);
+      const finish = (ok: boolean): void => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(ok);
+      };
+      socket.on('connect', () => socket.write('PING\r\n'));
+      socket.on('data', (data) => finish(data.toString().startsWith('+PONG')));
+      socket.on('error', () => finish(false));
+    });
+    if (pong) return;
+    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // polling between attempts, bounded by the deadline
+  }
+}
+
+/** SIGTERM, SIGKILL if it lingers past 5 s; resolves at its exit. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  process.kill(child.pid!, 'SIGTERM');
+  const timer = setTimeout(() => child.exitCode === null && child.signalCode === null && process.kill(child.pid!, 'SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
 }
 
 export async function startRedisProcess(timeoutMs = 15_000): Promise<RedisProcess> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'warning'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ping(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
-      throw new Error(`redis-server on port ${port} did not start (is it installed?)`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  const child = spawnRedis(port);
+  try {
+    await answersPing(port, child, timeoutMs);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
   }
   return {
     url: `redis://127.0.0.1:${port}`,
     kill() {
       if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      process.kill(child.pid!, 'SIGTERM');
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
 }

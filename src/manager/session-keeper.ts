@@ -42,8 +42,6 @@ export class SessionKeeper {
   #lastSaved = '';
   /** When the snapshot being adopted was saved (its players' positions are from then). */
   #storedAt = 0;
-  /** Whether this process may write the store: from the start, or once a leased store's lease is held. */
-  #owning: boolean;
   /** Whether a leased store's lease was taken and not lost (release() gives it back). */
   #leased = false;
   /** Ends a wait for the lease when the manager closes. */
@@ -53,12 +51,11 @@ export class SessionKeeper {
 
   constructor(context: KeeperContext) {
     this.#context = context;
-    this.#owning = context.store.acquire === undefined;
   }
 
   /** Writes the store now, unless nothing changed since the last write. */
   async save(): Promise<void> {
-    if (!this.#owning || !this.#loaded) return; // another process owns the store (or may), or it is not read yet: never overwrite it
+    if (!this.#owns() || !this.#loaded) return; // another process owns the store (or may), or it is not read yet: never overwrite it
     const drivers = [...this.#context.players()].map((p) => this.#context.driverOf(p)).filter((d) => d !== undefined);
     const players = drivers.map((d) => d.snapshot());
     const snapshot: SessionSnapshot = { format: 1, savedAt: Date.now(), sessions: this.#sessions(), players: [...players, ...this.#waiting(players)] };
@@ -108,10 +105,14 @@ export class SessionKeeper {
   }
 
   /** Gives a leased store's lease up: after the final save, once the sockets closed (a handover). */
+  /** Whether this process may write the store: it has no lease to take, or holds it. */
+  #owns(): boolean {
+    return this.#context.store.acquire === undefined || this.#leased;
+  }
+
   async release(): Promise<void> {
     if (!this.#leased) return;
     this.#leased = false;
-    this.#owning = false;
     await this.#context.store.release?.().catch((error: unknown) => this.#context.debug(`the session store's lease could not be released: ${String(error)}`));
   }
 
@@ -125,14 +126,14 @@ export class SessionKeeper {
       if (!this.#abort.signal.aborted) this.#report(error instanceof LavalinkError ? error : new LavalinkError(ErrorCode.StoreUnreachable, String(error)));
       return false;
     }
-    this.#owning = this.#leased = true;
+    this.#leased = true;
     return true;
   }
 
   /** Another process holds the lease now: stop writing (never fight for it) and say so. */
   #lost(error: LavalinkError): void {
     if (!this.#leased) return;
-    this.#owning = this.#leased = false;
+    this.#leased = false;
     clearInterval(this.#timer);
     this.#report(error);
   }

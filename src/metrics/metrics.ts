@@ -145,7 +145,9 @@ export class MetricsCollector {
 
   async read(): Promise<ManagerMetrics> {
     const entries = [...this.#source.sockets()];
-    const reports = await Promise.all(entries.map(({ link }) => (link ? link.call((control) => control.thread(), THREAD_TIMEOUT_MS).catch(() => null) : Promise.resolve(null))));
+    // Inline sockets run on this thread: there is no worker to ask.
+    const ask = this.#source.transport === 'worker';
+    const reports = await Promise.all(entries.map(({ link }) => (ask && link ? link.call((control) => control.thread(), THREAD_TIMEOUT_MS).catch(() => null) : Promise.resolve(null))));
     const now = performance.now();
     const previous = this.#previous;
     const seconds = Math.max(1e-3, (now - (previous?.at ?? this.#started)) / 1000);
@@ -161,7 +163,7 @@ export class MetricsCollector {
 
     const threads = new Map<number, { report: ThreadReport; sockets: string[]; events: number; batches: number }>();
     const nodes = entries.map(({ socket, stopped, link }, i): NodeMetrics => {
-      const report = this.#source.transport === 'worker' ? reports[i] ?? null : null;
+      const report = reports[i] ?? null;
       if (report && link) {
         const thread = threads.get(report.threadId) ?? { report, sockets: [], events: 0, batches: 0 };
         thread.sockets.push(socket.id);

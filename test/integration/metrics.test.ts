@@ -41,6 +41,9 @@ describe('manager.metrics()', () => {
       const loaded = await manager.load('sim:track?length=600000');
       assert.equal(loaded.loadType, 'track');
       await players[0]!.play(loaded.loadType === 'track' ? loaded.track : '');
+      // A REST call is told with the host's next flush, not with the call's answer.
+      const isPlay = (r: RestMessage): boolean => r.manager === manager && r.method === 'PATCH' && r.route.includes('/players/');
+      await until(() => rests.some(isPlay), 5000, 'the play on lavathread:rest');
 
       const first = await manager.metrics();
       assert.equal(first.transport, transport);
@@ -52,7 +55,7 @@ describe('manager.metrics()', () => {
       assert.ok(nodeA.restCalls >= 1, 'the play went over REST (v4) and was counted');
       assert.equal(nodeA.restErrors, 0);
       assert.equal(nodeA.lastErrorCode, null);
-      const play = rests.find((r) => r.manager === manager && r.method === 'PATCH' && r.route.includes('/players/'));
+      const play = rests.find(isPlay);
       assert.deepEqual(play && { route: play.route, status: play.status, socketId: play.socketId }, { route: '/v4/sessions/:sessionId/players/:guildId', status: 200, socketId: 'a' });
       assert.ok(rests.some((r) => r.manager === manager && r.route === '/v4/loadtracks' && r.method === 'GET'));
       assert.ok(rests.every((r) => !JSON.stringify(r, (k, v: unknown) => (k === 'manager' ? undefined : v)).includes(simA.options.password)), 'never the password');

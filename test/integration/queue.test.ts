@@ -7,12 +7,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { describe, test } from '../helpers/node-test.js';
+import { storeDir } from '../helpers/store-dir.js';
 import { ErrorCode, FileSessionStore, type Manager, type ManagerOptions, type Player, type PlayerDestroyReason, type Track } from '../../src/index.js';
 import { createManager, fastOptions, nodeFor, transports, USER_ID, type TransportName } from '../helpers/manager.js';
 import { until, within } from '../helpers/raw-client.js';
@@ -277,9 +275,8 @@ describe('the queue after a process restart', () => {
 
   for (const flavour of ['lavalink', 'nodelink'] as const) {
     test(`${flavour}: a process killed mid-queue, restarted with the same store, plays the same track on and the rest of the queue after it`, async (t) => {
-      const dir = await mkdtemp(join(tmpdir(), 'lavathread-queue-'));
-      t.after(() => rm(dir, { recursive: true, force: true }));
-      const storePath = join(dir, 'sessions.json');
+      const store = await storeDir(t, 'lavathread-queue-');
+      const storePath = store.path('sessions.json');
       const sim = await startSimulator(t, { flavour });
       const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(sim.port), storePath], { stdio: ['ignore', 'pipe', 'inherit'] });
       t.after(() => child.kill('SIGKILL'));
@@ -290,7 +287,7 @@ describe('the queue after a process restart', () => {
       child.kill('SIGKILL');
       await within(exited, 5000, 'the first process to die');
 
-      const manager = createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) });
+      const manager = store.closesBefore(createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) }));
       const starts: string[] = [];
       manager.on('trackStart', (_p, track) => starts.push(track.info.title));
       manager.init(USER_ID);

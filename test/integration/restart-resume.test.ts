@@ -6,10 +6,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from '../helpers/node-test.js';
+import { storeDir } from '../helpers/store-dir.js';
 import { fileURLToPath } from 'node:url';
 import { FileSessionStore } from '../../src/index.js';
 import { createManager, nodeFor, protocols, USER_ID, waitFor } from '../helpers/manager.js';
@@ -22,9 +20,8 @@ const fixture = fileURLToPath(new URL('../fixtures/restart-bot.ts', import.meta.
 describe('resume after a process restart', () => {
   for (const protocol of protocols) {
     test(`v${protocol}: a new process with the same store takes the sessions and players back`, async (t) => {
-      const dir = await mkdtemp(join(tmpdir(), 'lavathread-store-'));
-      t.after(() => rm(dir, { recursive: true, force: true }));
-      const storePath = join(dir, 'sessions.json');
+      const store = await storeDir(t);
+      const storePath = store.path('sessions.json');
       const sim = await startSimulator(t, { protocol });
 
       const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(sim.port), storePath, String(protocol)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -41,7 +38,7 @@ describe('resume after a process restart', () => {
 
       // Pacing, not a wait for a result: the bot stays down a while, and the node plays on meanwhile.
       await sleep(Math.max(0, 2000 - (Date.now() - downSince)));
-      const manager = createManager(t, 'worker', [nodeFor(sim, 'main', { version: protocol })], { sessionStore: new FileSessionStore(storePath) });
+      const manager = store.closesBefore(createManager(t, 'worker', [nodeFor(sim, 'main', { version: protocol })], { sessionStore: new FileSessionStore(storePath) }));
       const resumed = waitFor(manager, 'socketResumed', 5000);
       manager.init(USER_ID);
       await resumed;
@@ -73,9 +70,8 @@ describe('resume after a process restart', () => {
   }
 
   test('a node that cannot resume (NodeLink): the new process restores every player from the store', async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'lavathread-store-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
-    const storePath = join(dir, 'sessions.json');
+    const store = await storeDir(t);
+    const storePath = store.path('sessions.json');
     const sim = await startSimulator(t, { flavour: 'nodelink' });
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(sim.port), storePath, '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
     t.after(() => child.kill('SIGKILL'));
@@ -87,7 +83,7 @@ describe('resume after a process restart', () => {
     // NodeLink drops a session and its players with the connection.
     await until(() => sim.players().length === 0, 3000, 'the node to drop the old players');
 
-    const manager = createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) });
+    const manager = store.closesBefore(createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) }));
     const created: boolean[] = [];
     manager.on('playerCreate', (_player, restored) => created.push(restored));
     const ready = waitFor(manager, 'socketReady', 5000);

@@ -4,12 +4,10 @@
  * session yet) stay in what it writes.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { describe, test } from '../helpers/node-test.js';
+import { storeDir } from '../helpers/store-dir.js';
+import { freePort } from '../../bench/harness/redis-process.js';
 import { createManager, USER_ID } from '../helpers/manager.js';
 import { until } from '../helpers/raw-client.js';
 import { FileSessionStore, type SessionSnapshot } from '../../src/index.js';
@@ -32,36 +30,27 @@ function stored(savedAt: number): SessionSnapshot {
 }
 
 /** A port nothing listens on: the node stays down, so no stored player is taken back. */
-async function deadPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+const deadPort = freePort;
 
 describe('session keeper', () => {
   test('a manager closed before it read its store writes nothing over the stored snapshot', async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'lavathread-keeper-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
-    const path = join(dir, 'sessions.json');
+    const dir = await storeDir(t, 'lavathread-keeper-');
+    const path = dir.path('sessions.json');
     const text = JSON.stringify(stored(Date.now()));
     await writeFile(path, text);
-    const manager = createManager(t, 'inline', [{ id: 'main', host: '127.0.0.1', port: await deadPort(), password: 'x' }], { sessionStore: new FileSessionStore(path) });
+    const manager = dir.closesBefore(createManager(t, 'inline', [{ id: 'main', host: '127.0.0.1', port: await deadPort(), password: 'x' }], { sessionStore: new FileSessionStore(path) }));
     await manager.saveSessions();
     await manager.close();
     assert.equal(await readFile(path, 'utf8'), text, 'untouched');
   });
 
   test('stored players not taken back yet (their node is down) stay in the store, their positions moved on', async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'lavathread-keeper-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
-    const path = join(dir, 'sessions.json');
+    const dir = await storeDir(t, 'lavathread-keeper-');
+    const path = dir.path('sessions.json');
     const savedAt = Date.now() - 5000;
     await writeFile(path, JSON.stringify(stored(savedAt)));
     const store = new FileSessionStore(path);
-    const manager = createManager(t, 'inline', [{ id: 'main', host: '127.0.0.1', port: await deadPort(), password: 'x' }], { sessionStore: store });
+    const manager = dir.closesBefore(createManager(t, 'inline', [{ id: 'main', host: '127.0.0.1', port: await deadPort(), password: 'x' }], { sessionStore: store }));
     const debug: string[] = [];
     manager.on('debug', (line) => debug.push(line));
     manager.init(USER_ID);
