@@ -10,7 +10,9 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { Socket } from './socket.js';
 import type { Player } from './player.js';
-import type { LavalinkError } from './errors.js';
+import { ErrorCode, type LavalinkError } from './errors.js';
+import type { EventEmitter } from 'node:events';
+import type { ManagerEvents } from './events.js';
 import type { RestCall } from './ipc/events.js';
 import type { CloseDecision } from './protocol/close-codes.js';
 
@@ -139,4 +141,19 @@ export function debugSubscriber(emitter: { on(event: 'newListener' | 'removeList
   return {
     stop: () => set(false),
   };
+}
+
+/** Sockets whose refused password was already shown as a process warning. */
+const warnedAuth = new WeakSet<Socket>();
+
+/**
+ * Emits `socketError`. A refused password is also shown once as a process warning when nobody
+ * listens: a bot that listens to nothing must still learn why its node never comes up.
+ */
+export function emitSocketError(emitter: EventEmitter<ManagerEvents>, socket: Socket, error: LavalinkError): void {
+  if (error.code === ErrorCode.AuthFailed && !warnedAuth.has(socket) && emitter.listenerCount('socketError') === 0) {
+    warnedAuth.add(socket);
+    process.emitWarning(error.message, { code: error.code });
+  }
+  emitter.emit('socketError', socket, error);
 }

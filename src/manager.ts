@@ -3,13 +3,8 @@
  * transport that hosts the sockets. It routes Discord's voice events to players; the hosts'
  * events go through its router (manager/router.ts), players leave a node that cannot keep them
  * through its failover (manager/failover.ts), and a session store is kept by manager/session-keeper.ts.
- *
- * @example
- * const manager = new Manager([{ id: 'main', host: '127.0.0.1', port: 2333, password: 'youshallnotpass' }], {
- *   send: (guildId, payload) => client.guilds.cache.get(guildId)?.shard.send(payload),
- * });
- * client.on('raw', (packet) => manager.handleRaw(packet));
- * manager.init(client.user.id);
+ * Its players are made and forgotten by manager/player-registry.ts; calls wait for a ready node in
+ * manager/readiness.ts. The class comment below shows a bot's use.
  */
 import { EventEmitter } from 'node:events';
 import { ErrorCode, InvalidOptionError, LavalinkError, NoNodeError, readArgument } from './errors.js';
@@ -18,46 +13,26 @@ import type { ManagerEvents } from './events.js';
 import { Failover } from './manager/failover.js';
 import { guildIdOf, placementOf } from './manager/arguments.js';
 import { decodeWith } from './manager/decode.js';
-import { ReadyWaiters } from './manager/ready-waiters.js';
+import { NodeReadiness } from './manager/readiness.js';
+import { readVoiceServer, readVoiceState, type VoiceServerUpdate, type VoiceStateUpdate } from './manager/voice-dispatch.js';
 import { MetricsCollector, type ManagerMetrics } from './metrics/metrics.js';
 import { EventRouter } from './manager/router.js';
 import { SessionKeeper } from './manager/session-keeper.js';
+import { SocketRegistry } from './manager/socket-registry.js';
 import { resolveManagerOptions, type ManagerOptions, type ResolvedManagerOptions } from './options.js';
 import type { SocketData } from './socket-options.js';
-import { Player, updatePlayer } from './player.js';
-import { forgetIdle, watchIdle } from './player/idle.js';
+import { updatePlayer, type Player } from './player.js';
+import { PlayerRegistry } from './manager/player-registry.js';
 import { trackFromEncoded } from './protocol/read-event.js';
-import { PlayerMap } from './player-map.js';
 import type { Lyrics, SearchResult } from './protocol/plugins.js';
 import type { LoadResult, Track } from './protocol/rest.js';
-import { Socket } from './socket.js';
+import type { Socket } from './socket.js';
 import type { LoadSearchOptions, LyricsOptions } from './socket-rest.js';
 import { createTransport } from './transport/create.js';
 import type { Transport } from './transport/transport.js';
-import { registerHub, type PlayerDriver, type SocketDriver } from './wiring.js';
+import { registerHub, type PlayerDriver } from './wiring.js';
 
-/** The `d` of Discord's VOICE_STATE_UPDATE gateway dispatch (the fields lavathread reads). */
-export interface VoiceStateUpdate {
-  /** The guild; absent in a dispatch whose guild is implied. */
-  guild_id?: string;
-  /** The voice channel the user is in; null when they left voice. */
-  channel_id: string | null;
-  /** The user whose voice state changed (only the bot's own counts). */
-  user_id: string;
-  /** The user's voice session id. */
-  session_id: string;
-}
-
-/** The `d` of Discord's VOICE_SERVER_UPDATE gateway dispatch. */
-export interface VoiceServerUpdate {
-  /** The voice token. */
-  token: string;
-  /** The guild. */
-  guild_id: string;
-  /** The voice server's host; null while Discord moves the guild to another server. */
-  endpoint: string | null;
-}
-
+export type { VoiceServerUpdate, VoiceStateUpdate };
 
 /**
  * The entry point of a bot: one Manager holds a {@link Socket} per Lavalink node (each hosted in a
@@ -102,22 +77,18 @@ export interface VoiceServerUpdate {
  * ```
  */
 export class Manager extends EventEmitter<ManagerEvents> {
+  readonly #sockets = new SocketRegistry();
   /** Sockets by node id. A socket that stopped for good (a refused password) leaves this map. */
-  readonly sockets = new Map<string, Socket>();
+  readonly sockets: Map<string, Socket> = this.#sockets.live;
+  readonly #players = new PlayerRegistry(this, () => this.#failover);
   /** Players by guild id. */
-  readonly players: Map<string, Player> = new PlayerMap();
+  readonly players: Map<string, Player> = this.#players.map;
   /** The options as checked, with every default filled in. */
   readonly options: ResolvedManagerOptions;
   /** The bot's user id, from the options or `init()`. */
   userId: string | undefined;
 
-  /** Every socket ever created, for routing events (a forgotten socket may still send its last ones). */
-  readonly #handles = new Map<string, Socket>();
-  readonly #socketDrivers = new Map<Socket, SocketDriver>();
-  readonly #playerDrivers = new WeakMap<Player, PlayerDriver>();
-  /** Why sockets that stopped for good did (a refused password): told when no node is ready. */
-  readonly #stopped = new Map<string, LavalinkError>();
-  readonly #readyWaiters = new ReadyWaiters();
+  readonly #readiness: NodeReadiness;
   readonly #failover: Failover;
   readonly #router: EventRouter;
   readonly #keeper: SessionKeeper | null;
@@ -134,7 +105,13 @@ export class Manager extends EventEmitter<ManagerEvents> {
     this.userId = this.options.userId;
     this.#debug = debugSubscriber(this);
     const debug = (message: string): void => publishDebug(this, null, message);
-    const driverOf = (player: Player): PlayerDriver | undefined => this.#playerDrivers.get(player);
+    const driverOf = (player: Player): PlayerDriver | undefined => this.#players.driverOf(player);
+    this.#readiness = new NodeReadiness({
+      handles: () => this.#sockets.all(),
+      live: () => this.sockets.size,
+      ideal: () => this.ideal[0],
+      timeoutMs: this.options.readyTimeout,
+    });
     this.#failover = new Failover({
       players: () => this.players.values(),
       ready: () => this.ideal,
@@ -145,9 +122,9 @@ export class Manager extends EventEmitter<ManagerEvents> {
     });
     this.#router = new EventRouter({
       emitter: this,
-      players: this.players as PlayerMap,
-      socket: (id) => this.#handles.get(id),
-      socketDriver: (socket) => this.#socketDrivers.get(socket),
+      players: this.#players.map,
+      socket: (id) => this.#sockets.known(id),
+      socketDriver: (socket) => this.#sockets.driverOf(socket),
       playerDriver: driverOf,
       updatePlayer,
     });
@@ -157,17 +134,9 @@ export class Manager extends EventEmitter<ManagerEvents> {
           store,
           sockets: () => this.sockets.values(),
           players: () => this.players.values(),
-          socketDriver: (socket) => this.#socketDrivers.get(socket),
+          socketDriver: (socket) => this.#sockets.driverOf(socket),
           driverOf,
-          adoptPlayer: (socket, guildId) => {
-            if (this.players.has(guildId)) return null;
-            const player = new Player(socket, guildId);
-            this.players.set(guildId, player);
-            this.#failover.invalidate();
-            this.emit('playerCreate', player, true);
-            watchIdle(player);
-            return player;
-          },
+          adoptPlayer: (socket, guildId) => (this.players.has(guildId) ? null : this.#players.add(socket, guildId, true)),
           // A stored track is never '' (the keeper asks only for set ones): there is always a Track.
           decode: (encoded) => this.decode(encoded).catch(() => trackFromEncoded(encoded)!),
           restore: (players) => this.#failover.restoreAll(players),
@@ -181,31 +150,20 @@ export class Manager extends EventEmitter<ManagerEvents> {
       emitter: this,
       transport: () => this.#getTransport(),
       userId: () => this.userId,
-      attachSocket: (socket, driver) => this.#socketDrivers.set(socket, driver),
-      attachPlayer: (player, driver) => this.#playerDrivers.set(player, driver),
-      socketDriver: (socket) => (socket instanceof Socket && this.#handles.get(socket.id) === socket ? this.#socketDrivers.get(socket) : undefined),
+      attachSocket: (socket, driver) => this.#sockets.attach(socket, driver),
+      attachPlayer: (player, driver) => this.#players.attach(player, driver),
+      socketDriver: (socket) => (this.#sockets.owns(socket) ? this.#sockets.driverOf(socket) : undefined),
       sessionReady: (socket, resumed, hadSession) => {
-        this.#readyWaiters.wake();
+        this.#readiness.sessionReady();
         this.#keeper?.sessionReady(socket, resumed);
         this.#failover.sessionReady(socket, resumed, hadSession);
       },
       connectionLost: (socket, decision) => this.#failover.connectionLost(socket, decision === 'failover'),
       socketGone: (socket, final, error) => this.#onSocketGone(socket, final, error),
       playerMoved: () => this.#failover.invalidate(),
-      playerDestroyed: (player, reason) => {
-        if (this.players.get(player.guildId) !== player) return;
-        this.players.delete(player.guildId);
-        this.#failover.forget(player);
-        forgetIdle(player);
-        this.emit('playerDestroy', player, reason);
-      },
+      playerDestroyed: (player, reason) => this.#players.destroyed(player, reason),
     });
-    nodes.forEach((node: SocketData, i) => {
-      const socket = new Socket(this, node, `nodes[${i}]`);
-      if (this.#handles.has(socket.id)) throw new InvalidOptionError(`nodes[${i}].id`, 'an id no other node has', socket.id);
-      this.#handles.set(socket.id, socket);
-      this.sockets.set(socket.id, socket);
-    });
+    this.#sockets.create(this, nodes);
   }
 
   /** `'worker'` or `'inline'` (`workers: 0`). */
@@ -215,7 +173,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
 
   /** Sockets that can take players, least loaded first (by `penalties`); unready ones are left out. */
   get ideal(): Socket[] {
-    return [...this.sockets.values()].filter((s) => s.ready).sort((a, b) => a.penalties - b.penalties);
+    return this.#sockets.ideal();
   }
 
   /** Connects every socket (after taking the stored sessions back, with a session store). */
@@ -241,7 +199,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
     this.#assertOpen();
     this.#metrics ??= new MetricsCollector({
       transport: this.transportKind,
-      sockets: () => [...this.#handles.values()].map((socket) => ({ socket, stopped: this.#stopped.has(socket.id), link: this.#socketDrivers.get(socket)?.link() ?? null })),
+      sockets: () => [...this.#sockets.all()].map((socket) => ({ socket, stopped: this.#readiness.isStopped(socket), link: this.#sockets.driverOf(socket)?.link() ?? null })),
       players: () => this.players.values(),
       traffic: () => this.#transport?.traffic ?? null,
     });
@@ -257,17 +215,12 @@ export class Manager extends EventEmitter<ManagerEvents> {
   create(guild: string | { id: string }, where?: Socket | { readonly region?: string | null }): Player {
     this.#assertOpen();
     const guildId = guildIdOf(guild);
-    const { socket, region } = readArgument('socket', 'a Socket of this manager, or { region }', () => placementOf(where, (s) => this.#handles.get(s.id) === s));
+    const { socket, region } = readArgument('socket', 'a Socket of this manager, or { region }', () => placementOf(where, (s) => this.#sockets.owns(s)));
     const existing = this.players.get(guildId);
     if (existing) return existing;
     const target = socket ?? this.#failover.choose({ guildId, player: null, reason: 'create', region }) ?? [...this.sockets.values()][0];
-    if (!target) throw new NoNodeError(`No node to create a player on: ${this.#nodesState()}`);
-    const player = new Player(target, guildId);
-    this.players.set(guildId, player);
-    this.#failover.placed(target, player, region);
-    this.emit('playerCreate', player, false);
-    watchIdle(player);
-    return player;
+    if (!target) throw new NoNodeError(`No node to create a player on: ${this.#readiness.describe()}`);
+    return this.#players.add(target, guildId, false, region);
   }
 
   /** The guild's player, or undefined when it has none. */
@@ -293,22 +246,16 @@ export class Manager extends EventEmitter<ManagerEvents> {
 
   /** VOICE_STATE_UPDATE: only the bot's own state in a guild with a player counts. */
   stateUpdate(update: VoiceStateUpdate): void {
-    if (typeof update !== 'object' || update === null) return;
-    // Read once: what is checked is what is used.
-    const { user_id, guild_id, session_id, channel_id } = readArgument('update', 'a VOICE_STATE_UPDATE payload', () => ({ ...update }));
-    if (user_id !== this.userId || typeof guild_id !== 'string') return;
-    const player = this.players.get(guild_id);
-    if (!player || typeof session_id !== 'string') return;
-    this.#playerDrivers.get(player)?.voiceState(typeof channel_id === 'string' ? channel_id : null, session_id);
+    const state = readVoiceState(update, this.userId);
+    const player = state && this.players.get(state.guildId);
+    if (player) this.#players.driverOf(player)?.voiceState(state.channelId, state.sessionId);
   }
 
   /** VOICE_SERVER_UPDATE for a guild with a player. */
   serverUpdate(update: VoiceServerUpdate): void {
-    if (typeof update !== 'object' || update === null) return;
-    const { guild_id, token, endpoint } = readArgument('update', 'a VOICE_SERVER_UPDATE payload', () => ({ ...update }));
-    if (typeof guild_id !== 'string' || typeof token !== 'string') return;
-    const player = this.players.get(guild_id);
-    if (player) this.#playerDrivers.get(player)?.voiceServer(token, typeof endpoint === 'string' && endpoint !== '' ? endpoint : null);
+    const server = readVoiceServer(update);
+    const player = server && this.players.get(server.guildId);
+    if (player) this.#players.driverOf(player)?.voiceServer(server.token, server.endpoint);
   }
 
   /** Loads tracks by identifier (a URL, or `ytsearch:...`) through the ideal node. */
@@ -337,7 +284,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       // Long lists are decoded on a worker (not inline, nor before one runs).
       offThread: async (list) => {
         const socket = this.options.workers === 0 ? undefined : [...this.sockets.values()][0];
-        return socket ? (this.#socketDrivers.get(socket)?.decode(list) ?? null) : null;
+        return socket ? (this.#sockets.driverOf(socket)?.decode(list) ?? null) : null;
       },
       node: () => this.#readySocket(),
     });
@@ -360,12 +307,11 @@ export class Manager extends EventEmitter<ManagerEvents> {
     // What a restarted process needs to resume, written before the sockets go.
     await this.saveSessions().catch((error: unknown) => publishDebug(this, null, `the session store could not be written: ${String(error)}`));
     this.#closed = true;
-    this.#readyWaiters.fail(new LavalinkError(ErrorCode.ManagerClosed, 'The manager was closed'));
-    await Promise.all([...this.#socketDrivers.values()].map((driver) => driver.close()));
+    this.#readiness.fail(new LavalinkError(ErrorCode.ManagerClosed, 'The manager was closed'));
+    await Promise.all([...this.#sockets.drivers()].map((driver) => driver.close()));
     await this.#keeper?.release(); // the next process may take the sessions now: they wait on their nodes
     this.sockets.clear();
-    for (const player of this.players.values()) forgetIdle(player);
-    this.players.clear();
+    this.#players.clear();
     this.#failover.close();
     await this.#transport?.close();
     this.#transport = null;
@@ -378,25 +324,9 @@ export class Manager extends EventEmitter<ManagerEvents> {
   }
 
   /** The ideal ready socket; waits up to `readyTimeout` for one (right after init(), during an outage). */
-  async #readySocket(): Promise<Socket> {
-    const ready = this.ideal[0];
-    if (ready) return ready;
+  #readySocket(): Promise<Socket> {
     this.#assertOpen();
-    if (this.sockets.size === 0) throw new NoNodeError(`No node can become ready: ${this.#nodesState()}`);
-    await this.#readyWaiters.wait(this.options.readyTimeout, () => this.#nodesState());
-    const socket = this.ideal[0];
-    if (!socket) throw new NoNodeError(`No node is ready: ${this.#nodesState()}`);
-    return socket;
-  }
-
-  /** Each node and why it cannot take calls, for NoNodeError messages. */
-  #nodesState(): string {
-    const parts: string[] = [];
-    for (const socket of this.#handles.values()) {
-      const stopped = this.#stopped.get(socket.id);
-      parts.push(`${socket.id}: ${stopped ? stopped.message : socket.ready ? 'ready' : socket.connected ? 'waiting for its session' : 'not connected'}`);
-    }
-    return parts.length > 0 ? parts.join('; ') : 'no nodes are configured';
+    return this.#readiness.readySocket();
   }
 
   #getTransport(): Transport {
@@ -409,8 +339,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
   #onSocketGone(socket: Socket, final: boolean, error: LavalinkError | null): void {
     if (final) {
       this.sockets.delete(socket.id);
-      if (error) this.#stopped.set(socket.id, error);
-      if (this.sockets.size === 0) this.#readyWaiters.fail(new NoNodeError(`No node can become ready: ${this.#nodesState()}`));
+      this.#readiness.stopped(socket, error);
     }
     this.#failover.socketGone(socket);
   }

@@ -14,7 +14,7 @@ import type { EqualizerBand } from './protocol/ops.js';
 import type { Track } from './protocol/rest.js';
 import { filtersOp, PlayerCore } from './player/driver.js';
 import { cancelJoin, joinVoice, leaveVoice } from './player/voice-join.js';
-import { checkBands, checkConnect, checkPlay, checkVolume, type ConnectOptions, type PlayOptions } from './player/options.js';
+import { checkBands, checkConnect, checkPlay, checkVolume, playOp, type ConnectOptions, type PlayOptions } from './player/options.js';
 import { trackFromEncoded } from './protocol/read-event.js';
 import { queueOf, type PlayerQueue } from './queue/player-queue.js';
 import { PlayerLyrics, PlayerSponsorBlock } from './player/plugins.js';
@@ -198,10 +198,8 @@ export class Player extends EventEmitter<PlayerEvents> {
     const { encoded, options } = checkPlay(track, playOptions);
     if (options.noReplace && this.track) return;
     const settle = this.#state.askPlay(typeof track === 'string' ? trackFromEncoded(track)! : track, options.startTime ?? 0, options.paused ?? false, options.volume);
-    const { startTime, endTime, noReplace, paused: pause, volume, userData } = options;
-    const op = Object.fromEntries(Object.entries({ startTime, endTime, noReplace, pause, volume, userData }).filter(([, v]) => v !== undefined));
     try {
-      await this.socket.send({ op: 'play', guildId: this.guildId, track: encoded, ...op });
+      await this.socket.send(playOp(this.guildId, encoded, options));
     } catch (error) {
       settle(!neverApplied(error));
       throw error;

@@ -3,6 +3,7 @@
  * merged over the manager's defaults, which are merged over the library's (never replaced).
  */
 import { InvalidOptionError } from './errors.js';
+import type { ResolvedManagerOptions } from './options.js';
 
 /** A Lavalink node to connect to. */
 export interface SocketData {
@@ -111,6 +112,12 @@ export interface SocketConfig extends ResolvedSocketOptions {
   readonly resuming: boolean;
   readonly restTimeout: number;
   readonly readyTimeout: number;
+}
+
+/** The host's copy of a node's settings: its data, its resolved options, the manager's. */
+export function socketConfig(data: SocketData, options: ResolvedSocketOptions, manager: ResolvedManagerOptions): SocketConfig {
+  const { shards, clientName, resuming, restTimeout, readyTimeout } = manager;
+  return { ...options, id: data.id, host: data.host, port: Number(data.port), password: data.password, secure: data.secure ?? false, ca: data.ca ?? null, version: data.version ?? 'auto', shards, clientName, resuming, restTimeout, readyTimeout };
 }
 
 export const defaultSocketOptions: Readonly<ResolvedSocketOptions> = {

@@ -5,7 +5,7 @@
  * synchronous, and hands calls to its HostSupervisor (transport/host-supervisor.ts).
  */
 import { inspect } from 'node:util';
-import { publishDebug, publishReconnect, publishRest, publishSocketState } from './diagnostics.js';
+import { emitSocketError, publishDebug, publishReconnect, publishRest, publishSocketState } from './diagnostics.js';
 import { penaltiesOf } from './manager/penalties.js';
 import { NodeCounters } from './metrics/node-counters.js';
 import { CloseDecision } from './protocol/close-codes.js';
@@ -13,7 +13,7 @@ import { ErrorCode, fromWire, InvalidOptionError, LavalinkError, SocketClosedErr
 import { EventKind, type HostEvent, type SocketState } from './ipc/events.js';
 import { unpackPayload } from './ipc/payload.js';
 import type { Manager } from './manager.js';
-import { resolveSocketOptions, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './socket-options.js';
+import { resolveSocketOptions, socketConfig, validateSocketData, type ResolvedSocketOptions, type SocketConfig, type SocketData } from './socket-options.js';
 import { jsonData } from './protocol/json-data.js';
 import { emptyStats, type NodeStats } from './protocol/messages.js';
 import { validateOp, type OutgoingOp } from './protocol/ops.js';
@@ -21,6 +21,7 @@ import { validateRequest, type JsonValue, type RestRequest, type RestResult, typ
 import { checkPlugin } from './plugin-check.js';
 import { createSocketRest, type SocketRest } from './socket-rest.js';
 import { HostSupervisor } from './transport/host-supervisor.js';
+import { Waiters } from './waiters.js';
 import { hubOf, type ManagerHub, type SocketDriver } from './wiring.js';
 
 /**
@@ -68,14 +69,12 @@ export class Socket {
   readonly #hub: ManagerHub;
   readonly #config: SocketConfig;
   readonly #supervisor: HostSupervisor;
-  /** A refused password was shown as a process warning (once), for bots that do not listen to socketError. */
-  #warned = false;
   /** False once the node showed it cannot resume: a drop loses its players at once. */
   #resumable: boolean;
   #connected = false;
   #ready = false;
   #closed = false;
-  #readyWaiters: { resolve(): void; reject(error: LavalinkError): void }[] = [];
+  readonly #readyWaiters = new Waiters();
   /** Set from a session store: the first start presents it to resume. */
   #resumeFrom: { version: 3 | 4; key: string; sessionId: string | null } | null = null;
   /** A session was open before: a new one (not resumed) means the node lost our players. */
@@ -98,8 +97,7 @@ export class Socket {
     this.resumeKey = undefined;
     this.#resumable = hub.options.resuming;
     this.version = data.version === undefined || data.version === 'auto' ? null : data.version;
-    const { shards, clientName, resuming, restTimeout, readyTimeout } = hub.options;
-    this.#config = { ...this.options, id: this.id, host: this.host, port: Number(this.port), password: this.#password, secure: this.secure, ca: data.ca ?? null, version: data.version ?? 'auto', shards, clientName, resuming, restTimeout, readyTimeout };
+    this.#config = socketConfig(data, this.options, hub.options);
     this.#supervisor = new HostSupervisor({
       config: this.#config,
       flushWindowMs: hub.options.flushWindowMs,
@@ -218,7 +216,7 @@ export class Socket {
   onReady(): Promise<void> {
     if (this.#ready) return Promise.resolve();
     if (this.#closed) return Promise.reject(new SocketClosedError(`Socket ${this.id} is closed`));
-    return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
+    return this.#readyWaiters.wait();
   }
 
   /** The node's REST API, made by the worker: `rest.info()`, `rest.load(...)`, ..., or any route with `rest('GET', '/v4/info')`. */
@@ -272,7 +270,7 @@ export class Socket {
   async #close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#failWaiters(new SocketClosedError(`Socket ${this.id} was closed`));
+    this.#readyWaiters.rejectAll(new SocketClosedError(`Socket ${this.id} was closed`));
     await this.#supervisor.close();
     this.#connected = false;
     this.#ready = false;
@@ -290,7 +288,7 @@ export class Socket {
         this.#ready = true;
         this.#supervisor.markReady();
         this.sessionId = event.sessionId ?? this.sessionId;
-        for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
+        this.#readyWaiters.resolveAll();
         emitter.emit(event.resumed ? 'socketResumed' : 'socketReady', this);
         publishSocketState(this.manager, this, event.resumed ? 'resumed' : 'ready');
         hub.sessionReady(this, event.resumed, this.#hadSession);
@@ -304,16 +302,8 @@ export class Socket {
         if (event.decision !== CloseDecision.GiveUp) publishReconnect(this.manager, this, event.code, event.decision);
         hub.connectionLost(this, event.decision);
         return;
-      case EventKind.Error: {
-        const error = fromWire(event.error);
-        if (error.code === ErrorCode.AuthFailed && !this.#warned && emitter.listenerCount('socketError') === 0) {
-          // A bot that listens to nothing must still learn why its node never comes up.
-          this.#warned = true;
-          process.emitWarning(error.message, { code: error.code });
-        }
-        emitter.emit('socketError', this, error);
-        return;
-      }
+      case EventKind.Error:
+        return emitSocketError(emitter, this, fromWire(event.error));
       case EventKind.Disconnect: {
         this.#ready = false;
         this.#connected = false;
@@ -321,11 +311,11 @@ export class Socket {
         if (event.final) {
           this.#closed = true;
           const reason = error ?? new SocketClosedError(`Socket ${this.id} stopped`);
-          this.#failWaiters(reason);
+          this.#readyWaiters.rejectAll(reason);
           this.#supervisor.stop(reason);
         } else {
           // Those waiting learn of the outage; a later onReady() waits for the node's return.
-          this.#failWaiters(new SocketClosedError(`Socket ${this.id}: the node is gone (its reconnect tries ran out); it is still probed`));
+          this.#readyWaiters.rejectAll(new SocketClosedError(`Socket ${this.id}: the node is gone (its reconnect tries ran out); it is still probed`));
         }
         hub.socketGone(this, event.final, error);
         emitter.emit('socketDisconnect', this, error);
@@ -354,9 +344,5 @@ export class Socket {
     if (state.version !== undefined && state.version !== null) this.version = state.version;
     if (state.ping !== undefined) this.ping = state.ping;
     if (state.resumable !== undefined) this.#resumable = state.resumable;
-  }
-
-  #failWaiters(error: LavalinkError): void {
-    for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(error);
   }
 }

@@ -5,6 +5,8 @@
  * starts its own with.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,9 +28,23 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Where redis-server is on PATH; a clear error, not a spawn ENOENT, when it is not installed. */
+function redisServerPath(): string {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    const candidate = join(dir, 'redis-server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  throw new Error('redis-server is not on PATH: the Redis store needs a real one (Debian: apt-get install redis-server; ./.ci/run installs it when missing)');
+}
+
 export function spawnRedis(port: number): ChildProcess {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'warning'];
-  return spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(redisServerPath(), args, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /** Resolves once the server answers PING, rejects after `timeoutMs` or when it exits first. */

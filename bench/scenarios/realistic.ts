@@ -84,61 +84,107 @@ async function trafficRound(sims: SimGroup, runner: ClientRunner, options: Reali
   return { updates, trackEvents, updatesSent, trackEventsSent, result };
 }
 
+interface Rig {
+  readonly client: string;
+  readonly sims: SimGroup;
+  readonly runner: ClientRunner;
+  readonly placement: readonly number[];
+  readonly samples: RealisticSample[];
+  failure: string | null;
+}
+
+/** One client's nodes, the client with its players placed on them, and its placement checked. */
+async function startRig(client: string, options: RealisticOptions, guildIds: readonly string[], log: (line: string) => void): Promise<Rig> {
+  const protocol = clientProtocols[client];
+  if (!protocol) throw new Error(`unknown client ${client}`);
+  const sims = await startSims(options.nodes, protocol, { control: true });
+  let runner: ClientRunner | null = null;
+  try {
+    const nodes: BenchNode[] = sims.ports.map((port, i) => ({ id: `node-${i}`, host: '127.0.0.1', port, password: 'youshallnotpass' }));
+    const setupStarted = performance.now();
+    runner = await startClient(client, nodes, guildIds, { timeoutMs: 180_000 });
+    const nodesPlacement = await placement(sims, guildIds);
+    log(`  ${client.padEnd(18)} ${options.players} players on ${options.nodes} nodes (${nodesPlacement.join('/')}) in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
+    return { client, sims, runner, placement: nodesPlacement, samples: [], failure: null };
+  } catch (error) {
+    await runner?.kill();
+    await sims.stop().catch(() => {});
+    throw error;
+  }
+}
+
+async function measureRep(rig: Rig, options: RealisticOptions, rep: number, log: (line: string) => void): Promise<void> {
+  const { client, sims, runner } = rig;
+  const { updates, trackEvents, updatesSent, trackEventsSent, result } = await trafficRound(sims, runner, options, options.seconds * 1000, totalsOnly.has(client));
+  const m = result.measurement;
+  const events = result.received + result.trackEvents;
+  const verdict = totalsOnly.has(client)
+    ? verifyFlood(updatesSent + trackEventsSent, [], events, {}, false)
+    : combine(verifyPerGuild(updates, result.perGuild, 'playerUpdates'), verifyPerGuild(trackEvents, result.perGuildTrack, 'track events'));
+  const sample: RealisticSample = {
+    client,
+    rep,
+    updatesSent,
+    trackEventsSent,
+    updatesReceived: result.received,
+    trackEventsReceived: result.trackEvents,
+    mainCpuMsPerSecond: m.mainCpuNs / 1e6 / (m.wallMs / 1000),
+    mainUsPerEvent: m.mainCpuNs / 1000 / Math.max(1, events),
+    processUsPerEvent: m.processCpuNs / 1000 / Math.max(1, events),
+    measurement: m,
+    verdict,
+  };
+  rig.samples.push(sample);
+  log(
+    `  ${client.padEnd(18)} rep ${rep + 1}: ${updatesSent} updates + ${trackEventsSent} track events; main ${sample.mainCpuMsPerSecond.toFixed(1)} ms/s, ` +
+      `${sample.mainUsPerEvent.toFixed(2)} µs/event, ELU ${m.elu.toFixed(3)}, delay p99 ${m.delay.p99.toFixed(1)} ms, RSS peak ${(m.rssPeakBytes / 2 ** 20).toFixed(0)} MB` +
+      (verdict.ok ? '' : `  REJECTED: ${verdict.reason}`),
+  );
+}
+
+/**
+ * Every client set up first, each on nodes of its own; then the clients take turns within each
+ * repetition (reversed every other one, as in flood), so drift on a shared machine hits all alike.
+ * Only the client being measured gets traffic; the others sit idle with their players.
+ */
 export async function runRealistic(options: RealisticOptions, log: (line: string) => void): Promise<RealisticRun[]> {
   const guildIds = guildIdsFor(options.players);
   const runs: RealisticRun[] = [];
-  for (const client of options.clients) {
-    const protocol = clientProtocols[client];
-    if (!protocol) throw new Error(`unknown client ${client}`);
-    const samples: RealisticSample[] = [];
-    let nodesPlacement: number[] = [];
-    let sims: SimGroup | null = null;
-    let runner: ClientRunner | null = null;
-    try {
-      sims = await startSims(options.nodes, protocol, { control: true });
-      const nodes: BenchNode[] = sims.ports.map((port, i) => ({ id: `node-${i}`, host: '127.0.0.1', port, password: 'youshallnotpass' }));
-      const setupStarted = performance.now();
-      runner = await startClient(client, nodes, guildIds, { timeoutMs: 180_000 });
-      nodesPlacement = await placement(sims, guildIds);
-      log(`  ${client.padEnd(18)} ${options.players} players on ${options.nodes} nodes (${nodesPlacement.join('/')}) in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
-      if (options.warmupSeconds > 0) await trafficRound(sims, runner, options, options.warmupSeconds * 1000, totalsOnly.has(client));
-      for (let rep = 0; rep < options.reps; rep++) {
-        const { updates, trackEvents, updatesSent, trackEventsSent, result } = await trafficRound(sims, runner, options, options.seconds * 1000, totalsOnly.has(client));
-        const m = result.measurement;
-        const events = result.received + result.trackEvents;
-        const verdict = totalsOnly.has(client)
-          ? verifyFlood(updatesSent + trackEventsSent, [], events, {}, false)
-          : combine(verifyPerGuild(updates, result.perGuild, 'playerUpdates'), verifyPerGuild(trackEvents, result.perGuildTrack, 'track events'));
-        const sample: RealisticSample = {
-          client,
-          rep,
-          updatesSent,
-          trackEventsSent,
-          updatesReceived: result.received,
-          trackEventsReceived: result.trackEvents,
-          mainCpuMsPerSecond: m.mainCpuNs / 1e6 / (m.wallMs / 1000),
-          mainUsPerEvent: m.mainCpuNs / 1000 / Math.max(1, events),
-          processUsPerEvent: m.processCpuNs / 1000 / Math.max(1, events),
-          measurement: m,
-          verdict,
-        };
-        samples.push(sample);
-        log(
-          `  ${client.padEnd(18)} rep ${rep + 1}: ${updatesSent} updates + ${trackEventsSent} track events; main ${sample.mainCpuMsPerSecond.toFixed(1)} ms/s, ` +
-            `${sample.mainUsPerEvent.toFixed(2)} µs/event, ELU ${m.elu.toFixed(3)}, delay p99 ${m.delay.p99.toFixed(1)} ms, RSS peak ${(m.rssPeakBytes / 2 ** 20).toFixed(0)} MB` +
-            (verdict.ok ? '' : `  REJECTED: ${verdict.reason}`),
-        );
+  const rigs: Rig[] = [];
+  const failed = (rig: Rig, error: unknown): void => {
+    rig.failure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    log(`  ${rig.client.padEnd(18)} FAILED: ${rig.failure}`);
+  };
+  try {
+    for (const client of options.clients) {
+      try {
+        rigs.push(await startRig(client, options, guildIds, log));
+      } catch (error) {
+        const failure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        log(`  ${client.padEnd(18)} FAILED: ${failure}`);
+        runs.push({ client, placement: [], samples: [], failure });
       }
-      runs.push({ client, placement: nodesPlacement, samples, failure: null });
-    } catch (error) {
-      const failure = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-      log(`  ${client.padEnd(18)} FAILED: ${failure}`);
-      runs.push({ client, placement: nodesPlacement, samples, failure });
-    } finally {
-      // No graceful close: some close 10,000 players one REST call at a time, and the nodes go anyway.
-      await runner?.kill();
-      await sims?.stop().catch(() => {});
+    }
+    if (options.warmupSeconds > 0) {
+      for (const rig of rigs) {
+        await trafficRound(rig.sims, rig.runner, options, options.warmupSeconds * 1000, totalsOnly.has(rig.client)).catch((error: unknown) => failed(rig, error));
+      }
+    }
+    for (let rep = 0; rep < options.reps; rep++) {
+      const order = rep % 2 === 0 ? rigs : [...rigs].reverse();
+      for (const rig of order) {
+        if (rig.failure !== null) continue;
+        await measureRep(rig, options, rep, log).catch((error: unknown) => failed(rig, error));
+      }
+    }
+  } finally {
+    // No graceful close: some close 10,000 players one REST call at a time, and the nodes go anyway.
+    for (const rig of rigs) {
+      await rig.runner.kill();
+      await rig.sims.stop().catch(() => {});
     }
   }
-  return runs;
+  const order = new Map(options.clients.map((client, i) => [client, i]));
+  runs.push(...rigs.map(({ client, placement: p, samples, failure }) => ({ client, placement: p, samples, failure })));
+  return runs.sort((a, b) => order.get(a.client)! - order.get(b.client)!);
 }

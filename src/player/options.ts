@@ -1,7 +1,7 @@
 /** A Player's command arguments, checked at the boundary before the player changes. */
 import { InvalidOptionError, readArgument } from '../errors.js';
 import { jsonData } from '../protocol/json-data.js';
-import type { EqualizerBand } from '../protocol/ops.js';
+import type { EqualizerBand, OutgoingOp } from '../protocol/ops.js';
 
 /** How `player.connect()` joins: deafened or muted, and how long to wait. */
 export interface ConnectOptions {
@@ -58,6 +58,13 @@ export function checkPlay(track: unknown, playOptions: unknown): { encoded: stri
   // A URL or a search is the commonest slip: refuse it here rather than as the node's 400.
   if (!BASE64.test(encoded)) throw new InvalidOptionError('track', 'an encoded track or a Track (load a URL or a search with manager.load() first)', encoded);
   return { encoded, options: readArgument('options', 'an object of play options (or nothing)', () => checkPlayOptions(playOptions)) };
+}
+
+/** The play op for checked options: only the options given go on the wire (`paused` is the op's `pause`). */
+export function playOp(guildId: string, encoded: string, options: PlayOptions): OutgoingOp {
+  const { startTime, endTime, noReplace, paused: pause, volume, userData } = options;
+  const given = Object.fromEntries(Object.entries({ startTime, endTime, noReplace, pause, volume, userData }).filter(([, v]) => v !== undefined));
+  return { op: 'play', guildId, track: encoded, ...given };
 }
 
 /** Every play option checked (and userData copied) before the player changes. */
