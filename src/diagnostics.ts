@@ -5,13 +5,14 @@
  *
  * @example
  * import diagnostics_channel from 'node:diagnostics_channel';
+import type { EventEmitter } from 'node:events';
  * diagnostics_channel.subscribe('lavathread:debug', ({ socketId, message }) => log.debug({ socketId }, message));
  */
 import diagnostics_channel from 'node:diagnostics_channel';
+import type { EventEmitter } from 'node:events';
 import type { Socket } from './socket.js';
 import type { Player } from './player.js';
 import { ErrorCode, type LavalinkError } from './errors.js';
-import type { EventEmitter } from 'node:events';
 import type { ManagerEvents } from './events.js';
 import type { RestCall } from './ipc/events.js';
 import type { CloseDecision } from './protocol/close-codes.js';
