@@ -236,6 +236,7 @@ export interface WireError {
   readonly node?: string;
   readonly sent?: boolean;
   readonly plugin?: string;
+  readonly option?: string;
 }
 
 export function toWire(error: unknown): WireError {
@@ -246,6 +247,7 @@ export function toWire(error: unknown): WireError {
   if (error instanceof NoNodeError) return { name: error.name, code: error.code, message: error.message, sent: error.sent };
   if (error instanceof AuthFailedError) return { name: error.name, code: error.code, message: error.message, node: error.node, status: error.status };
   if (error instanceof PluginMissingError) return { name: error.name, code: error.code, message: error.message, node: error.node, plugin: error.plugin };
+  if (error instanceof InvalidOptionError) return { name: error.name, code: error.code, message: error.message, option: error.option };
   if (error instanceof LavalinkError) return { name: error.name, code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { name: 'LavalinkError', code: ErrorCode.Connection, message };
@@ -272,7 +274,8 @@ export function fromWire(wire: WireError): LavalinkError {
       return new PluginMissingError(wire.plugin ?? '', wire.node ?? '', wire.message);
     default:
       if (code.startsWith('LAVALINK_TRACK_')) return new TrackCodecError(code, wire.message);
-      if (code === ErrorCode.InvalidOption) return Object.assign(new LavalinkError(code, wire.message), { name: 'InvalidOptionError' });
+      // The message was composed where the option was checked; the class and `option` come back.
+      if (code === ErrorCode.InvalidOption) return Object.assign(new InvalidOptionError(wire.option ?? '', '', undefined), { message: wire.message });
       return new LavalinkError(code, wire.message);
   }
 }
