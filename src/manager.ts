@@ -126,6 +126,7 @@ export class Manager extends EventEmitter<ManagerEvents> {
       socket: (id) => this.#sockets.known(id),
       socketDriver: (socket) => this.#sockets.driverOf(socket),
       playerDriver: driverOf,
+      unclaimed: (socket, event) => this.#keeper?.hold(socket, event),
       updatePlayer,
     });
     const store = this.options.sessionStore;

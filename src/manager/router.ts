@@ -10,7 +10,7 @@ import { updateFrame } from '../ipc/updates.js';
 import type { Player, updatePlayer } from '../player.js';
 import type { PlayerMap } from '../player-map.js';
 import type { LavalinkMessage } from '../protocol/messages.js';
-import type { NodeEvent } from '../protocol/node-events.js';
+import type { NodeEvent, PlayerEvent } from '../protocol/node-events.js';
 import type { Socket } from '../socket.js';
 import type { PlayerDriver, SocketDriver } from '../wiring.js';
 
@@ -23,6 +23,8 @@ export interface RouterContext {
   socket(id: string): Socket | undefined;
   socketDriver(socket: Socket): SocketDriver | undefined;
   playerDriver(player: Player): PlayerDriver | undefined;
+  /** An event for a guild that has no player (a stored one may not be taken back yet). */
+  unclaimed(socket: Socket, event: PlayerEvent): void;
   /** Applies one update of a run to a player (player.ts `updatePlayer`). */
   readonly updatePlayer: typeof updatePlayer;
 }
@@ -59,6 +61,7 @@ export class EventRouter {
       const player = this.#context.players.get(event.guildId);
       // An event from the node a player just left belongs to nobody.
       if (player?.socket === socket) this.#context.playerDriver(player)?.event(event);
+      else if (!player) this.#context.unclaimed(socket, event);
     }
     this.#context.emitter.emit('raw', socket, frame);
   }

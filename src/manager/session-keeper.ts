@@ -7,6 +7,7 @@ import { ErrorCode, LavalinkError } from '../errors.js';
 import type { Player } from '../player.js';
 import type { AdoptedState } from '../player/driver.js';
 import { listsPlayersOnResume } from '../protocol/capabilities.js';
+import type { PlayerEvent } from '../protocol/node-events.js';
 import type { NodePlayer, Track } from '../protocol/rest.js';
 import type { SessionSnapshot, SessionStore, StoredPlayer, StoredSession } from '../session-store/session-store.js';
 import type { Socket } from '../socket.js';
@@ -14,6 +15,8 @@ import type { PlayerDriver, SocketDriver } from '../wiring.js';
 
 /** How often the session store is brought up to date (only when something changed). */
 const STORE_INTERVAL_MS = 1000;
+/** Events held per stored player until it is taken back (a node replays what a drop buffered). */
+const MAX_HELD = 64;
 
 /** What the keeper needs from the manager. */
 export interface KeeperContext {
@@ -38,6 +41,11 @@ export class SessionKeeper {
   readonly #context: KeeperContext;
   /** Stored players waiting for their node's session, by socket id ('' = a node no longer configured). */
   readonly #toAdopt = new Map<string, StoredPlayer[]>();
+  /**
+   * Events a resumed node replays for stored players not taken back yet, by guild (a track that
+   * ended while the bot was down): the player gets them once it is taken back on that node.
+   */
+  readonly #held = new Map<string, { readonly socketId: string; readonly events: PlayerEvent[] }>();
   #timer: NodeJS.Timeout | undefined;
   #lastSaved = '';
   /** When the snapshot being adopted was saved (its players' positions are from then). */
@@ -89,6 +97,7 @@ export class SessionKeeper {
     for (const player of snapshot?.players ?? []) {
       const socketId = sockets.has(player.socketId) ? player.socketId : '';
       this.#toAdopt.set(socketId, [...(this.#toAdopt.get(socketId) ?? []), player]);
+      if (socketId !== '') this.#held.set(player.guildId, { socketId, events: [] });
     }
     this.#loaded = true;
     if (snapshot) this.#context.debug(`resuming ${snapshot.sessions.length} sessions and ${snapshot.players.length} players from the store`);
@@ -102,14 +111,26 @@ export class SessionKeeper {
   stop(): void {
     clearInterval(this.#timer);
     this.#abort.abort();
+    this.#held.clear();
   }
 
-  /** Gives a leased store's lease up: after the final save, once the sockets closed (a handover). */
+  /**
+   * An event for a guild with no player: held when a stored player of that guild waits to be
+   * taken back on that node. Answers whether it was.
+   */
+  hold(socket: Socket, event: PlayerEvent): boolean {
+    const held = this.#held.get(event.guildId);
+    if (held?.socketId !== socket.id || held.events.length >= MAX_HELD) return false;
+    held.events.push(event);
+    return true;
+  }
+
   /** Whether this process may write the store: it has no lease to take, or holds it. */
   #owns(): boolean {
     return this.#context.store.acquire === undefined || this.#leased;
   }
 
+  /** Gives a leased store's lease up: after the final save, once the sockets closed (a handover). */
   async release(): Promise<void> {
     if (!this.#leased) return;
     this.#leased = false;
@@ -191,6 +212,8 @@ export class SessionKeeper {
       // A node that cannot list its players kept them if it resumed; one that can, kept those it lists.
       const kept = resumed && saved.socketId === socket.id && (!listed || node !== undefined);
       const track = node ? node.track : saved.track ? await this.#context.decode(saved.track) : null;
+      const held = this.#held.get(saved.guildId);
+      this.#held.delete(saved.guildId);
       const player = this.#context.adoptPlayer(socket, saved.guildId);
       if (!player) continue; // the bot made it again already
       // A node that kept the session without listing it played on since the snapshot.
@@ -205,7 +228,11 @@ export class SessionKeeper {
         voice: saved.voice,
         queue: saved.queue,
       };
-      this.#context.driverOf(player)!.adopt(state, kept);
+      const driver = this.#context.driverOf(player)!;
+      driver.adopt(state, kept);
+      // What the node did meanwhile reaches the bot, and the queue, as it would have: a track
+      // that finished while the bot was down moves the queue on now.
+      if (kept) for (const event of held?.events ?? []) driver.event(event);
       if (!kept) restore.push(player);
     }
     this.#context.debug(`took ${stored.length - restore.length} players back from node ${socket.id}; restoring ${restore.length}`);

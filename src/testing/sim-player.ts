@@ -202,6 +202,11 @@ export class SimPlayer implements PlayerView {
     this.#sendImmediateUpdate();
   }
 
+  /** Ends the track now as if it reached its end (TrackEndEvent `finished`). */
+  finish(): void {
+    this.#end('finished');
+  }
+
   /** Fires a TrackExceptionEvent and ends the track `loadFailed` (a fault switch). */
   fail(message: string): void {
     if (!this.track) return;

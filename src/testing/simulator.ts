@@ -599,6 +599,14 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     return this.#withPlayer(guildId, (p) => p.stuck(thresholdMs));
   }
 
+  /**
+   * The player's track finishes now, as if it reached its end: TrackEndEvent `finished` (a
+   * session waiting for a resume queues it, as Lavalink does). Answers whether the guild had a player.
+   */
+  finishTrack(guildId: string): boolean {
+    return this.#withPlayer(guildId, (p) => p.finish());
+  }
+
   /** The player's track fails: TrackExceptionEvent then TrackEndEvent `loadFailed`. */
   failTrack(guildId: string, message = 'Simulated playback failure'): boolean {
     return this.#withPlayer(guildId, (p) => p.fail(message));

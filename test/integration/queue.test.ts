@@ -318,4 +318,40 @@ describe('the queue after a process restart', () => {
       assert.equal(sim.frames.filter((f) => (f.data as { op?: string })?.op === 'destroy').length, 0, 'never destroyed');
     });
   }
+
+  for (const protocol of [4, 3] as const) {
+    test(`v${protocol}: a track that finished while the bot was down: the node's replayed trackEnd reaches the bot once its player is back, and the queue plays on`, async (t) => {
+      const store = await storeDir(t, 'lavathread-queue-');
+      const storePath = store.path('sessions.json');
+      const sim = await startSimulator(t, { protocol });
+      const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(sim.port), storePath], { stdio: ['ignore', 'pipe', 'inherit'] });
+      t.after(() => child.kill('SIGKILL'));
+      const exited = once(child, 'exit');
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      await until(() => out.includes('saved'), 30_000, 'the first process to play and save');
+      child.kill('SIGKILL');
+      await within(exited, 5000, 'the first process to die');
+      await until(() => sim.sessions()[0]?.state === 'paused', 5000, 'the node to keep the session waiting');
+      // B finishes while nobody is connected: the node buffers its TrackEndEvent for the resume.
+      assert.ok(sim.finishTrack(GUILD));
+      assert.equal(sim.players().find((p) => p.guildId === GUILD)?.track, null);
+
+      const manager = store.closesBefore(createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) }));
+      const ends: string[] = [];
+      const starts: string[] = [];
+      manager.on('trackEnd', (_p, track, reason) => ends.push(`${track?.info.title ?? null} ${reason}`));
+      manager.on('trackStart', (_p, track) => starts.push(track.info.title));
+      manager.init(USER_ID);
+      await until(() => sim.players().some((p) => p.guildId === GUILD && p.track?.title === 'C') && manager.get(GUILD)?.track?.info.title === 'C', 10_000, 'C playing on the node and for the bot');
+      const { queue } = manager.get(GUILD)!;
+      assert.deepEqual(ends, ['B finished'], 'the end the node replayed, told once');
+      await until(() => starts.length > 0, 5000, 'C\'s start');
+      assert.deepEqual(starts, ['C']);
+      assert.equal(queue.current?.info.title, 'C');
+      assert.deepEqual(titles(queue.tracks), ['D', 'A', 'B']);
+      assert.deepEqual(titles(queue.history), ['A', 'B']);
+      assert.equal(sim.sessions().length, 1, 'the same session, resumed');
+    });
+  }
 });
