@@ -62,7 +62,7 @@ export { VERSION } from './constants.js';
 export { FileSessionStore } from './session-store/file-store.js';
 export { FilterPresets, type FilterPresetName } from './filter-presets.js';
 export { discordJs, eris, oceanic, seyfert, type Connector, type DiscordJsClient, type ErisClient, type OceanicClient, type SeyfertClient } from './connectors.js';
-export type { SessionSnapshot, SessionStore, StoredPlayer, StoredSession } from './session-store/session-store.js';
+export type { SessionSnapshot, SessionStore, StoredPlayer, StoredPlugins, StoredSession } from './session-store/session-store.js';
 export type { LoopMode, PlayerQueue, QueueInput, QueueSnapshot, StoredTrack } from './queue/player-queue.js';
 export { lavaSrcPlaylistInfo, lavaSrcTrackInfo, Plugins, SPONSORBLOCK_CATEGORIES } from './protocol/plugins.js';
 export type {

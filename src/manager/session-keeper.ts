@@ -227,6 +227,7 @@ export class SessionKeeper {
         channel: saved.channel,
         voice: saved.voice,
         queue: saved.queue,
+        plugins: saved.plugins,
       };
       const driver = this.#context.driverOf(player)!;
       driver.adopt(state, kept);

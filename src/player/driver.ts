@@ -14,7 +14,7 @@ import type { Socket } from '../socket.js';
 import { hubOf, type PlayerDriver } from '../wiring.js';
 import { queueSnapshot, queueTrackEnded, restoreQueue } from '../queue/player-queue.js';
 import { announce } from './announce.js';
-import { restorePlugins } from './plugins.js';
+import { adoptPlugins, pluginsSnapshot, restorePlugins } from './plugins.js';
 import { watchIdle } from './idle.js';
 import { PlayerModel } from './state.js';
 import { cancelJoin, joinDelivered } from './voice-join.js';
@@ -31,6 +31,8 @@ export interface AdoptedState {
   voice: VoiceCredentials | null;
   /** The player's queue as the store kept it (unread: a store may hold anything). */
   queue?: unknown;
+  /** What it had asked its node's plugins to keep, as the store kept it (unread too). */
+  plugins?: unknown;
 }
 
 /**
@@ -185,8 +187,10 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
   snapshot(): StoredPlayer {
     const [player, state, voice] = [this.player, this, this.voice];
     const queue = queueSnapshot(player);
+    const plugins = pluginsSnapshot(player);
     return {
       ...(queue && { queue }),
+      ...(plugins && { plugins }),
       guildId: player.guildId,
       socketId: player.socket.id,
       channel: voice.channel,
@@ -203,6 +207,7 @@ export class PlayerCore extends PlayerModel implements PlayerDriver {
     this.adoptTrack(adopted);
     this.voice.adopt(adopted.channel, adopted.voice, voiceOnNode);
     if (adopted.queue !== undefined) restoreQueue(this.player, adopted.queue);
+    if (adopted.plugins !== undefined) adoptPlugins(this.player, adopted.plugins);
   }
 }
 

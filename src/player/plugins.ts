@@ -2,11 +2,13 @@
  * A player's plugin calls: SponsorBlock's categories (`player.sponsorBlock`) and LavaLyrics'
  * lyrics of what it plays (`player.lyrics`). What the player asked the node to keep (categories,
  * a live-lyrics subscription) lives on the node with the player's session: it is asked for again
- * when the player is rebuilt on a node (a failover, a move, a lost session).
+ * when the player is rebuilt on a node (a failover, a move, a lost session), and the session store
+ * keeps it, so a restarted process asks a node that lost the session too.
  */
 import { ErrorCode, InvalidOptionError, LavalinkError, readArgument } from '../errors.js';
 import type { Player } from '../player.js';
 import { SPONSORBLOCK_CATEGORIES, type Lyrics, type SponsorBlockCategory } from '../protocol/plugins.js';
+import type { StoredPlugins } from '../session-store/session-store.js';
 import { readSkipTrackSource, type LyricsOptions } from '../socket-rest.js';
 
 /** What a player asked its node to keep. */
@@ -89,6 +91,27 @@ export class PlayerLyrics {
     await player.socket.request({ kind: 'lyricsSubscription', guildId: player.guildId, subscribe: false, skipTrackSource: false });
     remember(player, { lyrics: undefined });
   }
+}
+
+/** What the session store keeps of what the player asked its node to keep; undefined for nothing. */
+export function pluginsSnapshot(player: Player): StoredPlugins | undefined {
+  const kept = asked.get(player);
+  const categories = kept?.categories ?? [];
+  if (!kept || (categories.length === 0 && !kept.lyrics)) return undefined;
+  return { ...(categories.length > 0 && { sponsorBlock: [...categories] }), ...(kept.lyrics && { lyrics: { skipTrackSource: kept.lyrics.skipTrackSource } }) };
+}
+
+/**
+ * Takes back what a stored player had asked its node to keep (asked for again if it is restored
+ * on a node). Read as untrusted: a store may hold anything; what cannot be read is left out.
+ */
+export function adoptPlugins(player: Player, stored: unknown): void {
+  if (typeof stored !== 'object' || stored === null) return;
+  const { sponsorBlock, lyrics } = stored as { sponsorBlock?: unknown; lyrics?: unknown };
+  const categories = Array.isArray(sponsorBlock) ? sponsorBlock.filter((c): c is string => SPONSORBLOCK_CATEGORIES.includes(c as SponsorBlockCategory)) : [];
+  const skipTrackSource = typeof lyrics === 'object' && lyrics !== null ? (lyrics as { skipTrackSource?: unknown }).skipTrackSource : undefined;
+  const kept: Kept = { ...(categories.length > 0 && { categories }), ...(typeof skipTrackSource === 'boolean' && { lyrics: { skipTrackSource } }) };
+  if (kept.categories || kept.lyrics) asked.set(player, kept);
 }
 
 /**

@@ -23,6 +23,8 @@ interface WrittenPlayer {
   readonly volume: number;
   /** The filters' JSON. */
   readonly filters: string;
+  /** The plugins' JSON; null when the player asked its node's plugins for nothing. */
+  readonly plugins: string | null;
   /** Playing: when the track started (at − position); paused or idle: null. */
   readonly anchor: number | null;
   readonly position: number;
@@ -57,13 +59,18 @@ function jsonOf(filters: Record<string, unknown>): string {
   return json;
 }
 
+/** Few players ask a plugin for anything: for the rest this is one property read. */
+function pluginsJson(p: StoredPlayer): string | null {
+  return p.plugins === undefined ? null : JSON.stringify(p.plugins);
+}
+
 function anchorOf(p: StoredPlayer, at: number): number | null {
   return p.track !== null && !p.paused ? at - p.position : null;
 }
 
 function written(p: StoredPlayer, at: number, seen: number): WrittenPlayer {
   const { socketId, channel, voice, track, paused, volume, position } = p;
-  return { socketId, channel, voice, track, paused, volume, filters: jsonOf(p.filters), anchor: anchorOf(p, at), position, seen };
+  return { socketId, channel, voice, track, paused, volume, filters: jsonOf(p.filters), plugins: pluginsJson(p), anchor: anchorOf(p, at), position, seen };
 }
 
 /**
@@ -75,7 +82,7 @@ function unchanged(w: WrittenPlayer, p: StoredPlayer, at: number): boolean {
   if (w.track !== p.track || w.paused !== p.paused || w.volume !== p.volume || w.socketId !== p.socketId || w.channel !== p.channel) return false;
   const [a, b] = [w.voice, p.voice];
   if (a !== b && (a === null || b === null || a.sessionId !== b.sessionId || a.token !== b.token || a.endpoint !== b.endpoint)) return false;
-  if (w.filters !== jsonOf(p.filters)) return false;
+  if (w.filters !== jsonOf(p.filters) || w.plugins !== pluginsJson(p)) return false;
   const anchor = anchorOf(p, at);
   if (anchor === null || w.anchor === null) return anchor === w.anchor && w.position === p.position;
   return Math.abs(anchor - w.anchor) <= ANCHOR_SLACK_MS;
@@ -117,8 +124,8 @@ export class WrittenFields {
       else {
         next.players.set(p.guildId, written(p, at, seen));
         if (before) before.seen = seen;
-        const { guildId, socketId, channel, voice, track, position, paused, volume, filters } = p;
-        const field: StoredPlayerField = { guildId, socketId, channel, voice, track, position, paused, volume, filters, at };
+        const { guildId, socketId, channel, voice, track, position, paused, volume, filters, plugins } = p;
+        const field: StoredPlayerField = { guildId, socketId, channel, voice, track, position, paused, volume, filters, ...(plugins && { plugins }), at };
         playerChanges.set.push([guildId, JSON.stringify(field)]);
       }
       if (p.queue === undefined) continue;
@@ -184,7 +191,7 @@ export class WrittenFields {
 
 /** A field that could not be read: unlike anything a player writes, so it is replaced or deleted. */
 function unreadable(): WrittenPlayer {
-  return { socketId: '\u0001unreadable', channel: null, voice: null, track: null, paused: false, volume: -1, filters: '', anchor: null, position: -1, seen: 0 };
+  return { socketId: '\u0001unreadable', channel: null, voice: null, track: null, paused: false, volume: -1, filters: '', plugins: null, anchor: null, position: -1, seen: 0 };
 }
 
 function parse<T>(json: string): T | null {

@@ -46,6 +46,19 @@ export interface StoredPlayer {
   readonly filters: Record<string, unknown>;
   /** The player's queue, when the bot used it. */
   readonly queue?: QueueSnapshot;
+  /** What it asked its node's plugins to keep, when it asked for anything. */
+  readonly plugins?: StoredPlugins;
+}
+
+/** What a player asked its node's plugins to keep: asked for again when it is rebuilt on a node. */
+export interface StoredPlugins {
+  /** SponsorBlock: the categories its node skips. */
+  readonly sponsorBlock?: readonly string[];
+  /** LavaLyrics: it subscribed to live lyrics. */
+  readonly lyrics?: {
+    /** The subscription's option: lyrics from other sources than the track's own. */
+    readonly skipTrackSource: boolean;
+  };
 }
 
 /** Everything a session store keeps: the open sessions and the players, saved as one. */

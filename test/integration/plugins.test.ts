@@ -9,6 +9,7 @@ import type { TestContext } from 'node:test';
 import { describe, test } from '../helpers/node-test.js';
 import {
   ErrorCode,
+  FileSessionStore,
   lavaSrcPlaylistInfo,
   lavaSrcTrackInfo,
   PluginMissingError,
@@ -21,6 +22,7 @@ import {
 import type { LavalinkSimulator, SimulatorOptions } from '../../src/testing/index.js';
 import { createManager, fastOptions, nodeFor, transports, USER_ID, type TransportName } from '../helpers/manager.js';
 import { until } from '../helpers/raw-client.js';
+import { storeDir } from '../helpers/store-dir.js';
 import { startSimulator } from '../helpers/simulator.js';
 
 const GUILD = '1000000000000000001';
@@ -219,5 +221,33 @@ describe('plugins across nodes and versions', () => {
     assert.deepEqual(await player.sponsorBlock.categories(), ['selfpromo']);
     const subscribe = simB.requests.find((r) => r.path.endsWith('/lyrics/subscribe'))!;
     assert.equal(subscribe.query.skipTrackSource, 'true');
+  });
+
+  test('a restarted process asks a node that lost the session for the categories and the live lyrics its player had: the session store keeps them', async (t) => {
+    const store = await storeDir(t, 'lavathread-plugins-');
+    const storePath = store.path('sessions.json');
+    const sim = await startSimulator(t, { plugins: [...ALL] });
+    const first = store.closesBefore(createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) }));
+    first.init(USER_ID);
+    await first.sockets.get('main')!.onReady();
+    const player = first.create(GUILD);
+    first.handleRaw({ t: 'VOICE_STATE_UPDATE', d: { guild_id: GUILD, channel_id: '2000000000000000002', user_id: USER_ID, session_id: 'session-1' } });
+    first.handleRaw({ t: 'VOICE_SERVER_UPDATE', d: { token: 'token-1', guild_id: GUILD, endpoint: 'us-east1.discord.media:443' } });
+    await player.play(await youtubeTrack(first));
+    await player.sponsorBlock.setCategories(['selfpromo', 'intro']);
+    await player.lyrics.subscribe({ skipTrackSource: true });
+    await first.close(); // the final save
+    sim.restart(); // the node's sessions are gone: the next process restores its players on a new one
+    sim.clearRecords();
+
+    const second = store.closesBefore(createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) }));
+    second.init(USER_ID);
+    await until(() => sim.players().some((p) => p.guildId === GUILD && p.track !== null) && sim.requests.some((r) => r.path.endsWith('/lyrics/subscribe')), 10_000, 'the player restored and subscribed again');
+    const back = second.get(GUILD)!;
+    assert.deepEqual(await back.sponsorBlock.categories(), ['selfpromo', 'intro']);
+    assert.equal(sim.requests.find((r) => r.path.endsWith('/lyrics/subscribe'))!.query.skipTrackSource, 'true');
+    // Categories first: SponsorBlock reads them when the track starts.
+    const order = sim.requests.filter((r) => r.path.includes(`/players/${GUILD}`)).map((r) => (r.path.endsWith('/sponsorblock/categories') ? 'categories' : r.method === 'PATCH' ? 'play' : null)).filter((x) => x !== null);
+    assert.equal(order[0], 'categories', `categories before the play (${order.join(', ')})`);
   });
 });

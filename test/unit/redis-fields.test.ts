@@ -51,6 +51,20 @@ describe('WrittenFields', () => {
     assert.deepEqual(fields(written.changes(snapshot(11_000, [player('1', { paused: true, filters: { volume: 0.6 } })]))!.players), ['1']);
   });
 
+  test('what a player asked its node\'s plugins to keep is part of the player: a change is written, the same asked again is not, and it reads back', () => {
+    const written = new WrittenFields();
+    written.commit(written.changes(snapshot(10_000, [player('1', { paused: true })]))!);
+    const asked = written.changes(snapshot(11_000, [player('1', { paused: true, plugins: { sponsorBlock: ['sponsor'] } })]))!;
+    assert.deepEqual(fields(asked.players), ['1']);
+    written.commit(asked);
+    assert.equal(written.changes(snapshot(12_000, [player('1', { paused: true, plugins: { sponsorBlock: ['sponsor'] } })])), null, 'equal in a new object');
+    const more = written.changes(snapshot(12_000, [player('1', { paused: true, plugins: { sponsorBlock: ['sponsor'], lyrics: { skipTrackSource: true } } })]))!;
+    assert.deepEqual(fields(more.players), ['1']);
+    assert.deepEqual(fields(written.changes(snapshot(12_000, [player('1', { paused: true })]))!.players), ['1'], 'none any more is a change too');
+    const back = new WrittenFields().read({ format: '1', savedAt: '12000' }, { sessions: {}, players: Object.fromEntries(more.players.set), queues: {} })!;
+    assert.deepEqual(back.players[0]!.plugins, { sponsorBlock: ['sponsor'], lyrics: { skipTrackSource: true } });
+  });
+
   test('queues are their own fields: a queue change does not rewrite the player, nor a volume change the queue', () => {
     const written = new WrittenFields();
     const queue = { current: null, upcoming: [{ encoded: 'QAAB' }], history: [], loop: 'off' as const };
