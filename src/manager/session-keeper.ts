@@ -1,7 +1,9 @@
 /**
  * The session store's side of the manager: what a restarted process needs to resume (each node's
- * session, a snapshot of every player), written every second when something changed and on
- * close; and on start, the stored players taken back from their nodes or restored on them.
+ * session, a snapshot of every player), written every second when something changed (a playing
+ * track's position moving on with the clock is not a change: a reader moves it on from the
+ * snapshot's time) and on close; and on start, the stored players taken back from their nodes or
+ * restored on them.
  */
 import { ErrorCode, LavalinkError } from '../errors.js';
 import type { Player } from '../player.js';
@@ -10,6 +12,7 @@ import { listsPlayersOnResume } from '../protocol/capabilities.js';
 import type { PlayerEvent } from '../protocol/node-events.js';
 import type { NodePlayer, Track } from '../protocol/rest.js';
 import type { SessionSnapshot, SessionStore, StoredPlayer, StoredSession } from '../session-store/session-store.js';
+import { WrittenFields } from '../session-store/written-fields.js';
 import type { Socket } from '../socket.js';
 import type { PlayerDriver, SocketDriver } from '../wiring.js';
 
@@ -47,7 +50,10 @@ export class SessionKeeper {
    */
   readonly #held = new Map<string, { readonly socketId: string; readonly events: PlayerEvent[] }>();
   #timer: NodeJS.Timeout | undefined;
-  #lastSaved = '';
+  /** What the store last got: a save where only the playing players' clocks moved writes nothing. */
+  readonly #written = new WrittenFields();
+  /** The save under way (settled): the next one starts after it. */
+  #saving: Promise<void> = Promise.resolve();
   /** When the snapshot being adopted was saved (its players' positions are from then). */
   #storedAt = 0;
   /** Whether a leased store's lease was taken and not lost (release() gives it back). */
@@ -61,18 +67,27 @@ export class SessionKeeper {
     this.#context = context;
   }
 
-  /** Writes the store now, unless nothing changed since the last write. */
-  async save(): Promise<void> {
+  /**
+   * Writes the store now, unless nothing changed since the last write. One save at a time: a
+   * second waits for the first, so both never write the same change.
+   */
+  save(): Promise<void> {
+    const next = this.#saving.then(() => this.#save());
+    this.#saving = next.catch(() => {});
+    return next;
+  }
+
+  async #save(): Promise<void> {
     if (!this.#owns() || !this.#loaded) return; // another process owns the store (or may), or it is not read yet: never overwrite it
     const drivers = [...this.#context.players()].map((p) => this.#context.driverOf(p)).filter((d) => d !== undefined);
     const players = drivers.map((d) => d.snapshot());
     const snapshot: SessionSnapshot = { format: 1, savedAt: Date.now(), sessions: this.#sessions(), players: [...players, ...this.#waiting(players)] };
-    // A store that compares field by field itself is spared this whole-snapshot JSON every second.
+    // A store that compares field by field itself is spared a second comparison.
     if (this.#context.store.comparesSnapshots === true) return this.#context.store.save(snapshot);
-    const text = JSON.stringify({ ...snapshot, savedAt: 0 });
-    if (text === this.#lastSaved) return;
+    const changes = this.#written.changes(snapshot);
+    if (changes === null) return;
     await this.#context.store.save(snapshot);
-    this.#lastSaved = text;
+    this.#written.commit(changes);
   }
 
   /**

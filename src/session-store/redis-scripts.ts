@@ -6,7 +6,7 @@
  * All keys share one hash tag (`{clusterId}`), so on Redis Cluster they live in one slot and a
  * script may touch them together.
  */
-import type { FieldChanges, HashChanges } from './redis-fields.js';
+import type { FieldChanges, HashChanges } from './written-fields.js';
 
 export interface ClusterKeys {
   /** The lease: the holder's token, with a TTL. */

@@ -1,7 +1,7 @@
 /**
  * A SessionStore in Redis for clusters of bot processes: sessions, players and queues per cluster
  * id, owned by one process at a time through a lease (lease.ts). Writes carry only the fields that
- * changed since the last write (redis-fields.ts), pipelined, each batch a fenced script
+ * changed since the last write (written-fields.ts), pipelined, each batch a fenced script
  * (redis-scripts.ts); one write is in flight at a time, and a failed one is tried again until
  * Redis is back, carrying everything changed meanwhile. Nothing here waits on the bot's commands.
  *
@@ -19,7 +19,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { ErrorCode, InvalidOptionError, StoreLeasedError, type LavalinkError } from '../errors.js';
 import { bounded, Lease } from './lease.js';
 import { addressOf, connected, hangUp, isClient, ownClient } from './redis-client.js';
-import { WrittenFields } from './redis-fields.js';
+import { WrittenFields } from './written-fields.js';
 import { ACQUIRE, clusterKeys, Fence, RELEASE, RENEW, WRITE, writeCalls, type ClusterKeys } from './redis-scripts.js';
 import type { SessionSnapshot, SessionStore } from './session-store.js';
 

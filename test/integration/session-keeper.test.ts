@@ -8,9 +8,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { describe, test } from '../helpers/node-test.js';
 import { storeDir } from '../helpers/store-dir.js';
 import { freePort } from '../../bench/harness/redis-process.js';
-import { createManager, USER_ID } from '../helpers/manager.js';
+import { createManager, nodeFor, USER_ID } from '../helpers/manager.js';
+import { startSimulator } from '../helpers/simulator.js';
 import { until } from '../helpers/raw-client.js';
-import { FileSessionStore, type SessionSnapshot } from '../../src/index.js';
+import { FileSessionStore, type SessionSnapshot, type SessionStore } from '../../src/index.js';
 
 const TRACK = 'QAAAjQIAJVJpY2sgQXN0bGV5IC0gTmV2ZXIgR29ubmEgR2l2ZSBZb3UgVXAADlJpY2tBc3RsZXlWRVZPAAAAAAADPCAAC2RRdzR3OVdnWGNRAAEAK2h0dHBzOi8vd3d3LnlvdXR1YmUuY29tL3dhdGNoP3Y9ZFF3NHc5V2dYY1EAB3lvdXR1YmUAAAAAAAAAAA==';
 
@@ -63,5 +64,49 @@ describe('session keeper', () => {
     const position = (guildId: string): number => written.players.find((p) => p.guildId === guildId)!.position;
     assert.equal(position('1000000000000000000'), 1000, 'the paused one where it was');
     assert.ok(position('1000000000000000001') >= 1000 + (written.savedAt - savedAt) - 50, `the playing ones moved on to the time of the write (${position('1000000000000000001')})`);
+  });
+
+  test('a playing track whose position only moves on with the clock is not written again; a volume, a seek, a pause are, and a reader gets the position moved on', async (t) => {
+    const dir = await storeDir(t, 'lavathread-keeper-');
+    const file = new FileSessionStore(dir.path('sessions.json'));
+    const saves: SessionSnapshot[] = [];
+    const store: SessionStore = { load: () => file.load(), save: async (snapshot) => (await file.save(snapshot), void saves.push(snapshot)) };
+    const sim = await startSimulator(t);
+    const manager = dir.closesBefore(createManager(t, 'inline', [nodeFor(sim)], { sessionStore: store }));
+    manager.init(USER_ID);
+    await manager.sockets.get('main')!.onReady();
+    const guild = '1000000000000000001';
+    const player = manager.create(guild);
+    const loaded = await manager.load('sim:track?length=600000&title=Long');
+    assert.equal(loaded.loadType, 'track');
+    await player.play(loaded.track);
+    await until(() => saves.at(-1)?.players[0]?.track === loaded.track.encoded, 5000, 'the playing track written');
+    const written = saves.length;
+    const from = player.position;
+    await until(() => player.position >= from + 1200, 5000, 'the position to move on');
+    await manager.saveSessions();
+    await manager.saveSessions();
+    assert.equal(saves.length, written, 'the clock moved, nothing else: nothing written');
+
+    const mark = Date.now();
+    await player.setVolume(50);
+    await manager.saveSessions();
+    assert.equal(saves.length, written + 1, 'a volume is a change');
+    const read = (await file.load())!;
+    const readAt = Date.now();
+    const stored = read.players[0]!;
+    assert.equal(stored.volume, 50);
+    // What a restarted process computes: the stored position moved on from the write's time.
+    const now = stored.position + (readAt - read.savedAt);
+    assert.ok(Math.abs(now - player.position) < 400, `the position a reader gets (${now}) against the player's (${player.position})`);
+    assert.ok(read.savedAt >= mark);
+
+    await player.seek(300_000);
+    await manager.saveSessions();
+    assert.equal(saves.length, written + 2, 'a seek is a change');
+    assert.ok(saves.at(-1)!.players[0]!.position >= 300_000);
+    await player.pause();
+    await manager.saveSessions();
+    assert.equal(saves.length, written + 3, 'a pause is a change');
   });
 });

@@ -1,7 +1,7 @@
 /** The Redis store's diff: what a snapshot changes of what was last written, field by field. */
 import assert from 'node:assert/strict';
 import { describe, test } from '../helpers/node-test.js';
-import { WrittenFields } from '../../src/session-store/redis-fields.js';
+import { WrittenFields } from '../../src/session-store/written-fields.js';
 import type { SessionSnapshot, StoredPlayer } from '../../src/index.js';
 
 const filters = { volume: 0.5 };

@@ -1,6 +1,7 @@
 /**
- * What the Redis store last wrote, field by field, and what a new snapshot changes of it: only
- * those fields go to Redis. A playing player's position moves every second without anything
+ * What a store last got, field by field, and what a new snapshot changes of it: the Redis store
+ * writes only those fields, and the session keeper writes no store at all when nothing changed
+ * but the clock (manager/session-keeper.ts). A playing player's position moves every second without anything
  * else changing, so it is kept as an anchor (when its track started, by the writer's clock) and
  * rewritten only when that moves (a seek, a stall); a reader moves the position on to the
  * snapshot's time itself.
