@@ -5,7 +5,6 @@
  *
  * @example
  * import diagnostics_channel from 'node:diagnostics_channel';
-import type { EventEmitter } from 'node:events';
  * diagnostics_channel.subscribe('lavathread:debug', ({ socketId, message }) => log.debug({ socketId }, message));
  */
 import diagnostics_channel from 'node:diagnostics_channel';

@@ -325,7 +325,9 @@ export class Manager extends EventEmitter<ManagerEvents> {
   }
 
   /** The ideal ready socket; waits up to `readyTimeout` for one (right after init(), during an outage). */
-  #readySocket(): Promise<Socket> {
+  async #readySocket(): Promise<Socket> {
+    const ready = this.ideal[0];
+    if (ready) return ready;
     this.#assertOpen();
     return this.#readiness.readySocket();
   }

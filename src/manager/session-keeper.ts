@@ -18,8 +18,14 @@ import type { PlayerDriver, SocketDriver } from '../wiring.js';
 
 /** How often the session store is brought up to date (only when something changed). */
 const STORE_INTERVAL_MS = 1000;
-/** Events held per stored player until it is taken back (a node replays what a drop buffered). */
+/** Track events held per stored player until it is taken back (a node replays what a drop buffered). */
 const MAX_HELD = 64;
+/**
+ * A playing player whose position only moved on is written again after this long (ms): a player
+ * restored on a node that lost its session starts from the written position, so at most this far
+ * back. Anything else that changes is written within a second.
+ */
+const CLOCK_ONLY_MS = 5000;
 
 /** What the keeper needs from the manager. */
 export interface KeeperContext {
@@ -51,9 +57,11 @@ export class SessionKeeper {
   readonly #held = new Map<string, { readonly socketId: string; readonly events: PlayerEvent[] }>();
   #timer: NodeJS.Timeout | undefined;
   /** What the store last got: a save where only the playing players' clocks moved writes nothing. */
-  readonly #written = new WrittenFields();
+  readonly #written = new WrittenFields({ clockOnlyMs: CLOCK_ONLY_MS });
   /** The save under way (settled): the next one starts after it. */
   #saving: Promise<void> = Promise.resolve();
+  /** The save waiting for it, which every later caller shares: never more than one waits. */
+  #next: Promise<void> | null = null;
   /** When the snapshot being adopted was saved (its players' positions are from then). */
   #storedAt = 0;
   /** Whether a leased store's lease was taken and not lost (release() gives it back). */
@@ -72,7 +80,12 @@ export class SessionKeeper {
    * second waits for the first, so both never write the same change.
    */
   save(): Promise<void> {
-    const next = this.#saving.then(() => this.#save());
+    if (this.#next) return this.#next;
+    const next = this.#saving.then(() => {
+      this.#next = null; // from here on, a new call waits for this one: it may miss what this reads
+      return this.#save();
+    });
+    this.#next = next;
     this.#saving = next.catch(() => {});
     return next;
   }
@@ -130,10 +143,12 @@ export class SessionKeeper {
   }
 
   /**
-   * An event for a guild with no player: held when a stored player of that guild waits to be
-   * taken back on that node. Answers whether it was.
+   * An event for a guild with no player: a track event is held when a stored player of that guild
+   * waits to be taken back on that node (positions come from the node at adoption; a plugin's
+   * lines for a track nobody heard are stale). Answers whether it was.
    */
   hold(socket: Socket, event: PlayerEvent): boolean {
+    if (event.type === 'playerUpdate' || event.type === 'plugin') return false;
     const held = this.#held.get(event.guildId);
     if (held?.socketId !== socket.id || held.events.length >= MAX_HELD) return false;
     held.events.push(event);
@@ -248,10 +263,21 @@ export class SessionKeeper {
       driver.adopt(state, kept);
       // What the node did meanwhile reaches the bot, and the queue, as it would have: a track
       // that finished while the bot was down moves the queue on now.
-      if (kept) for (const event of held?.events ?? []) driver.event(event);
+      if (kept) for (const event of held?.events ?? []) replay(driver, event);
       if (!kept) restore.push(player);
     }
     this.#context.debug(`took ${stored.length - restore.length} players back from node ${socket.id}; restoring ${restore.length}`);
     await this.#context.restore(restore);
+  }
+}
+
+/** A held event to its player; a throwing listener costs no other player its adoption: its error surfaces later. */
+function replay(driver: PlayerDriver, event: PlayerEvent): void {
+  try {
+    driver.event(event);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 }

@@ -93,7 +93,7 @@ export interface SessionStore {
   /**
    * Optional: true when `save` finds out itself what changed since its last write (the Redis
    * store does, field by field): the manager then hands it every snapshot, once a second, instead
-   * of comparing the whole snapshot's JSON with the last one first.
+   * of comparing it field by field with what it last wrote first.
    */
   readonly comparesSnapshots?: boolean;
   /** Optional: gives ownership up, after the manager's final save and once its sockets closed (a handover). */

@@ -29,6 +29,8 @@ interface WrittenPlayer {
   /** Playing: when the track started (at − position); paused or idle: null. */
   readonly anchor: number | null;
   readonly position: number;
+  /** When it was written (the snapshot's time). */
+  readonly at: number;
   /** The last changes() that saw this guild in its snapshot (what is not seen is deleted). */
   seen: number;
 }
@@ -71,7 +73,7 @@ function anchorOf(p: StoredPlayer, at: number): number | null {
 
 function written(p: StoredPlayer, at: number, seen: number): WrittenPlayer {
   const { socketId, channel, voice, track, paused, volume, position } = p;
-  return { socketId, channel, voice, track, paused, volume, filters: jsonOf(p.filters), plugins: pluginsJson(p), anchor: anchorOf(p, at), position, seen };
+  return { socketId, channel, voice, track, paused, volume, filters: jsonOf(p.filters), plugins: pluginsJson(p), anchor: anchorOf(p, at), position, at, seen };
 }
 
 /**
@@ -79,21 +81,31 @@ function written(p: StoredPlayer, at: number, seen: number): WrittenPlayer {
  * that did not change are mostly the very same strings (the player keeps them), so most of
  * these are pointer comparisons.
  */
-function unchanged(w: WrittenPlayer, p: StoredPlayer, at: number): boolean {
+function unchanged(w: WrittenPlayer, p: StoredPlayer, at: number, clockOnlyMs: number): boolean {
   if (w.track !== p.track || w.paused !== p.paused || w.volume !== p.volume || w.socketId !== p.socketId || w.channel !== p.channel) return false;
   const [a, b] = [w.voice, p.voice];
   if (a !== b && (a === null || b === null || a.sessionId !== b.sessionId || a.token !== b.token || a.endpoint !== b.endpoint)) return false;
   if (w.filters !== jsonOf(p.filters) || w.plugins !== pluginsJson(p)) return false;
   const anchor = anchorOf(p, at);
   if (anchor === null || w.anchor === null) return anchor === w.anchor && w.position === p.position;
-  return Math.abs(anchor - w.anchor) <= ANCHOR_SLACK_MS;
+  return Math.abs(anchor - w.anchor) <= ANCHOR_SLACK_MS && at - w.at < clockOnlyMs;
 }
 
 export class WrittenFields {
+  /**
+   * How long a playing player whose position only moved on with the clock may go unwritten (ms).
+   * A reader that cannot move it on to the moment it reads (a store written only on changes
+   * keeps no such moment) restores from the written position. @default Infinity
+   */
+  readonly #clockOnlyMs: number;
   #sessions = new Map<string, string>();
   #players = new Map<string, WrittenPlayer>();
   #queues = new Map<string, string>();
   #generation = 0;
+
+  constructor(options: { readonly clockOnlyMs?: number } = {}) {
+    this.#clockOnlyMs = options.clockOnlyMs ?? Infinity;
+  }
 
   /** Forgets what was written: the next changes are everything (Redis lost its data). */
   reset(): void {
@@ -121,7 +133,7 @@ export class WrittenFields {
     const queued = new Set<string>();
     for (const p of snapshot.players) {
       const before = this.#players.get(p.guildId);
-      if (before && unchanged(before, p, at)) before.seen = seen;
+      if (before && unchanged(before, p, at, this.#clockOnlyMs)) before.seen = seen;
       else {
         next.players.set(p.guildId, written(p, at, seen));
         if (before) before.seen = seen;
@@ -192,7 +204,7 @@ export class WrittenFields {
 
 /** A field that could not be read: unlike anything a player writes, so it is replaced or deleted. */
 function unreadable(): WrittenPlayer {
-  return { socketId: '\u0001unreadable', channel: null, voice: null, track: null, paused: false, volume: -1, filters: '', plugins: null, anchor: null, position: -1, seen: 0 };
+  return { socketId: '\u0001unreadable', channel: null, voice: null, track: null, paused: false, volume: -1, filters: '', plugins: null, anchor: null, position: -1, at: 0, seen: 0 };
 }
 
 function parse<T>(json: string): T | null {

@@ -10,7 +10,7 @@ import { storeDir } from '../helpers/store-dir.js';
 import { freePort } from '../../bench/harness/redis-process.js';
 import { createManager, nodeFor, USER_ID } from '../helpers/manager.js';
 import { startSimulator } from '../helpers/simulator.js';
-import { until } from '../helpers/raw-client.js';
+import { until, within } from '../helpers/raw-client.js';
 import { FileSessionStore, type SessionSnapshot, type SessionStore } from '../../src/index.js';
 
 const TRACK = 'QAAAjQIAJVJpY2sgQXN0bGV5IC0gTmV2ZXIgR29ubmEgR2l2ZSBZb3UgVXAADlJpY2tBc3RsZXlWRVZPAAAAAAADPCAAC2RRdzR3OVdnWGNRAAEAK2h0dHBzOi8vd3d3LnlvdXR1YmUuY29tL3dhdGNoP3Y9ZFF3NHc5V2dYY1EAB3lvdXR1YmUAAAAAAAAAAA==';
@@ -66,32 +66,38 @@ describe('session keeper', () => {
     assert.ok(position('1000000000000000001') >= 1000 + (written.savedAt - savedAt) - 50, `the playing ones moved on to the time of the write (${position('1000000000000000001')})`);
   });
 
-  test('a playing track whose position only moves on with the clock is not written again; a volume, a seek, a pause are, and a reader gets the position moved on', async (t) => {
+  test('a playing track whose position only moves on with the clock is written again only after 5 s; a volume, a seek, a pause at once; a reader gets the position moved on', async (t) => {
     const dir = await storeDir(t, 'lavathread-keeper-');
     const file = new FileSessionStore(dir.path('sessions.json'));
     const saves: SessionSnapshot[] = [];
     const store: SessionStore = { load: () => file.load(), save: async (snapshot) => (await file.save(snapshot), void saves.push(snapshot)) };
-    const sim = await startSimulator(t);
+    // One playerUpdate, right after the play: the player's position then moves on by its clock alone.
+    const sim = await startSimulator(t, { playerUpdateIntervalMs: 600_000 });
     const manager = dir.closesBefore(createManager(t, 'inline', [nodeFor(sim)], { sessionStore: store }));
     manager.init(USER_ID);
     await manager.sockets.get('main')!.onReady();
-    const guild = '1000000000000000001';
-    const player = manager.create(guild);
+    const player = manager.create('1000000000000000001');
     const loaded = await manager.load('sim:track?length=600000&title=Long');
     assert.equal(loaded.loadType, 'track');
+    const updated = new Promise((resolve) => player.once('playerUpdate', resolve));
     await player.play(loaded.track);
-    await until(() => saves.at(-1)?.players[0]?.track === loaded.track.encoded, 5000, 'the playing track written');
+    await within(updated, 5000, 'the playerUpdate after the play');
+    await manager.saveSessions();
     const written = saves.length;
+    const lastWrite = saves.at(-1)!;
+    assert.equal(lastWrite.players[0]!.track, loaded.track.encoded);
     const from = player.position;
     await until(() => player.position >= from + 1200, 5000, 'the position to move on');
     await manager.saveSessions();
-    await manager.saveSessions();
     assert.equal(saves.length, written, 'the clock moved, nothing else: nothing written');
+    await until(() => Date.now() - lastWrite.savedAt > 5100, 10_000, 'five seconds since the write');
+    await manager.saveSessions();
+    assert.equal(saves.length, written + 1, 'after 5 s the position is written again');
 
     const mark = Date.now();
     await player.setVolume(50);
     await manager.saveSessions();
-    assert.equal(saves.length, written + 1, 'a volume is a change');
+    assert.equal(saves.length, written + 2, 'a volume is a change');
     const read = (await file.load())!;
     const readAt = Date.now();
     const stored = read.players[0]!;
@@ -103,10 +109,10 @@ describe('session keeper', () => {
 
     await player.seek(300_000);
     await manager.saveSessions();
-    assert.equal(saves.length, written + 2, 'a seek is a change');
+    assert.equal(saves.length, written + 3, 'a seek is a change');
     assert.ok(saves.at(-1)!.players[0]!.position >= 300_000);
     await player.pause();
     await manager.saveSessions();
-    assert.equal(saves.length, written + 3, 'a pause is a change');
+    assert.equal(saves.length, written + 4, 'a pause is a change');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Errors cross the thread boundary as plain data (errors.ts toWire/fromWire): each comes back as
- * its own class, with its code, message and fields, so `instanceof` works for an error a worker
- * raised as it does for one raised on the main thread.
+ * Errors a worker raises cross the thread boundary as plain data (errors.ts toWire/fromWire):
+ * each comes back as its own class, with its code, message and fields, so `instanceof` works for
+ * an error a worker raised as it does for one raised on the main thread. (VoiceTimeoutError and
+ * the store errors are raised on the main thread only: they never cross.)
  */
 import assert from 'node:assert/strict';
 import { describe, test } from '../helpers/node-test.js';
