@@ -10,11 +10,12 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { describe, test } from '../helpers/node-test.js';
-import { storeDir } from '../helpers/store-dir.js';
+import { storeDir, type StoreDir } from '../helpers/store-dir.js';
 import { ErrorCode, FileSessionStore, type Manager, type ManagerOptions, type Player, type PlayerDestroyReason, type Track } from '../../src/index.js';
 import { createManager, fastOptions, nodeFor, transports, USER_ID, type TransportName } from '../helpers/manager.js';
 import { until, within } from '../helpers/raw-client.js';
 import { startSimulator } from '../helpers/simulator.js';
+import type { LavalinkSimulator, SimulatorOptions } from '../../src/testing/index.js';
 
 const GUILD = '1000000000000000001';
 const SHORT = 300;
@@ -273,19 +274,25 @@ describe('the queue and failover', () => {
 describe('the queue after a process restart', () => {
   const fixture = fileURLToPath(new URL('../fixtures/queue-bot.ts', import.meta.url));
 
+  /** A first process (test/fixtures/queue-bot.ts) plays mid-queue, saves, and is killed (SIGKILL). */
+  async function killedMidQueue(t: TestContext, options: SimulatorOptions): Promise<{ store: StoreDir; storePath: string; sim: LavalinkSimulator }> {
+    const store = await storeDir(t, 'lavathread-queue-');
+    const storePath = store.path('sessions.json');
+    const sim = await startSimulator(t, options);
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(sim.port), storePath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    t.after(() => child.kill('SIGKILL'));
+    const exited = once(child, 'exit');
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await until(() => out.includes('saved'), 30_000, 'the first process to play and save');
+    child.kill('SIGKILL');
+    await within(exited, 5000, 'the first process to die');
+    return { store, storePath, sim };
+  }
+
   for (const flavour of ['lavalink', 'nodelink'] as const) {
     test(`${flavour}: a process killed mid-queue, restarted with the same store, plays the same track on and the rest of the queue after it`, async (t) => {
-      const store = await storeDir(t, 'lavathread-queue-');
-      const storePath = store.path('sessions.json');
-      const sim = await startSimulator(t, { flavour });
-      const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(sim.port), storePath], { stdio: ['ignore', 'pipe', 'inherit'] });
-      t.after(() => child.kill('SIGKILL'));
-      const exited = once(child, 'exit');
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      await until(() => out.includes('saved'), 30_000, 'the first process to play and save');
-      child.kill('SIGKILL');
-      await within(exited, 5000, 'the first process to die');
+      const { store, storePath, sim } = await killedMidQueue(t, { flavour });
 
       const manager = store.closesBefore(createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) }));
       const starts: string[] = [];
@@ -321,17 +328,7 @@ describe('the queue after a process restart', () => {
 
   for (const protocol of [4, 3] as const) {
     test(`v${protocol}: a track that finished while the bot was down: the node's replayed trackEnd reaches the bot once its player is back, and the queue plays on`, async (t) => {
-      const store = await storeDir(t, 'lavathread-queue-');
-      const storePath = store.path('sessions.json');
-      const sim = await startSimulator(t, { protocol });
-      const child = spawn(process.execPath, ['--import', 'tsx', fixture, String(sim.port), storePath], { stdio: ['ignore', 'pipe', 'inherit'] });
-      t.after(() => child.kill('SIGKILL'));
-      const exited = once(child, 'exit');
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      await until(() => out.includes('saved'), 30_000, 'the first process to play and save');
-      child.kill('SIGKILL');
-      await within(exited, 5000, 'the first process to die');
+      const { store, storePath, sim } = await killedMidQueue(t, { protocol });
       await until(() => sim.sessions()[0]?.state === 'paused', 5000, 'the node to keep the session waiting');
       // B finishes while nobody is connected: the node buffers its TrackEndEvent for the resume.
       assert.ok(sim.finishTrack(GUILD));
