@@ -607,6 +607,17 @@ export class LavalinkSimulator extends EventEmitter<SimulatorEvents> implements 
     return this.#withPlayer(guildId, (p) => p.finish());
   }
 
+  /**
+   * The node destroys the guild's player by itself, as a node that cleans players up does: a
+   * TrackEndEvent `stopped` if it played (a session waiting for a resume queues it), and the
+   * player is no longer listed. Answers whether a session had one.
+   */
+  dropPlayer(guildId: string): boolean {
+    const session = [...this.#sessions.values()].find((s) => s.state !== 'closed' && s.players.has(guildId));
+    session?.destroyPlayer(guildId);
+    return session !== undefined;
+  }
+
   /** The player's track fails: TrackExceptionEvent then TrackEndEvent `loadFailed`. */
   failTrack(guildId: string, message = 'Simulated playback failure'): boolean {
     return this.#withPlayer(guildId, (p) => p.fail(message));

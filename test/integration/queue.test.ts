@@ -351,4 +351,25 @@ describe('the queue after a process restart', () => {
       assert.equal(sim.sessions().length, 1, 'the same session, resumed');
     });
   }
+
+  test('v4: a player the node dropped while the bot was down is restored on the resumed session; the end the node replayed for it is not told, and the queue stays', async (t) => {
+    const { store, storePath, sim } = await killedMidQueue(t, { protocol: 4 });
+    await until(() => sim.sessions()[0]?.state === 'paused', 5000, 'the node to keep the session waiting');
+    // The node destroys the player by itself: its TrackEndEvent (stopped) waits for the resume.
+    assert.ok(sim.dropPlayer(GUILD));
+
+    const manager = store.closesBefore(createManager(t, 'worker', [nodeFor(sim)], { sessionStore: new FileSessionStore(storePath) }));
+    const ends: string[] = [];
+    manager.on('trackEnd', (_p, track, reason) => ends.push(`${track?.info.title ?? null} ${reason}`));
+    manager.init(USER_ID);
+    await until(() => sim.players().some((p) => p.guildId === GUILD && p.track?.title === 'B') && manager.get(GUILD)?.track?.info.title === 'B', 10_000, 'B restored on the node');
+    const player = manager.get(GUILD)!;
+    // A command round trip: every event the node sent before its answer has arrived.
+    await player.setVolume(55);
+    assert.deepEqual(ends, [], 'the old player\'s end is not this one\'s');
+    assert.equal(player.queue.current?.info.title, 'B');
+    assert.deepEqual(titles(player.queue.tracks), ['C', 'D', 'A']);
+    assert.equal(sim.sessions().length, 1, 'the same session, resumed');
+    assert.ok(sim.players().find((p) => p.guildId === GUILD)!.position >= 5000, 'B from where it was');
+  });
 });
