@@ -1,4 +1,5 @@
 /** Shapes the simulator works with internally, before a dialect turns them into wire JSON. */
+import type { NodeStats } from '../protocol/messages.js';
 import type { TrackInfo } from '../protocol/track-codec.js';
 
 /** A track as the simulator holds it: the encoded form, its info, and what it should do. */
@@ -50,21 +51,8 @@ export type LoadResult =
   | { readonly kind: 'empty' }
   | { readonly kind: 'error'; readonly exception: SimException };
 
-/** Node-wide load figures, overridable by tests of node selection. */
-export interface NodeLoad {
-  /** Cores the node reports. */
-  cores: number;
-  /** Load of the whole machine, 0 to 1. */
-  systemLoad: number;
-  /** Load of the Lavalink process, 0 to 1. */
-  lavalinkLoad: number;
+/** Node-wide load figures, overridable by tests of node selection: the `cpu` of the stats the node sends, and its frame stats. */
+export type NodeLoad = NodeStats['cpu'] & {
   /** Per-session frame stats; `undefined` = derived from playing players. */
-  frameStats?: {
-    /** Frames sent per minute. */
-    sent: number;
-    /** Frames without audio per minute. */
-    nulled: number;
-    /** Frames missing against 3000 a minute. */
-    deficit: number;
-  } | null;
-}
+  frameStats?: NodeStats['frameStats'];
+};
